@@ -1,0 +1,114 @@
+"""Ordilien: the application factory."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+# Domain packages whose blueprints create_app() registers, in order. Each defines
+# ``bp`` in its routes.py (HTML) and may define ``api_bp`` in api_routes.py (JSON).
+DOMAINS = (
+    "app.core",
+    "app.accounts",
+    "app.auth",
+    "app.admin",
+    "app.audit",
+    "app.api",
+    "app.inventory",
+    "app.households",
+    "app.eligibility",
+    "app.loans",
+    "app.tariffs",
+    "app.training",
+    "app.reports",
+)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    configure(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_security(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
+    from app.config import build_config
+
+    app.config.from_mapping(build_config(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+
+
+def register_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (every model, for Flask-Migrate)
+    from app.core.i18n import select_locale, select_timezone
+    from app.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    from app.auth.loader import configure_login
+
+    configure_login(login_manager)
+
+
+def register_blueprints(app: Flask) -> None:
+    import importlib
+    import importlib.util
+
+    from app.extensions import csrf
+
+    for package in DOMAINS:
+        for module_name, attr in (("routes", "bp"), ("api_routes", "api_bp")):
+            name = f"{package}.{module_name}"
+            if importlib.util.find_spec(name) is None:
+                continue
+            module = importlib.import_module(name)
+            blueprint = getattr(module, attr, None)
+            if blueprint is None:
+                continue
+            if attr == "api_bp":
+                # Token-authenticated JSON: no cookies, so no CSRF.
+                csrf.exempt(blueprint)
+            app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.core.errorpages import register
+
+    register(app)
+
+
+def register_security(app: Flask) -> None:
+    from app.core.security import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.core.templating import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    import importlib
+    import importlib.util
+
+    for package in DOMAINS:
+        name = f"{package}.cli"
+        if importlib.util.find_spec(name) is None:
+            continue
+        module = importlib.import_module(name)
+        for command in getattr(module, "COMMANDS", ()):
+            app.cli.add_command(command)

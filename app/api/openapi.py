@@ -1,0 +1,157 @@
+"""The OpenAPI document, built from the URL map and the ``@operation`` metadata of views.
+
+Paths come from the routes themselves, so the document cannot drift from them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask
+from pydantic import BaseModel
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_CONVERTER = re.compile(r"<(?:(?P<conv>[a-z]+):)?(?P<name>\w+)>")
+_TYPES = {"int": "integer", "float": "number", "string": "string", "path": "string", None: "string"}
+
+
+def operation(
+    summary: str,
+    *,
+    request: type[BaseModel] | None = None,
+    response: type[BaseModel] | None = None,
+    list_response: bool = False,
+    tags: list[str] | None = None,
+    query: dict[str, str] | None = None,
+    status: int = 200,
+) -> Callable[[F], F]:
+    """Describe an API view for the OpenAPI document.
+
+    ``query`` maps query parameter names to their description.
+    """
+
+    def decorator(view: F) -> F:
+        view.openapi = {  # type: ignore[attr-defined]
+            "summary": summary,
+            "request": request,
+            "response": response,
+            "list_response": list_response,
+            "tags": tags or [],
+            "query": query or {},
+            "status": status,
+        }
+        return view
+
+    return decorator
+
+
+def _schema_ref(model: type[BaseModel], components: dict[str, Any]) -> dict[str, str]:
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, definition in schema.pop("$defs", {}).items():
+        components[name] = definition
+    components[model.__name__] = schema
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def build_document(app: Flask) -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    components: dict[str, Any] = {
+        "Error": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "properties": {
+                        "code": {"type": "integer"},
+                        "title": {"type": "string"},
+                        "message": {"type": "string"},
+                        "fields": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "field": {"type": "string"},
+                                    "message": {"type": "string"},
+                                },
+                            },
+                        },
+                    },
+                    "required": ["code", "title", "message"],
+                }
+            },
+            "required": ["error"],
+        }
+    }
+    error_response = {
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    }
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not rule.rule.startswith("/api/v1"):
+            continue
+        view = app.view_functions[rule.endpoint]
+        meta = getattr(view, "openapi", None)
+        if meta is None:
+            continue
+        path = _CONVERTER.sub(lambda m: "{" + m.group("name") + "}", rule.rule)
+        parameters: list[dict[str, Any]] = [
+            {
+                "name": m.group("name"),
+                "in": "path",
+                "required": True,
+                "schema": {"type": _TYPES.get(m.group("conv"), "string")},
+            }
+            for m in _CONVERTER.finditer(rule.rule)
+        ]
+        parameters += [
+            {"name": name, "in": "query", "required": False, "description": text, "schema": {"type": "string"}}
+            for name, text in meta["query"].items()
+        ]
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            op: dict[str, Any] = {
+                "operationId": f"{rule.endpoint}.{method.lower()}",
+                "summary": meta["summary"],
+                "tags": meta["tags"],
+                "parameters": parameters,
+                "responses": {},
+            }
+            if getattr(view, "api_permission", "public") != "public":
+                op["security"] = [{"bearerAuth": []}]
+                op["responses"]["401"] = {"description": "Jeton absent ou invalide", **error_response}
+                op["responses"]["403"] = {"description": "Rôle insuffisant", **error_response}
+            if meta["request"] is not None:
+                op["requestBody"] = {
+                    "required": True,
+                    "content": {"application/json": {"schema": _schema_ref(meta["request"], components)}},
+                }
+                op["responses"]["400"] = {"description": "Corps illisible", **error_response}
+                op["responses"]["422"] = {"description": "Données invalides", **error_response}
+            if parameters and any(p["in"] == "path" for p in parameters):
+                op["responses"]["404"] = {"description": "Introuvable", **error_response}
+            ok: dict[str, Any] = {"description": "Succès"}
+            if meta["response"] is not None:
+                schema = _schema_ref(meta["response"], components)
+                if meta["list_response"]:
+                    schema = {"type": "array", "items": schema}
+                ok["content"] = {"application/json": {"schema": schema}}
+            op["responses"][str(meta["status"])] = ok
+            paths.setdefault(path, {})[method.lower()] = op
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Ordilien API",
+            "version": "1",
+            "description": (
+                "API d'Ordilien. Authentification : en-tête `Authorization: Bearer <jeton>`; "
+                "un jeton se crée depuis la page « Mon compte »."
+            ),
+        },
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        },
+    }

@@ -1,0 +1,89 @@
+"""Login, logout and the user's own page (password, API tokens)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.security import check_password_hash
+from werkzeug.wrappers import Response
+
+from app.accounts import services
+from app.accounts.models import ApiToken
+from app.auth.forms import ChangePasswordForm, EmptyForm, LoginForm, TokenForm
+from app.core.errors import DomainError
+from app.core.routes import safe_next
+from app.extensions import db
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+def login() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(
+                form.email.data or "", form.password.data or "", request.remote_addr or ""
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            login_user(user)
+            return redirect(safe_next(request.args.get("next"), url_for("core.home")))
+    return render_template("auth/login.html", form=form, error=error)
+
+
+@bp.post("/deconnexion")
+@login_required
+def logout() -> Response:
+    logout_user()
+    flash(_("Vous êtes déconnecté·e."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/compte", methods=["GET", "POST"])
+@login_required
+def account() -> str | Response:
+    password_form = ChangePasswordForm(prefix="pw")
+    token_form = TokenForm(prefix="tok")
+    new_token = None
+    if password_form.submit.data and password_form.validate_on_submit():
+        if not check_password_hash(current_user.password_hash, password_form.current.data or ""):
+            password_form.current.errors = [_("Le mot de passe actuel est incorrect.")]
+        else:
+            try:
+                services.set_password(current_user, password_form.password.data or "")
+            except DomainError as exc:
+                password_form.password.errors = [exc.message]
+            else:
+                login_user(current_user)  # keep this session after the version bump
+                flash(_("Mot de passe changé."), "success")
+                return redirect(url_for("auth.account"))
+    elif token_form.submit.data and token_form.validate_on_submit():
+        new_token = services.create_api_token(current_user, token_form.name.data or "")
+        token_form = TokenForm(prefix="tok", formdata=None)
+    tokens = sorted(current_user.api_tokens, key=lambda t: t.created_at, reverse=True)
+    return render_template(
+        "auth/account.html",
+        password_form=password_form,
+        token_form=token_form,
+        tokens=tokens,
+        new_token=new_token,
+        revoke_form=EmptyForm(),
+    )
+
+
+@bp.post("/compte/jetons/<int:token_id>/revoquer")
+@login_required
+def revoke_token(token_id: int) -> Response:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    if EmptyForm().validate_on_submit() and token.revoked_at is None:
+        services.revoke_api_token(token)
+        flash(_("Jeton révoqué : il ne fonctionne plus."), "success")
+    return redirect(url_for("auth.account"))

@@ -1,0 +1,162 @@
+"""Who may do what on which organisation's records: the single place that decides.
+
+Pure module: no Flask, no SQLAlchemy. Routes and services ask ``allowed()``; the
+route-access test checks the whole URL map against it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OrgKind(StrEnum):
+    ASSOCIATION = "association"  # refurbishing association (ressourcerie, atelier)
+    PRESCRIBER = "prescriber"  # CCAS, département/MDS, France Services, Mission locale...
+    TRAINING_PLACE = "training_place"  # médiathèque, centre social, association...
+    COORDINATOR = "coordinator"  # funders and territorial coordinators
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MANAGER = "manager"
+    TECHNICIAN = "technician"
+    FRONT_DESK = "front_desk"
+    PRESCRIBER = "prescriber"
+    TRAINER = "trainer"
+    VIEWER = "viewer"
+
+
+# Which kinds of organisation a role can belong to.
+ROLE_ORG_KINDS: dict[Role, frozenset[OrgKind]] = {
+    Role.ADMIN: frozenset(OrgKind),
+    Role.MANAGER: frozenset({OrgKind.ASSOCIATION}),
+    Role.TECHNICIAN: frozenset({OrgKind.ASSOCIATION}),
+    Role.FRONT_DESK: frozenset({OrgKind.ASSOCIATION}),
+    Role.PRESCRIBER: frozenset({OrgKind.PRESCRIBER}),
+    Role.TRAINER: frozenset({OrgKind.TRAINING_PLACE}),
+    Role.VIEWER: frozenset({OrgKind.COORDINATOR, OrgKind.ASSOCIATION, OrgKind.PRESCRIBER}),
+}
+
+# The kind a new organisation gets when the CLI creates it for a role.
+DEFAULT_ORG_KIND: dict[Role, OrgKind] = {
+    Role.ADMIN: OrgKind.COORDINATOR,
+    Role.MANAGER: OrgKind.ASSOCIATION,
+    Role.TECHNICIAN: OrgKind.ASSOCIATION,
+    Role.FRONT_DESK: OrgKind.ASSOCIATION,
+    Role.PRESCRIBER: OrgKind.PRESCRIBER,
+    Role.TRAINER: OrgKind.TRAINING_PLACE,
+    Role.VIEWER: OrgKind.COORDINATOR,
+}
+
+
+class Permission(StrEnum):
+    # instance administration
+    ADMIN_ORGS = "admin.orgs"
+    ADMIN_USERS = "admin.users"
+    AUDIT_READ = "audit.read"
+    # inventory (issue 3)
+    INVENTORY_READ = "inventory.read"
+    INVENTORY_WRITE = "inventory.write"
+    INVENTORY_MANAGE = "inventory.manage"  # checklists, grade overrides, imports
+    # households and prescriptions (issue 4)
+    HOUSEHOLD_READ = "household.read"
+    HOUSEHOLD_WRITE = "household.write"
+    PRESCRIPTION_SUBMIT = "prescription.submit"
+    PRESCRIPTION_DECIDE = "prescription.decide"  # association validates or refuses
+    # loans and sales (issue 5)
+    HANDOVER = "handover"
+    # social tariffs (issue 6)
+    TARIFF_READ = "tariff.read"
+    TARIFF_EDIT = "tariff.edit"
+    # training (issue 7)
+    TRAINING_READ = "training.read"
+    TRAINING_BOOK = "training.book"
+    TRAINING_MANAGE = "training.manage"  # a place's own sessions and attendance
+    # reports (issue 8)
+    REPORTS_READ = "reports.read"
+    REPORTS_TERRITORY = "reports.territory"  # across all organisations
+    # everyone logged in
+    API_TOKENS = "api.tokens"
+
+
+_P = Permission
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.MANAGER: frozenset(
+        {
+            _P.AUDIT_READ,
+            _P.INVENTORY_READ,
+            _P.INVENTORY_WRITE,
+            _P.INVENTORY_MANAGE,
+            _P.HOUSEHOLD_READ,
+            _P.PRESCRIPTION_DECIDE,
+            _P.HANDOVER,
+            _P.TARIFF_READ,
+            _P.TARIFF_EDIT,
+            _P.TRAINING_READ,
+            _P.TRAINING_BOOK,
+            _P.REPORTS_READ,
+            _P.API_TOKENS,
+        }
+    ),
+    Role.TECHNICIAN: frozenset(
+        {_P.INVENTORY_READ, _P.INVENTORY_WRITE, _P.TARIFF_READ, _P.TRAINING_READ, _P.API_TOKENS}
+    ),
+    Role.FRONT_DESK: frozenset(
+        {
+            _P.INVENTORY_READ,
+            _P.HOUSEHOLD_READ,
+            _P.HANDOVER,
+            _P.TARIFF_READ,
+            _P.TRAINING_READ,
+            _P.TRAINING_BOOK,
+            _P.API_TOKENS,
+        }
+    ),
+    Role.PRESCRIBER: frozenset(
+        {
+            _P.HOUSEHOLD_READ,
+            _P.HOUSEHOLD_WRITE,
+            _P.PRESCRIPTION_SUBMIT,
+            _P.TARIFF_READ,
+            _P.TRAINING_READ,
+            _P.TRAINING_BOOK,
+            _P.API_TOKENS,
+        }
+    ),
+    Role.TRAINER: frozenset({_P.TRAINING_READ, _P.TRAINING_MANAGE, _P.TARIFF_READ, _P.API_TOKENS}),
+    Role.VIEWER: frozenset({_P.REPORTS_READ, _P.REPORTS_TERRITORY, _P.TARIFF_READ, _P.API_TOKENS}),
+}
+
+# Permissions that reach records of other organisations (the others stay in the actor's own).
+CROSS_ORGANISATION: frozenset[Permission] = frozenset(
+    {
+        _P.TARIFF_READ,  # the catalogue is shared by the territory
+        _P.TRAINING_READ,  # every place's published sessions
+        _P.REPORTS_TERRITORY,
+    }
+)
+
+
+def role_may_belong(role: Role, kind: OrgKind) -> bool:
+    """True when a user of ``role`` may belong to an organisation of ``kind``."""
+    return kind in ROLE_ORG_KINDS[role]
+
+
+def allowed(
+    role: Role,
+    permission: Permission,
+    actor_org_id: int | None,
+    record_org_id: int | None = None,
+) -> bool:
+    """May an actor with ``role`` in ``actor_org_id`` use ``permission``?
+
+    With ``record_org_id`` given, the record must also belong to the actor's own
+    organisation, unless the actor is an administrator or the permission is one that
+    spans organisations.
+    """
+    if permission not in ROLE_PERMISSIONS[role]:
+        return False
+    if record_org_id is None or role is Role.ADMIN or permission in CROSS_ORGANISATION:
+        return True
+    return actor_org_id == record_org_id

@@ -1,0 +1,81 @@
+"""Configuration: defaults here, secrets and the database from the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def normalise_database_url(url: str) -> str:
+    """Make a DATABASE_URL usable by SQLAlchemy with the psycopg 3 driver.
+
+    Hosting platforms hand out ``postgres://`` or ``postgresql://`` URLs; SQLAlchemy
+    would pick psycopg2 for those, and we ship psycopg 3.
+    """
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _bool_env(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
+
+
+def build_config(instance_path: str) -> dict[str, object]:
+    """Read the configuration from the environment, with safe defaults."""
+    env = os.environ.get("ORDILIEN_ENV", "production")
+    default_db = "sqlite:///" + str(Path(instance_path) / "ordilien.db")
+    secret = os.environ.get("SECRET_KEY")
+    if not secret:
+        if env == "production":
+            raise RuntimeError(
+                "SECRET_KEY doit être défini en production (voir README, « Configuration »)."
+            )
+        # Development only: a key per process start; sessions do not survive restarts.
+        secret = secrets.token_hex(32)
+    return {
+        "ORDILIEN_ENV": env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            os.environ.get("DATABASE_URL", default_db)
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Cookies: HttpOnly and SameSite always; Secure outside local development.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool_env("SESSION_COOKIE_SECURE", env == "production"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": _bool_env("SESSION_COOKIE_SECURE", env == "production"),
+        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+        "LANGUAGES": ["fr", "en"],
+        # Login throttling: failures allowed per email and per address in the window.
+        "PASSWORD_HASH_METHOD": "scrypt",
+        "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", 5)),
+        "LOGIN_WINDOW_SECONDS": int(os.environ.get("LOGIN_WINDOW_SECONDS", 15 * 60)),
+        # Absolute base URL used in QR codes and emails; falls back to the request's host.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool_env("MAIL_USE_TLS", False),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Ordilien <ne-pas-repondre@ordilien.local>"),
+        # Where mail goes: "smtp" (real server) or "console" (printed, development).
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "smtp" if env == "production" else "console"),
+        "SMS_BACKEND": os.environ.get("SMS_BACKEND", "console"),
+        "SMS_FILE_PATH": os.environ.get("SMS_FILE_PATH", str(Path(instance_path) / "sms.log")),
+        "SMS_HTTP_URL": os.environ.get("SMS_HTTP_URL", ""),
+        "SMS_HTTP_TOKEN": os.environ.get("SMS_HTTP_TOKEN", ""),
+        "SMS_SENDER_NAME": os.environ.get("SMS_SENDER_NAME", "Ordilien"),
+        "RETENTION_DAYS": int(os.environ.get("RETENTION_DAYS", 3 * 365)),
+    }
