@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+# Flask is imported inside the factory so that the pure rule modules (app.*.lifecycle,
+# app.eligibility.engine...) can be imported without loading it.
+if TYPE_CHECKING:
+    from flask import Flask
 
 # Domain packages whose blueprints create_app() registers, in order. Each defines
 # ``bp`` in its routes.py (HTML) and may define ``api_bp`` in api_routes.py (JSON).
@@ -27,6 +30,8 @@ DOMAINS = (
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    from flask import Flask
+
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     configure(app, test_config)

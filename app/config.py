@@ -71,7 +71,9 @@ def build_config(instance_path: str) -> dict[str, object]:
         "MAIL_USE_TLS": _bool_env("MAIL_USE_TLS", False),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Ordilien <ne-pas-repondre@ordilien.local>"),
         # Where mail goes: "smtp" (real server) or "console" (printed, development).
-        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "smtp" if env == "production" else "console"),
+        "MAIL_BACKEND": os.environ.get(
+            "MAIL_BACKEND", "smtp" if env == "production" else "console"
+        ),
         "SMS_BACKEND": os.environ.get("SMS_BACKEND", "console"),
         "SMS_FILE_PATH": os.environ.get("SMS_FILE_PATH", str(Path(instance_path) / "sms.log")),
         "SMS_HTTP_URL": os.environ.get("SMS_HTTP_URL", ""),

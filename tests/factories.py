@@ -12,7 +12,9 @@ PASSWORD = "mot-de-passe-de-test"
 _seq = itertools.count(1)
 
 
-def create_org(kind: OrgKind = OrgKind.ASSOCIATION, slug: str | None = None, **fields: str) -> Organisation:
+def create_org(
+    kind: OrgKind = OrgKind.ASSOCIATION, slug: str | None = None, **fields: str
+) -> Organisation:
     n = next(_seq)
     slug = slug or f"{kind.value.replace('_', '-')}-{n}"
     name = fields.pop("name", f"Organisation {n}")

@@ -25,13 +25,19 @@ def create(
     """Créer un compte (et l'organisation si l'identifiant est nouveau)."""
     try:
         user, created = services.create_user_with_org(
-            email, password, Role(role), org_slug, OrgKind(org_kind) if org_kind else None,
+            email,
+            password,
+            Role(role),
+            org_slug,
+            OrgKind(org_kind) if org_kind else None,
             full_name=full_name,
         )
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     if created:
-        click.echo(f"Organisation créée : {user.organisation.slug} ({user.organisation.kind.value})")
+        click.echo(
+            f"Organisation créée : {user.organisation.slug} ({user.organisation.kind.value})"
+        )
     click.echo(f"Compte créé : {user.email} ({user.role.value}, {user.organisation.slug})")
 
 

@@ -12,7 +12,7 @@ from app.accounts import services
 from app.accounts.models import Organisation, User
 from app.authz.policy import OrgKind, Role
 
-DEMO_PASSWORD = "ordilien-demo"
+DEMO_PASSWORD = "ordilien-demo"  # noqa: S105 (published demo password)
 
 
 @dataclass
@@ -26,22 +26,78 @@ class DemoContext:
 
 ORGS = [
     # slug, name, kind, commune, postcode, address, phone
-    ("atelier-metz", "Atelier Numérique Solidaire de Metz", OrgKind.ASSOCIATION, "Metz", "57000",
-     "12 rue des Allemands", "03 87 00 00 01"),
-    ("ressourcerie-amiens", "Ressourcerie Informatique d'Amiens", OrgKind.ASSOCIATION, "Amiens",
-     "80000", "5 rue Saint-Leu", "03 22 00 00 02"),
-    ("ccas-metz", "CCAS de Metz", OrgKind.PRESCRIBER, "Metz", "57000",
-     "22-24 rue du Wad Billy", "03 87 00 00 03"),
-    ("mds-amiens-nord", "Maison départementale des solidarités Amiens Nord", OrgKind.PRESCRIBER,
-     "Amiens", "80080", "Place du Pays d'Auge", "03 22 00 00 04"),
-    ("france-services-chartres", "France Services Chartres", OrgKind.PRESCRIBER, "Chartres",
-     "28000", "32 boulevard Chasles", "02 37 00 00 05"),
-    ("mjc-4-bornes", "MJC 4 Bornes", OrgKind.TRAINING_PLACE, "Metz", "57050",
-     "2 rue Théodore de Gargan", "03 87 00 00 06"),
-    ("mediatheque-verlaine", "Médiathèque Verlaine", OrgKind.TRAINING_PLACE, "Metz", "57000",
-     "1 place de la Bibliothèque", "03 87 00 00 07"),
-    ("coordination-moselle", "Coordination inclusion numérique de Moselle", OrgKind.COORDINATOR,
-     "Metz", "57000", "1 rue du Pont Moreau", "03 87 00 00 08"),
+    (
+        "atelier-metz",
+        "Atelier Numérique Solidaire de Metz",
+        OrgKind.ASSOCIATION,
+        "Metz",
+        "57000",
+        "12 rue des Allemands",
+        "03 87 00 00 01",
+    ),
+    (
+        "ressourcerie-amiens",
+        "Ressourcerie Informatique d'Amiens",
+        OrgKind.ASSOCIATION,
+        "Amiens",
+        "80000",
+        "5 rue Saint-Leu",
+        "03 22 00 00 02",
+    ),
+    (
+        "ccas-metz",
+        "CCAS de Metz",
+        OrgKind.PRESCRIBER,
+        "Metz",
+        "57000",
+        "22-24 rue du Wad Billy",
+        "03 87 00 00 03",
+    ),
+    (
+        "mds-amiens-nord",
+        "Maison départementale des solidarités Amiens Nord",
+        OrgKind.PRESCRIBER,
+        "Amiens",
+        "80080",
+        "Place du Pays d'Auge",
+        "03 22 00 00 04",
+    ),
+    (
+        "france-services-chartres",
+        "France Services Chartres",
+        OrgKind.PRESCRIBER,
+        "Chartres",
+        "28000",
+        "32 boulevard Chasles",
+        "02 37 00 00 05",
+    ),
+    (
+        "mjc-4-bornes",
+        "MJC 4 Bornes",
+        OrgKind.TRAINING_PLACE,
+        "Metz",
+        "57050",
+        "2 rue Théodore de Gargan",
+        "03 87 00 00 06",
+    ),
+    (
+        "mediatheque-verlaine",
+        "Médiathèque Verlaine",
+        OrgKind.TRAINING_PLACE,
+        "Metz",
+        "57000",
+        "1 place de la Bibliothèque",
+        "03 87 00 00 07",
+    ),
+    (
+        "coordination-moselle",
+        "Coordination inclusion numérique de Moselle",
+        OrgKind.COORDINATOR,
+        "Metz",
+        "57000",
+        "1 rue du Pont Moreau",
+        "03 87 00 00 08",
+    ),
 ]
 
 USERS = [
@@ -63,8 +119,15 @@ USERS = [
 def seed(ctx: DemoContext) -> None:
     for slug, name, kind, commune, postcode, address, phone in ORGS:
         org = services.find_org(slug) or services.create_organisation(
-            slug, name, kind, commit=False, commune=commune, postcode=postcode,
-            address=address, phone=phone, email=f"contact@{slug}.local",
+            slug,
+            name,
+            kind,
+            commit=False,
+            commune=commune,
+            postcode=postcode,
+            address=address,
+            phone=phone,
+            email=f"contact@{slug}.local",
         )
         ctx.orgs[slug] = org
     for email, name, role, org_slug in USERS:

@@ -20,7 +20,7 @@ from app.extensions import db
 
 MIN_PASSWORD_LENGTH = 10
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,78}[a-z0-9]$")
-TOKEN_PREFIX = "ordi_"
+TOKEN_PREFIX = "ordi_"  # noqa: S105 (a prefix, not a secret)
 
 # A fixed hash to compare against when the email is unknown, so timing does not
 # reveal which addresses have an account.
@@ -88,9 +88,7 @@ def create_user(
     if find_user(email):
         raise DomainError("Un compte existe déjà avec cette adresse e-mail.", field="email")
     if not role_may_belong(role, organisation.kind):
-        raise DomainError(
-            "Ce rôle n'est pas possible dans ce type d'organisation.", field="role"
-        )
+        raise DomainError("Ce rôle n'est pas possible dans ce type d'organisation.", field="role")
     check_password_strength(password)
     user = User(
         email=email,
@@ -126,7 +124,9 @@ def create_user_with_org(
     created = False
     if org is None:
         org = create_organisation(
-            org_slug, org_slug.replace("-", " ").title(), org_kind or DEFAULT_ORG_KIND[role],
+            org_slug,
+            org_slug.replace("-", " ").title(),
+            org_kind or DEFAULT_ORG_KIND[role],
             commit=False,
         )
         created = True
@@ -177,20 +177,22 @@ def _recent_failures(column: object, value: str) -> int:
     )
     if last_success and last_success > since:
         since = last_success
-    return db.session.scalar(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(column == value, LoginAttempt.success.is_(False), LoginAttempt.at > since)
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(LoginAttempt)
+            .where(column == value, LoginAttempt.success.is_(False), LoginAttempt.at > since)
+        )
+        or 0
+    )
 
 
 def authenticate(email: str, password: str, ip: str) -> User:
     """Check credentials, with throttling per email and per address. Raises DomainError."""
     email = normalise_email(email)
     limit = current_app.config["LOGIN_MAX_FAILURES"]
-    if (
-        _recent_failures(LoginAttempt.email, email) >= limit
-        or (ip and _recent_failures(LoginAttempt.ip, ip) >= limit * 4)
+    if _recent_failures(LoginAttempt.email, email) >= limit or (
+        ip and _recent_failures(LoginAttempt.ip, ip) >= limit * 4
     ):
         db.session.add(LoginAttempt(email=email, ip=ip, success=False))
         record("login.throttled", "user", "", detail={"email": email})
@@ -229,7 +231,9 @@ def _hash_token(raw: str) -> str:
 def create_api_token(user: User, name: str = "") -> str:
     """Create a token and return it in clear: it is shown once and never stored."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name.strip()[:100], token_hash=_hash_token(raw), prefix=raw[:12])
+    token = ApiToken(
+        user=user, name=name.strip()[:100], token_hash=_hash_token(raw), prefix=raw[:12]
+    )
     db.session.add(token)
     db.session.flush()
     record("api_token.create", "api_token", token.id, organisation_id=user.organisation_id)

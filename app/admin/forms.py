@@ -24,7 +24,9 @@ ROLE_LABELS = {
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField(_l("Nom"), validators=[DataRequired(_l("Indiquez le nom.")), Length(max=200)])
+    name = StringField(
+        _l("Nom"), validators=[DataRequired(_l("Indiquez le nom.")), Length(max=200)]
+    )
     slug = StringField(
         _l("Identifiant court (minuscules, chiffres, tirets)"),
         validators=[DataRequired(_l("Indiquez un identifiant court.")), Length(min=3, max=80)],
@@ -53,7 +55,9 @@ class UserForm(FlaskForm):
         ],
     )
     full_name = StringField(_l("Nom et prénom"), validators=[Optional(), Length(max=200)])
-    role = SelectField(_l("Rôle"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
+    role = SelectField(
+        _l("Rôle"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()]
+    )
     organisation_id = SelectField(_l("Organisation"), coerce=int, choices=[])
     password = PasswordField(
         _l("Mot de passe provisoire (10 caractères au moins)"),

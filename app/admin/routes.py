@@ -10,7 +10,13 @@ from wtforms import SelectChoice
 
 from app.accounts import services
 from app.accounts.models import Organisation, User
-from app.admin.forms import ORG_KIND_LABELS, ROLE_LABELS, OrganisationForm, ResetPasswordForm, UserForm
+from app.admin.forms import (
+    ORG_KIND_LABELS,
+    ROLE_LABELS,
+    OrganisationForm,
+    ResetPasswordForm,
+    UserForm,
+)
 from app.audit.services import record
 from app.auth.forms import EmptyForm
 from app.authz.guards import permission_required
@@ -122,7 +128,10 @@ def user_detail(user_id: int) -> str | Response:
             db.session.rollback()
             form.password.errors = [exc.message]
         else:
-            flash(_("Mot de passe réinitialisé. Transmettez-le à la personne de vive voix."), "success")
+            flash(
+                _("Mot de passe réinitialisé. Transmettez-le à la personne de vive voix."),
+                "success",
+            )
             return redirect(url_for("admin.user_detail", user_id=user.id))
     return render_template(
         "admin/user_detail.html",
@@ -140,7 +149,9 @@ def user_toggle(user_id: int) -> Response:
     if EmptyForm().validate_on_submit():
         services.set_active(user, not user.active)
         flash(
-            _("Compte réactivé.") if user.active else _("Compte désactivé : il ne peut plus se connecter."),
+            _("Compte réactivé.")
+            if user.active
+            else _("Compte désactivé : il ne peut plus se connecter."),
             "success",
         )
     return redirect(url_for("admin.user_detail", user_id=user.id))

@@ -45,5 +45,3 @@ def me() -> ResponseReturnValue:
             organisation={"id": org.id, "slug": org.slug, "name": org.name, "kind": org.kind.value},
         ).model_dump()
     )
-
-

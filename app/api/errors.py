@@ -52,9 +52,7 @@ _PYDANTIC_FR = {
 
 
 class ApiError(Exception):
-    def __init__(
-        self, code: int, message: str, fields: list[dict[str, str]] | None = None
-    ) -> None:
+    def __init__(self, code: int, message: str, fields: list[dict[str, str]] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -90,7 +88,9 @@ def parse_body(model: type[M]) -> M:
 
     data = request.get_json(silent=True)
     if data is None:
-        raise ApiError(400, "Le corps de la demande doit être du JSON (Content-Type: application/json).")
+        raise ApiError(
+            400, "Le corps de la demande doit être du JSON (Content-Type: application/json)."
+        )
     try:
         return model.model_validate(data)
     except ValidationError as exc:

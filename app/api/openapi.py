@@ -106,7 +106,13 @@ def build_document(app: Flask) -> dict[str, Any]:
             for m in _CONVERTER.finditer(rule.rule)
         ]
         parameters += [
-            {"name": name, "in": "query", "required": False, "description": text, "schema": {"type": "string"}}
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "description": text,
+                "schema": {"type": "string"},
+            }
             for name, text in meta["query"].items()
         ]
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
@@ -119,12 +125,17 @@ def build_document(app: Flask) -> dict[str, Any]:
             }
             if getattr(view, "api_permission", "public") != "public":
                 op["security"] = [{"bearerAuth": []}]
-                op["responses"]["401"] = {"description": "Jeton absent ou invalide", **error_response}
+                op["responses"]["401"] = {
+                    "description": "Jeton absent ou invalide",
+                    **error_response,
+                }
                 op["responses"]["403"] = {"description": "Rôle insuffisant", **error_response}
             if meta["request"] is not None:
                 op["requestBody"] = {
                     "required": True,
-                    "content": {"application/json": {"schema": _schema_ref(meta["request"], components)}},
+                    "content": {
+                        "application/json": {"schema": _schema_ref(meta["request"], components)}
+                    },
                 }
                 op["responses"]["400"] = {"description": "Corps illisible", **error_response}
                 op["responses"]["422"] = {"description": "Données invalides", **error_response}

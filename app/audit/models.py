@@ -24,9 +24,7 @@ class AuditEntry(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
     # Copied so the entry stays readable if the account is later removed or renamed.
     actor_label: Mapped[str] = mapped_column(String(254), default="")
-    organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisation.id"), default=None
-    )
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), default=None)
     action: Mapped[str] = mapped_column(String(60))
     object_type: Mapped[str] = mapped_column(String(60), default="")
     object_id: Mapped[str] = mapped_column(String(60), default="")

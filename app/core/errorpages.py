@@ -31,9 +31,13 @@ def _messages() -> dict[int, tuple[str, str]]:
 def render_error(code: int, detail: str | None = None):  # type: ignore[no-untyped-def]
     title, message = _messages().get(code, (_("Erreur"), _("Une erreur est survenue.")))
     if request.path.startswith("/api/"):
-        return jsonify({"error": {"code": code, "title": title, "message": detail or message}}), code
+        return jsonify(
+            {"error": {"code": code, "title": title, "message": detail or message}}
+        ), code
     try:
-        body = render_template("errors/error.html", code=code, title=title, message=detail or message)
+        body = render_template(
+            "errors/error.html", code=code, title=title, message=detail or message
+        )
     except Exception:  # the error page itself must never fail: plain text instead
         current_app.logger.exception("Error page could not be rendered")
         body = f"{title}\n\n{detail or message}"

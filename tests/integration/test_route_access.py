@@ -98,13 +98,13 @@ def test_tables_list_only_existing_routes(app: Flask) -> None:
         for rule in app.url_map.iter_rules()
         for method in (rule.methods or set())
     }
-    stale = [f"{r.method} {r.endpoint}" for r in ALL_ROUTES if (r.endpoint, r.method) not in existing]
+    stale = [
+        f"{r.method} {r.endpoint}" for r in ALL_ROUTES if (r.endpoint, r.method) not in existing
+    ]
     assert not stale, "Access rules for routes that do not exist: " + ", ".join(stale)
 
 
-@pytest.mark.parametrize(
-    "route", ALL_ROUTES, ids=[f"{r.method}-{r.endpoint}" for r in ALL_ROUTES]
-)
+@pytest.mark.parametrize("route", ALL_ROUTES, ids=[f"{r.method}-{r.endpoint}" for r in ALL_ROUTES])
 def test_route_access(app: Flask, route: Route, role_users) -> None:  # type: ignore[no-untyped-def]
     from tests.conftest import wipe_database
 
@@ -127,7 +127,9 @@ def test_route_access(app: Flask, route: Route, role_users) -> None:  # type: ig
             if to_login and who is not None and route.endpoint != "auth.logout":
                 failures.append(f"{label}: sent to the login page on {route.method} {path}")
             elif status not in route.ok:
-                failures.append(f"{label}: expected {route.ok}, got {status} on {route.method} {path}")
+                failures.append(
+                    f"{label}: expected {route.ok}, got {status} on {route.method} {path}"
+                )
         elif who is None:
             if is_api:
                 if status != 401:
@@ -135,5 +137,7 @@ def test_route_access(app: Flask, route: Route, role_users) -> None:  # type: ig
             elif not to_login:
                 failures.append(f"anonymous: expected redirect to login, got {status} on {path}")
         elif status not in (403, 404):
-            failures.append(f"{label}: expected 403, got {status} on {route.method} {path} -> {response.headers.get('Location')}")
+            failures.append(
+                f"{label}: expected 403, got {status} on {route.method} {path} -> {response.headers.get('Location')}"
+            )
     assert not failures, "\n".join(failures)
