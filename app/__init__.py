@@ -58,6 +58,10 @@ def register_extensions(app: Flask) -> None:
     from app.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)
+    from app.core import sqlite
+
+    with app.app_context():
+        sqlite.configure(db.engine)
     migrate.init_app(app, db, render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

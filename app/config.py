@@ -45,7 +45,7 @@ def build_config(instance_path: str) -> dict[str, object]:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             os.environ.get("DATABASE_URL", default_db)
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},  # survive database restarts
         # Cookies: HttpOnly and SameSite always; Secure outside local development.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
