@@ -19,6 +19,7 @@ DOMAINS = (
     "app.admin",
     "app.audit",
     "app.api",
+    "app.notify",
     "app.inventory",
     "app.households",
     "app.eligibility",

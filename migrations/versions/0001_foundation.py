@@ -1,8 +1,8 @@
-"""foundation: organisations, users, tokens, login attempts, journal
+"""foundation: organisations, users, tokens, login attempts, journal, outbox
 
 Revision ID: 0001_foundation
 Revises: 
-Create Date: 2026-11-23 16:41:23.776679
+Create Date: 2026-11-23 16:48:39.394980
 
 """
 from alembic import op
@@ -46,6 +46,30 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organisation')),
     sa.UniqueConstraint('slug', name=op.f('uq_organisation_slug'))
     )
+    op.create_table('outbound_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=160), nullable=False),
+    sa.Column('channel', sa.Enum('email', 'sms', name='channel', native_enum=False, length=10), nullable=False),
+    sa.Column('recipient', sa.String(length=254), nullable=False),
+    sa.Column('subject', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=True),
+    sa.Column('object_type', sa.String(length=60), nullable=False),
+    sa.Column('object_id', sa.String(length=60), nullable=False),
+    sa.Column('status', sa.Enum('pending', 'sending', 'sent', 'failed', name='messagestatus', native_enum=False, length=10), nullable=False),
+    sa.Column('due_at', sa.DateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.String(length=500), nullable=False),
+    sa.Column('provider_id', sa.String(length=120), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_outbound_message_organisation_id_organisation')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbound_message')),
+    sa.UniqueConstraint('key', name=op.f('uq_outbound_message_key'))
+    )
+    with op.batch_alter_table('outbound_message', schema=None) as batch_op:
+        batch_op.create_index('ix_outbound_message_status_due', ['status', 'due_at'], unique=False)
+
     op.create_table('user_account',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -121,6 +145,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_user_account_organisation_id'))
 
     op.drop_table('user_account')
+    with op.batch_alter_table('outbound_message', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbound_message_status_due')
+
+    op.drop_table('outbound_message')
     op.drop_table('organisation')
     with op.batch_alter_table('login_attempt', schema=None) as batch_op:
         batch_op.drop_index('ix_login_attempt_ip_at')
