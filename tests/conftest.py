@@ -33,7 +33,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "ordilien-test.db")
 
 
-def test_config(database_url: str, **extra: Any) -> dict[str, Any]:
+def make_test_config(database_url: str, **extra: Any) -> dict[str, Any]:
     config = {
         "TESTING": True,
         "SECRET_KEY": "tests-only-secret",
@@ -73,7 +73,7 @@ class _IsolatedTransaction:
 
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Iterator[Flask]:
-    application = create_app(test_config(database_url))
+    application = create_app(make_test_config(database_url))
     application.test_client_class = IsolatedClient
     with application.app_context():
         db.drop_all()

@@ -1,0 +1,106 @@
+"""Headers, CSRF, cookies and error pages."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app import create_app
+from app.authz.policy import Role
+from tests.conftest import IsolatedClient, make_test_config
+from tests.factories import PASSWORD
+
+
+def _csrf_app(database_url: str, **extra) -> Flask:  # type: ignore[no-untyped-def]
+    app = create_app(make_test_config(database_url, **{"WTF_CSRF_ENABLED": True, **extra}))
+    app.test_client_class = IsolatedClient
+    return app
+
+
+def test_security_headers_on_every_page(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/connexion")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_post_without_csrf_token_is_refused_in_french(database_url, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(Role.MANAGER)
+    client = _csrf_app(database_url).test_client()
+    response = client.post("/connexion", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert "Le formulaire a expiré" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # not logged in
+
+
+def test_login_with_csrf_token_works(database_url, make_user) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    user = make_user(Role.MANAGER)
+    client = _csrf_app(database_url).test_client()
+    page = client.get("/connexion").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/connexion", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 302
+
+
+def test_production_cookies_are_secure(database_url, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(Role.MANAGER)
+    app = _csrf_app(
+        database_url, WTF_CSRF_ENABLED=False, SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True
+    )
+    response = app.test_client().post("/connexion", data={"email": user.email, "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Strict-Transport-Security" in response.headers
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from app.config import build_config
+
+    monkeypatch.setenv("ORDILIEN_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        build_config(str(tmp_path))
+
+
+def test_not_found_page_is_french(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/cette-page-n-existe-pas")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.get_data(as_text=True)
+
+
+def test_server_error_shows_french_page_without_traceback(database_url) -> None:  # type: ignore[no-untyped-def]
+    app = _csrf_app(database_url)
+
+    @app.get("/boom-test-only")
+    def boom() -> str:
+        raise RuntimeError("secret internal detail")
+
+    app.testing = False  # as in production: the error handler answers
+    response = app.test_client().get("/boom-test-only")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Erreur du serveur" in body
+    assert "Traceback" not in body and "secret internal detail" not in body
+
+
+def test_api_errors_are_json_in_french(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["title"] == "Page introuvable"
+    response = client.get("/api/v1/me", headers={"Authorization": "Bearer ordi_nope"})
+    assert response.status_code == 401
+    assert "Jeton" in response.get_json()["error"]["message"]
+
+
+def test_health_check(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/sante").get_json() == {"status": "ok"}
