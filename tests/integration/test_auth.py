@@ -93,12 +93,22 @@ def test_changing_own_password(client, make_user, login) -> None:  # type: ignor
     login(user)
     page = client.post(
         "/compte",
-        data={"pw-current": "faux", "pw-password": "nouveau-mot-de-passe", "pw-confirm": "nouveau-mot-de-passe", "pw-submit": "1"},
+        data={
+            "pw-current": "faux",
+            "pw-password": "nouveau-mot-de-passe",
+            "pw-confirm": "nouveau-mot-de-passe",
+            "pw-submit": "1",
+        },
     ).get_data(as_text=True)
     assert "Le mot de passe actuel est incorrect." in page
     response = client.post(
         "/compte",
-        data={"pw-current": PASSWORD, "pw-password": "nouveau-mot-de-passe", "pw-confirm": "nouveau-mot-de-passe", "pw-submit": "1"},
+        data={
+            "pw-current": PASSWORD,
+            "pw-password": "nouveau-mot-de-passe",
+            "pw-confirm": "nouveau-mot-de-passe",
+            "pw-submit": "1",
+        },
     )
     assert response.status_code == 302
     assert client.get("/compte").status_code == 200  # still logged in here

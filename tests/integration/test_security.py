@@ -53,9 +53,14 @@ def test_login_with_csrf_token_works(database_url, make_user) -> None:  # type: 
 def test_production_cookies_are_secure(database_url, make_user) -> None:  # type: ignore[no-untyped-def]
     user = make_user(Role.MANAGER)
     app = _csrf_app(
-        database_url, WTF_CSRF_ENABLED=False, SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True
+        database_url,
+        WTF_CSRF_ENABLED=False,
+        SESSION_COOKIE_SECURE=True,
+        REMEMBER_COOKIE_SECURE=True,
     )
-    response = app.test_client().post("/connexion", data={"email": user.email, "password": PASSWORD})
+    response = app.test_client().post(
+        "/connexion", data={"email": user.email, "password": PASSWORD}
+    )
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Strict-Transport-Security" in response.headers
