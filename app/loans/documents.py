@@ -1,0 +1,445 @@
+"""The counter's printed documents: loan sheet, sale receipt, cession certificate (PDF).
+
+Functions take plain dataclasses and return PDF bytes; services fill the dataclasses from
+the records. A4, true to size, Helvetica (its WinAnsi encoding covers French and €).
+The QR code is drawn as vector squares from ``qrcode``'s matrix, so it stays sharp at any
+print resolution (app/documents/qr.py did not exist when this was written).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+import qrcode
+from flask_babel import gettext as _
+from PIL import Image as PILImage
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from app.loans.terms import format_eur
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    siret: str = ""
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    kind: str  # already in French: "Ordinateur portable"
+    brand: str
+    model: str
+    serial: str
+    asset_tag: str
+    grade: str = ""
+    condition: str = ""
+
+
+@dataclass(frozen=True)
+class LoanSheetData:
+    number: str
+    lender: Party
+    borrower: Party
+    device: DeviceInfo
+    accessories: list[str]
+    start: date
+    due: date
+    deposit_cents: int
+    programme: str
+    family_url: str
+    support: list[str] = field(default_factory=list)
+    training: list[str] = field(default_factory=list)
+    signature_png: bytes | None = None  # None: signed on paper
+    signed_on: date | None = None
+    signer_name: str = ""
+
+
+@dataclass(frozen=True)
+class ReceiptData:
+    number: str
+    sold_on: date
+    seller: Party
+    buyer: Party
+    device: DeviceInfo
+    accessories: list[str]
+    price_cents: int
+    programme: str
+    payment_method: str  # already in French
+    warranty_months: int
+    warranty_until: date
+    family_url: str
+    support: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CessionData:
+    number: str
+    ceded_on: date
+    association: Party
+    beneficiary: Party
+    device: DeviceInfo
+    loan_number: str
+    loan_start: date
+    programme: str
+    price_cents: int
+    family_url: str
+
+
+def _d(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _esc(text: str) -> str:
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class QrFlowable(Flowable):
+    """A QR code as vector squares, ``size`` points wide, with its quiet zone."""
+
+    def __init__(self, data: str, size: float = 30 * mm) -> None:
+        super().__init__()
+        qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
+        qr.add_data(data)
+        qr.make(fit=True)
+        self.matrix = qr.get_matrix()
+        self.size = size
+        self.width = self.height = size
+
+    def draw(self) -> None:
+        n = len(self.matrix)
+        cell = self.size / n
+        canvas = self.canv
+        canvas.setFillColor(colors.white)
+        canvas.rect(0, 0, self.size, self.size, stroke=0, fill=1)
+        canvas.setFillColor(colors.black)
+        for row, line in enumerate(self.matrix):
+            for col, dark in enumerate(line):
+                if dark:
+                    # Slight overlap so that no hairline appears between modules.
+                    y = self.size - (row + 1) * cell
+                    canvas.rect(col * cell, y, cell + 0.05, cell + 0.05, stroke=0, fill=1)
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = getSampleStyleSheet()
+    normal = ParagraphStyle(
+        "n", parent=base["Normal"], fontName="Helvetica", fontSize=9.5, leading=12
+    )
+    return {
+        "n": normal,
+        "small": ParagraphStyle("s", parent=normal, fontSize=8.5, leading=11),
+        "h1": ParagraphStyle(
+            "h1", parent=normal, fontName="Helvetica-Bold", fontSize=16, leading=20
+        ),
+        "h2": ParagraphStyle(
+            "h2", parent=normal, fontName="Helvetica-Bold", fontSize=11.5, leading=15, spaceBefore=6
+        ),
+        "right": ParagraphStyle("r", parent=normal, alignment=TA_RIGHT),
+    }
+
+
+def _party_block(title: str, party: Party, st: dict[str, ParagraphStyle]) -> list[Paragraph]:
+    lines = [f"<b>{_esc(title)}</b>", _esc(party.name)]
+    for extra in (party.address, party.phone, party.email):
+        if extra:
+            lines.append(_esc(extra))
+    if party.siret:
+        lines.append(_esc(_("SIRET : %(s)s", s=party.siret)))
+    return [Paragraph("<br/>".join(lines), st["n"])]
+
+
+def _grid(rows: list[list[object]], widths: list[float]) -> Table:
+    table = Table(rows, colWidths=widths)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f0f2f5")),
+                ("FONTNAME", (0, 0), (-1, -1), "Helvetica"),
+                ("FONTSIZE", (0, 0), (-1, -1), 9.5),
+            ]
+        )
+    )
+    return table
+
+
+def _device_rows(device: DeviceInfo, accessories: list[str]) -> list[list[object]]:
+    rows: list[list[object]] = [
+        [_("Appareil"), f"{device.kind} {device.brand} {device.model}".strip()],
+        [_("Numéro de série"), device.serial or "-"],
+        [_("Numéro d'inventaire"), device.asset_tag],
+    ]
+    if device.grade or device.condition:
+        rows.append([_("État"), " · ".join(x for x in (device.grade, device.condition) if x)])
+    rows.append([_("Accessoires"), ", ".join(accessories) if accessories else _("aucun")])
+    return rows
+
+
+def _header(title: str, number: str, st: dict[str, ParagraphStyle]) -> Table:
+    table = Table(
+        [[Paragraph(_esc(title), st["h1"]), Paragraph(_esc(number), st["right"])]],
+        colWidths=[120 * mm, 50 * mm],
+    )
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+    return table
+
+
+def _parties(
+    left_title: str, left: Party, right_title: str, right: Party, st: dict[str, ParagraphStyle]
+) -> Table:
+    table = Table(
+        [[_party_block(left_title, left, st), _party_block(right_title, right, st)]],
+        colWidths=[85 * mm, 85 * mm],
+    )
+    table.setStyle(
+        TableStyle(
+            [("BOX", (0, 0), (0, 0), 0.5, colors.grey), ("BOX", (1, 0), (1, 0), 0.5, colors.grey)]
+        )
+    )
+    return table
+
+
+def _qr_block(url: str, text: str, st: dict[str, ParagraphStyle]) -> Table:
+    table = Table(
+        [
+            [
+                QrFlowable(url),
+                Paragraph(text + "<br/><font size=7>" + _esc(url) + "</font>", st["n"]),
+            ]
+        ],
+        colWidths=[36 * mm, 134 * mm],
+    )
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    return table
+
+
+def _signature_image(png: bytes, width: float, height: float) -> Image:
+    """The signature drawn on white (canvas PNGs are transparent), scaled to fit."""
+    with PILImage.open(io.BytesIO(png)) as source:
+        rgba = source.convert("RGBA")
+        flat = PILImage.new("RGB", rgba.size, "white")
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        out = io.BytesIO()
+        flat.save(out, format="PNG")
+        ratio = min(width / rgba.width, height / rgba.height)
+        size = (rgba.width * ratio, rgba.height * ratio)
+    out.seek(0)
+    return Image(out, width=size[0], height=size[1])
+
+
+def _build(story: list[Flowable], title: str) -> bytes:
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=title,
+        author="Ordilien",
+    )
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def loan_sheet_pdf(data: LoanSheetData) -> bytes:
+    """The loan agreement (convention de prêt), DOMAIN.md section 5."""
+    st = _styles()
+    story: list[Flowable] = [
+        _header(_("Convention de prêt de matériel"), _("N° %(n)s", n=data.number), st),
+        Spacer(1, 4 * mm),
+        _parties(_("Le prêteur"), data.lender, _("L'emprunteur (le foyer)"), data.borrower, st),
+        Paragraph(_("Le matériel prêté"), st["h2"]),
+        _grid(_device_rows(data.device, data.accessories), [45 * mm, 125 * mm]),
+        Paragraph(_("Durée et caution"), st["h2"]),
+        _grid(
+            [
+                [_("Programme"), data.programme or "-"],
+                [_("Début du prêt"), _d(data.start)],
+                [_("À rendre au plus tard le"), _d(data.due)],
+                [
+                    _("Caution"),
+                    format_eur(data.deposit_cents) if data.deposit_cents else _("aucune"),
+                ],
+            ],
+            [45 * mm, 125 * mm],
+        ),
+        Paragraph(_("Conditions"), st["h2"]),
+    ]
+    conditions = [
+        _("Le matériel est prêté pour un usage personnel et familial."),
+        _("Il ne peut être ni vendu, ni donné, ni prêté à une autre personne."),
+        _(
+            "En cas de panne : ne pas ouvrir l'appareil, appeler ou venir voir l'association, "
+            "qui répare ou remplace si c'est possible."
+        ),
+        _(
+            "En cas de perte ou de vol : prévenir l'association dans les 48 heures ; en cas "
+            "de vol, porter plainte et donner une copie du récépissé."
+        ),
+        _(
+            "Au retour : rapporter l'appareil et ses accessoires aux heures d'ouverture, à la "
+            "date prévue. L'état est vérifié devant vous ; la caution est rendue, moins les "
+            "dégâts éventuels."
+        ),
+        _("Vos données personnelles sur l'appareil sont effacées au retour."),
+    ]
+    story += [Paragraph("• " + _esc(c), st["n"]) for c in conditions]
+    if data.support:
+        story.append(Paragraph(_("Contacts en cas de besoin"), st["h2"]))
+        story += [Paragraph(_esc(s), st["n"]) for s in data.support]
+    story.append(Paragraph(_("Formation"), st["h2"]))
+    if data.training:
+        story += [Paragraph(_esc(s), st["n"]) for s in data.training]
+    else:
+        story.append(Paragraph(_("Aucune séance réservée pour l'instant."), st["n"]))
+    story += [
+        Spacer(1, 2 * mm),
+        _qr_block(
+            data.family_url,
+            _(
+                "<b>Votre page :</b> scannez ce code avec votre téléphone pour revoir "
+                "votre appareil, la date de retour et quoi faire en cas de problème."
+            ),
+            st,
+        ),
+    ]
+    story.append(_signature_block(data, st))
+    return _build(story, _("Convention de prêt %(n)s", n=data.number))
+
+
+def _signature_block(data: LoanSheetData, st: dict[str, ParagraphStyle]) -> KeepTogether:
+    signed_on = _d(data.signed_on or data.start)
+    left: list[Flowable] = [
+        Paragraph(_("<b>Pour l'emprunteur</b> : %(name)s", name=_esc(data.signer_name)), st["n"]),
+        Paragraph(_("Le %(d)s", d=signed_on), st["n"]),
+    ]
+    if data.signature_png:
+        left.append(_signature_image(data.signature_png, 60 * mm, 18 * mm))
+        left.append(Paragraph(_("Signé sur écran au comptoir."), st["small"]))
+    else:
+        left.append(Paragraph(_("Signé sur papier."), st["small"]))
+        left.append(Spacer(1, 15 * mm))
+    right: list[Flowable] = [
+        Paragraph(_("<b>Pour l'association</b> : %(name)s", name=_esc(data.lender.name)), st["n"]),
+        Paragraph(_("Le %(d)s", d=signed_on), st["n"]),
+        Spacer(1, 15 * mm),
+    ]
+    table = Table([[left, right]], colWidths=[85 * mm, 85 * mm])
+    table.setStyle(
+        TableStyle(
+            [("BOX", (0, 0), (-1, -1), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        )
+    )
+    return KeepTogether([Paragraph(_("Signatures"), st["h2"]), table])
+
+
+def receipt_pdf(data: ReceiptData) -> bytes:
+    """The sale receipt: sequential number, parties, device, price, payment, warranty."""
+    st = _styles()
+    story: list[Flowable] = [
+        _header(_("Reçu de vente"), _("N° %(n)s", n=data.number), st),
+        Paragraph(_("Date de la vente : %(d)s", d=_d(data.sold_on)), st["n"]),
+        Spacer(1, 4 * mm),
+        _parties(_("Le vendeur"), data.seller, _("L'acheteur"), data.buyer, st),
+        Paragraph(_("Le matériel vendu"), st["h2"]),
+        _grid(_device_rows(data.device, data.accessories), [45 * mm, 125 * mm]),
+        Paragraph(_("Paiement"), st["h2"]),
+        _grid(
+            [
+                [_("Programme"), data.programme or "-"],
+                [_("Prix payé"), format_eur(data.price_cents)],
+                [_("Moyen de paiement"), data.payment_method],
+            ],
+            [45 * mm, 125 * mm],
+        ),
+        Paragraph(_("Garantie"), st["h2"]),
+        Paragraph(
+            _esc(
+                _(
+                    "Matériel d'occasion reconditionné : garantie légale de conformité de "
+                    "%(m)s mois, jusqu'au %(d)s (articles L217-3 et suivants du code de la "
+                    "consommation). En cas de panne, rapportez l'appareil avec ce reçu.",
+                    m=data.warranty_months,
+                    d=_d(data.warranty_until),
+                )
+            ),
+            st["n"],
+        ),
+    ]
+    if data.support:
+        story.append(Paragraph(_("Contacts"), st["h2"]))
+        story += [Paragraph(_esc(s), st["n"]) for s in data.support]
+    story += [
+        Spacer(1, 4 * mm),
+        _qr_block(
+            data.family_url,
+            _(
+                "<b>Votre page :</b> scannez ce code avec votre téléphone pour revoir votre "
+                "appareil, la garantie et quoi faire en cas de panne."
+            ),
+            st,
+        ),
+    ]
+    return _build(story, _("Reçu %(n)s", n=data.number))
+
+
+def cession_pdf(data: CessionData) -> bytes:
+    """The certificate that turns a loan into ownership (attestation de cession)."""
+    st = _styles()
+    price = format_eur(data.price_cents) if data.price_cents else _("à titre gratuit")
+    story: list[Flowable] = [
+        _header(_("Attestation de cession"), _("N° %(n)s", n=data.number), st),
+        Paragraph(_("Date de la cession : %(d)s", d=_d(data.ceded_on)), st["n"]),
+        Spacer(1, 4 * mm),
+        _parties(_("L'association"), data.association, _("Le bénéficiaire"), data.beneficiary, st),
+        Paragraph(_("Le matériel cédé"), st["h2"]),
+        _grid(_device_rows(data.device, []), [45 * mm, 125 * mm]),
+        Spacer(1, 3 * mm),
+        Paragraph(
+            _esc(
+                _(
+                    "Le matériel prêté le %(start)s (convention n° %(loan)s, programme "
+                    "%(prog)s) devient la propriété du bénéficiaire à compter du %(d)s, "
+                    "%(price)s. Le prêt prend fin : il n'y a plus de date de retour.",
+                    start=_d(data.loan_start),
+                    loan=data.loan_number,
+                    prog=data.programme or "-",
+                    d=_d(data.ceded_on),
+                    price=price,
+                )
+            ),
+            st["n"],
+        ),
+        Spacer(1, 4 * mm),
+        _qr_block(data.family_url, _("<b>Votre page</b> reste accessible avec ce code."), st),
+        Spacer(1, 6 * mm),
+        Table(
+            [[_("Pour l'association"), _("Le bénéficiaire")], ["", ""]],
+            colWidths=[85 * mm, 85 * mm],
+            rowHeights=[8 * mm, 22 * mm],
+            style=TableStyle([("BOX", (0, 0), (-1, -1), 0.5, colors.grey)]),
+        ),
+    ]
+    return _build(story, _("Attestation de cession %(n)s", n=data.number))
