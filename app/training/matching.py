@@ -1,0 +1,214 @@
+"""Slot matching: a household's profile, place, needs and constraints -> slots ranked, with reasons.
+
+Pure module (no Flask, no SQLAlchemy). Hard constraints exclude a slot (level not taught,
+no lift for a wheelchair, own device required but none at home, price not possible, day
+not possible, another département); the others add to a score, and every point added
+comes with a reason the prescriber can read out.
+
+Slots are indexed once (``SlotIndex``) by (département, level, theme): matching a household
+looks only at the slots of its own département and level that teach one of its themes,
+so the cost per household does not grow with the number of départements.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class PriceKind(StrEnum):
+    FREE = "gratuit"
+    PASS_NUMERIQUE = "pass_numerique"  # paid with Pass numérique vouchers
+    MEMBERSHIP = "adhesion"  # the place's membership fee
+
+
+class Reason(StrEnum):
+    THEME = "theme"  # detail: the theme code
+    SAME_COMMUNE = "same_commune"
+    SAME_DEPARTEMENT = "same_departement"
+    INDIVIDUAL_FOR_ASSISTANCE = "individual"  # one-to-one for someone who needs it
+    GROUP_FOR_AUTONOMY = "group"
+    SEATS_LEFT = "seats_left"  # detail: how many
+    WAITING_LIST = "waiting_list"  # detail: how many already wait
+    SOON = "soon"  # within a week
+    ACCESSIBLE = "accessible"
+    DEVICE_PROVIDED = "device_provided"
+    FREE = "free"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A bookable session as matching sees it. ``starts_at`` is local time."""
+
+    id: int
+    commune: str
+    postcode: str
+    themes: frozenset[str]
+    levels: frozenset[str]  # empty: every level
+    individual: bool
+    capacity: int
+    booked: int
+    starts_at: datetime
+    price_kind: PriceKind = PriceKind.FREE
+    accessible: bool = False
+    bring_own_device: bool = False
+    waiting: int = 0
+
+    @property
+    def departement(self) -> str:
+        return departement_of(self.postcode)
+
+
+@dataclass(frozen=True)
+class Need:
+    """A household's side: its diagnostic and what is possible for it."""
+
+    field_level: str
+    themes: tuple[str, ...]  # most needed first
+    commune: str = ""
+    postcode: str = ""
+    path: str = ""
+    has_device: bool = True
+    needs_accessibility: bool = False
+    prices: frozenset[PriceKind] = frozenset(PriceKind)
+    weekdays: frozenset[int] | None = None  # 0 = Monday; None = any day
+    same_commune_only: bool = False
+
+
+@dataclass(frozen=True)
+class Match:
+    slot: Slot
+    score: int
+    reasons: tuple[tuple[Reason, str], ...] = field(default=())
+
+
+ALL_LEVELS = ("grand_debutant", "debutant", "intermediaire", "autonome")
+THEME_POINTS = (30, 20, 10)  # first, second, third theme of the household
+
+
+def departement_of(postcode: str) -> str:
+    """'57050' -> '57'; Corsica and overseas keep their usual prefixes ('20', '971')."""
+    code = (postcode or "").strip()
+    if code.startswith("97") and len(code) >= 3:
+        return code[:3]
+    return code[:2]
+
+
+def _norm(commune: str) -> str:
+    return " ".join(commune.casefold().replace("-", " ").split())
+
+
+class SlotIndex:
+    """Slots grouped by (département, level, theme); built once per matching run."""
+
+    def __init__(self, slots: Iterable[Slot]) -> None:
+        self._buckets: dict[tuple[str, str, str], list[Slot]] = {}
+        self._by_level: dict[tuple[str, str], list[Slot]] = {}
+        self._norm_commune: dict[int, str] = {}
+        self.size = 0
+        for slot in slots:
+            self.size += 1
+            self._norm_commune[slot.id] = _norm(slot.commune)
+            dept = slot.departement
+            for level in slot.levels or ALL_LEVELS:
+                self._by_level.setdefault((dept, level), []).append(slot)
+                for theme in slot.themes:
+                    self._buckets.setdefault((dept, level, theme), []).append(slot)
+
+    def candidates(self, need: Need) -> Iterable[Slot]:
+        dept = departement_of(need.postcode)
+        if not need.themes:
+            return self._by_level.get((dept, need.field_level), ())
+        seen: set[int] = set()
+        found: list[Slot] = []
+        for theme in need.themes:
+            for slot in self._buckets.get((dept, need.field_level, theme), ()):
+                if slot.id not in seen:
+                    seen.add(slot.id)
+                    found.append(slot)
+        return found
+
+    def commune_of(self, slot: Slot) -> str:
+        return self._norm_commune.get(slot.id) or _norm(slot.commune)
+
+
+def score_slot(
+    need: Need, slot: Slot, now: datetime, index: SlotIndex | None = None
+) -> Match | None:
+    """Score one slot for one household; None when a hard constraint excludes it."""
+    if slot.levels and need.field_level not in slot.levels:
+        return None
+    if need.needs_accessibility and not slot.accessible:
+        return None
+    if slot.bring_own_device and not need.has_device:
+        return None
+    if slot.price_kind not in need.prices:
+        return None
+    if slot.starts_at < now:
+        return None
+    if need.weekdays is not None and slot.starts_at.weekday() not in need.weekdays:
+        return None
+    if need.postcode and departement_of(need.postcode) != slot.departement:
+        return None
+    slot_commune = index.commune_of(slot) if index else _norm(slot.commune)
+    same_commune = bool(need.commune) and _norm(need.commune) == slot_commune
+    if need.same_commune_only and not same_commune:
+        return None
+    score = 0
+    reasons: list[tuple[Reason, str]] = []
+    for rank, theme in enumerate(need.themes[: len(THEME_POINTS)]):
+        if theme in slot.themes:
+            score += THEME_POINTS[rank]
+            reasons.append((Reason.THEME, theme))
+    if need.themes and score == 0:
+        return None
+    if same_commune:
+        score += 15
+        reasons.append((Reason.SAME_COMMUNE, slot.commune))
+    elif need.postcode:
+        reasons.append((Reason.SAME_DEPARTEMENT, slot.departement))
+    if slot.individual and need.path == "assistance":
+        score += 10
+        reasons.append((Reason.INDIVIDUAL_FOR_ASSISTANCE, ""))
+    elif not slot.individual and need.path == "autonomie":
+        score += 5
+        reasons.append((Reason.GROUP_FOR_AUTONOMY, ""))
+    seats = slot.capacity - slot.booked
+    if seats > 0:
+        score += 10
+        reasons.append((Reason.SEATS_LEFT, str(seats)))
+    else:
+        score -= 5
+        reasons.append((Reason.WAITING_LIST, str(slot.waiting)))
+    days = (slot.starts_at - now).days
+    if days < 7:
+        score += 5
+        reasons.append((Reason.SOON, ""))
+    else:
+        score += max(0, 4 - days // 7)
+    if need.needs_accessibility:
+        reasons.append((Reason.ACCESSIBLE, ""))
+    if not need.has_device:
+        reasons.append((Reason.DEVICE_PROVIDED, ""))
+    if slot.price_kind is PriceKind.FREE:
+        score += 2
+        reasons.append((Reason.FREE, ""))
+    return Match(slot, score, tuple(reasons))
+
+
+def match(need: Need, index: SlotIndex, now: datetime, limit: int = 5) -> list[Match]:
+    """The best ``limit`` slots for ``need``, best first (ties: the sooner slot first)."""
+    scored = (score_slot(need, slot, now, index) for slot in index.candidates(need))
+    found = [m for m in scored if m is not None]
+    return heapq.nsmallest(limit, found, key=lambda m: (-m.score, m.slot.starts_at, m.slot.id))
+
+
+def match_many(
+    needs: Sequence[Need], slots: Iterable[Slot], now: datetime, limit: int = 5
+) -> list[list[Match]]:
+    """Match every household against the same slots (index built once)."""
+    index = SlotIndex(slots)
+    return [match(need, index, now, limit) for need in needs]
