@@ -9,7 +9,7 @@ export ORDILIEN_ENV ?= development
 # Tests are not timed here; benchmarks in bench/ are.
 PYTEST := $(BIN)/pytest -q -p no:cacheprovider
 
-.PHONY: run test install install-dev system-deps translations lint typecheck migrations-check \
+.PHONY: run test install install-dev assets system-deps translations lint typecheck migrations-check \
         test-sqlite test-postgres test-browser pg-start pg-stop bench clean
 
 $(BIN)/python:
@@ -27,6 +27,14 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed translations
 install-dev: $(VENV)/.installed-dev translations
 
+# Front-end packages from the npm registry (never a CDN): axe-core for the browser tests,
+# and whatever package.json lists for the pages (copied to app/static/vendor/, not committed).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: node_modules/.installed
+
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -q -d app/translations -f
 
@@ -43,6 +51,7 @@ system-deps:
 	  command -v chromium >/dev/null || need="$$need chromium"; \
 	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \
 	  fc-list 2>/dev/null | grep -qi dejavu || need="$$need fonts-dejavu-core"; \
+	  command -v npm >/dev/null || need="$$need npm"; \
 	  if [ -n "$$need" ]; then \
 	    echo "apt-get install$$need"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; \
@@ -83,7 +92,7 @@ test-postgres: install-dev
 	$(BIN)/python scripts/reset_pg.py "$$url"; \
 	TEST_DATABASE_URL="$$url" $(PYTEST) -m "not e2e" tests
 
-test-browser: install-dev
+test-browser: install-dev assets
 	@if ! command -v chromium >/dev/null; then \
 	  if [ "$$CI" = "true" ]; then echo "Chromium is required in CI"; exit 1; fi; \
 	  echo "Chromium unavailable: browser run skipped"; exit 0; \
