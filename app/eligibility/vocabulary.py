@@ -131,3 +131,16 @@ class Grade(StrEnum):
     B = "B"
     C = "C"
     HC = "HC"
+
+
+class Commitment(StrEnum):
+    """What a person may promise in exchange for a device (e.g. 004:18: take the Pix test)."""
+
+    PIX_TEST = "pix_test"
+    TRAINING = "training"
+
+
+COMMITMENT_LABELS: dict[Commitment, str] = {
+    Commitment.PIX_TEST: "passer le test Pix",
+    Commitment.TRAINING: "suivre un atelier de prise en main",
+}
