@@ -36,7 +36,7 @@ node_modules/.installed: package.json package-lock.json
 assets: node_modules/.installed
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -d app/translations -f 2>&1 | grep -v "^compiling" || true
+	$(BIN)/pybabel compile -d app/translations -f >/dev/null
 
 run: install
 	mkdir -p instance
