@@ -1,0 +1,272 @@
+"""Dashboard, exports and the funder's report; a household's data rights (export, erasure)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from app.accounts.models import Organisation
+from app.authz.guards import can, ensure_record_access, permission_required
+from app.authz.policy import OrgKind, Permission
+from app.core.clock import today, utcnow
+from app.core.errors import DomainError
+from app.extensions import db
+from app.reports import charts, exports, services
+from app.reports.forms import EraseForm, ReportFilterForm
+from app.reports.period import PeriodError, parse_period
+from app.reports.tables import ChartKind, Figure, fr_number
+
+bp = Blueprint("reports", __name__, url_prefix="/rapports")
+
+STYLESHEET = Path(__file__).parent / "static" / "reports.css"
+
+
+@bp.get("/style.css")
+def stylesheet() -> Response:
+    """The dashboard's few extra styles (served from memory: CSP allows only our origin)."""
+    response = Response(STYLESHEET.read_bytes(), mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.app_template_filter("report_value")
+def report_value(value: Any) -> str:
+    """Numbers the French way in tables: 1 234,5."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "" if value is None else str(value)
+    if isinstance(value, float) and not value.is_integer():
+        return fr_number(value, 1)
+    return fr_number(value)
+
+
+# ---------------------------------------------------------------- filters
+
+
+def _visible_orgs() -> list[Organisation]:
+    """Organisations a territory reader may pick (the ones that produce figures)."""
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.kind != OrgKind.COORDINATOR)
+            .order_by(Organisation.name)
+        )
+    )
+
+
+def _filters() -> tuple[services.Filters, ReportFilterForm, str | None]:
+    """The scope the user may see and the period asked for (errors fall back to defaults)."""
+    form = ReportFilterForm(formdata=request.args)
+    territory = can(Permission.REPORTS_TERRITORY)
+    if territory:
+        form.organisation.choices = [SelectChoice("", _("Tout le territoire"))] + [
+            SelectChoice(str(o.id), o.name) for o in _visible_orgs()
+        ]
+    else:
+        own = current_user.organisation
+        form.organisation.choices = [SelectChoice(str(own.id), own.name)]
+    error = None
+    if not form.validate():
+        error = " ".join(e for errs in form.errors.values() for e in errs)
+    try:
+        period = parse_period(form.debut.data, form.fin.data, today())
+    except PeriodError as exc:
+        error = str(exc)
+        period = parse_period(None, None, today())
+    form.debut.data, form.fin.data = period.start, period.end
+    if territory:
+        org = None
+        raw = request.args.get("organisation", "")
+        if raw.isdigit():
+            org = db.session.get(Organisation, int(raw))
+        scope = services.organisation_scope(org) if org else services.territory_scope()
+        form.organisation.data = str(org.id) if org else ""
+    else:
+        scope = services.organisation_scope(current_user.organisation)
+        form.organisation.data = str(current_user.organisation_id)
+    return services.Filters(period, scope, today()), form, error
+
+
+def _filter_args(filters: services.Filters) -> dict[str, str]:
+    args = {"debut": filters.period.start.isoformat(), "fin": filters.period.end.isoformat()}
+    if filters.scope.org_ids and can(Permission.REPORTS_TERRITORY):
+        args["organisation"] = str(filters.scope.org_ids[0])
+    return args
+
+
+def _about(filters: services.Filters) -> list[tuple[str, str]]:
+    return [
+        (_("Période"), filters.period.label()),
+        (_("Organisations"), filters.scope.label),
+        (_("Produit le"), utcnow().strftime("%d/%m/%Y %H:%M") + " UTC"),
+        (_("Produit par"), current_user.display_name),
+    ]
+
+
+def _chart(figure: Figure) -> Markup | None:
+    """The SVG drawn from the figure's table (the table is shown under it anyway)."""
+    table = figure.table
+    if not figure.available or not table.rows or figure.chart is ChartKind.NONE:
+        return None
+    if figure.chart is ChartKind.BARS:
+        value_col = (figure.series or [1])[0]
+        svg = charts.hbar_chart(
+            [str(r[0]) for r in table.rows],
+            [float(r[value_col] or 0) for r in table.rows],
+            figure.title,
+            f"graphique-{figure.key}",
+        )
+    else:
+        cols = figure.series or list(range(1, len(table.columns)))
+        svg = charts.monthly_chart(
+            [str(r[0]) for r in table.rows],
+            [(table.columns[c], [float(r[c] or 0) for r in table.rows]) for c in cols],
+            figure.title,
+            f"graphique-{figure.key}",
+        )
+    return Markup(svg)  # noqa: S704 (built by charts.py, every text escaped there)
+
+
+# ---------------------------------------------------------------- dashboard
+
+
+@bp.get("/")
+@permission_required(Permission.REPORTS_READ)
+def dashboard() -> str:
+    filters, form, error = _filters()
+    figures = services.dashboard(filters)
+    return render_template(
+        "reports/dashboard.html",
+        form=form,
+        error=error,
+        filters=filters,
+        figures=[(fig, _chart(fig)) for fig in figures],
+        args=_filter_args(filters),
+        territory=can(Permission.REPORTS_TERRITORY),
+    )
+
+
+def _attachment(body: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _file_stem(filters: services.Filters) -> str:
+    return f"ordilien-{filters.period.start:%Y%m%d}-{filters.period.end:%Y%m%d}"
+
+
+@bp.get("/export.xlsx")
+@permission_required(Permission.REPORTS_READ)
+def export_xlsx() -> Response:
+    filters, _form, _error = _filters()
+    body = exports.xlsx_bytes(services.dashboard(filters), _about(filters))
+    return _attachment(body, exports.XLSX_MIMETYPE, f"{_file_stem(filters)}.xlsx")
+
+
+@bp.get("/export/<key>.csv")
+@permission_required(Permission.REPORTS_READ)
+def export_csv(key: str) -> Response:
+    filters, _form, _error = _filters()
+    figure = services.figure_by_key(filters, key) or abort(404)
+    return _attachment(
+        exports.csv_bytes(figure), "text/csv; charset=utf-8", f"{_file_stem(filters)}-{key}.csv"
+    )
+
+
+@bp.get("/rapport.pdf")
+@permission_required(Permission.REPORTS_READ)
+def report_pdf() -> Response:
+    filters, _form, _error = _filters()
+    title = _("Rapport d'activité et d'impact")
+    body = exports.report_pdf(services.dashboard(filters), title, _about(filters), utcnow())
+    return _attachment(body, "application/pdf", f"{_file_stem(filters)}-rapport.pdf")
+
+
+# ---------------------------------------------------------------- personal data
+
+
+def _household(household_id: int, permission: Permission) -> Any:
+    from app.households.models import Household
+
+    household = db.session.get(Household, household_id) or abort(404)
+    ensure_record_access(permission, household.organisation_id)
+    return household
+
+
+@bp.get("/donnees-personnelles/foyers/<int:household_id>")
+@permission_required(Permission.HOUSEHOLD_READ)
+def household_privacy(household_id: int) -> str:
+    from app.reports import gdpr
+
+    household = _household(household_id, Permission.HOUSEHOLD_READ)
+    entries = gdpr.access_log(household)
+    gdpr.record_access(household, "household.privacy_view")
+    db.session.commit()
+    return render_template(
+        "reports/household_privacy.html",
+        household=household,
+        entries=entries,
+        form=EraseForm(),
+        may_erase=can(Permission.HOUSEHOLD_WRITE, household.organisation_id),
+        retention_days=gdpr.retention_days(),
+    )
+
+
+@bp.get("/donnees-personnelles/foyers/<int:household_id>/export.json")
+@permission_required(Permission.HOUSEHOLD_READ)
+def household_export_json(household_id: int) -> Response:
+    from app.reports import gdpr
+
+    household = _household(household_id, Permission.HOUSEHOLD_READ)
+    body = gdpr.export_json(household)
+    gdpr.record_access(household, "household.export", detail={"format": "json"})
+    db.session.commit()
+    return _attachment(body, "application/json", f"foyer-{household.id}.json")
+
+
+@bp.get("/donnees-personnelles/foyers/<int:household_id>/export.pdf")
+@permission_required(Permission.HOUSEHOLD_READ)
+def household_export_pdf(household_id: int) -> Response:
+    from app.reports import gdpr
+
+    household = _household(household_id, Permission.HOUSEHOLD_READ)
+    body = gdpr.export_pdf(household)
+    gdpr.record_access(household, "household.export", detail={"format": "pdf"})
+    db.session.commit()
+    return _attachment(body, "application/pdf", f"foyer-{household.id}.pdf")
+
+
+@bp.post("/donnees-personnelles/foyers/<int:household_id>/effacement")
+@permission_required(Permission.HOUSEHOLD_WRITE)
+def household_erase(household_id: int) -> str | Response:
+    from app.reports import gdpr
+
+    household = _household(household_id, Permission.HOUSEHOLD_WRITE)
+    form = EraseForm()
+    if form.validate_on_submit():
+        try:
+            gdpr.erase_on_request(household)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            flash(
+                _(
+                    "Données personnelles effacées. Le foyer reste compté dans les "
+                    "statistiques, sans nom ni coordonnées."
+                ),
+                "success",
+            )
+        return redirect(url_for("reports.household_privacy", household_id=household_id))
+    for errs in form.errors.values():
+        for err in errs:
+            flash(err, "error")
+    return redirect(url_for("reports.household_privacy", household_id=household_id))
