@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -42,7 +43,7 @@ def backup_command(output: Path | None, directory: Path | None, keep: int) -> No
     """Sauvegarder toute la base (SQLite ou PostgreSQL) sans arrêter le service."""
     url = _database_url()
     folder = directory or Path(
-        current_app.config.get("BACKUP_DIR") or Path(current_app.instance_path) / "backups"
+        os.environ.get("BACKUP_DIR") or Path(current_app.instance_path) / "backups"
     )
     try:
         target = output or backups.default_backup_path(folder, backups.database_kind(url))
