@@ -8,6 +8,7 @@ adjustment of one step either way. A person may override any grade, with a reaso
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -76,7 +77,7 @@ class GradeError(Exception):
         self.message = message
 
 
-def _band(value: float, bands: list[tuple[float, int]]) -> int:
+def _band(value: float, bands: Sequence[tuple[float, int]]) -> int:
     """Points of the highest band whose threshold ``value`` reaches."""
     points = 0
     for threshold, band_points in bands:

@@ -1,0 +1,2 @@
+"""Shared document helpers: QR codes and PDF building blocks (labels, certificates, loan
+sheets, receipts)."""

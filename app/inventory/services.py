@@ -1,0 +1,1058 @@
+"""Inventory actions: intake, state changes, erasure, tests, grading, stock counts.
+
+Services load, ask the pure rules (lifecycle, grading, tags), write events and the
+journal, and commit. Domain errors carry French messages for people.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import attributes
+
+from app.audit.services import record
+from app.core.clock import utcnow
+from app.core.errors import Conflict, DomainError, NotFound
+from app.extensions import db
+from app.inventory import grading, tags
+from app.inventory.grading import Grade, GradeError, Specs, StorageType
+from app.inventory.lifecycle import (
+    OUT_OF_STOCK,
+    DeviceType,
+    Readiness,
+    State,
+    TransitionError,
+    check_transition,
+)
+from app.inventory.models import (
+    ChecklistTemplate,
+    Condition,
+    Device,
+    DeviceChecklist,
+    DeviceEvent,
+    DonationBatch,
+    Donor,
+    DonorKind,
+    ErasureLevel,
+    ErasureMethod,
+    ErasureRecord,
+    ErasureResult,
+    Location,
+)
+
+# ---------------------------------------------------------------- donors, batches, places
+
+
+def create_donor(
+    organisation_id: int, kind: DonorKind, name: str, *, commit: bool = True, **extra: str
+) -> Donor:
+    name = name.strip()
+    if not name:
+        raise DomainError("Indiquez le nom du donateur.", field="name")
+    donor = Donor(organisation_id=organisation_id, kind=kind, name=name, **extra)
+    db.session.add(donor)
+    db.session.flush()
+    record(
+        "donor.create", "donor", donor.id, detail={"name": name}, organisation_id=organisation_id
+    )
+    if commit:
+        db.session.commit()
+    return donor
+
+
+def create_batch(
+    organisation_id: int,
+    donor: Donor | None,
+    *,
+    reference: str = "",
+    received_on: date | None = None,
+    notes: str = "",
+    actor: Any = None,
+    commit: bool = True,
+) -> DonationBatch:
+    if donor is not None and donor.organisation_id != organisation_id:
+        raise DomainError("Ce donateur n'est pas enregistré dans votre association.", "donor_id")
+    batch = DonationBatch(
+        organisation_id=organisation_id,
+        donor_id=donor.id if donor else None,
+        reference=reference.strip(),
+        received_on=received_on or utcnow().date(),
+        notes=notes,
+        created_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(batch)
+    db.session.flush()
+    record(
+        "batch.create",
+        "donation_batch",
+        batch.id,
+        detail={"donor_id": batch.donor_id, "reference": batch.reference},
+        organisation_id=organisation_id,
+        actor=actor,
+    )
+    if commit:
+        db.session.commit()
+    return batch
+
+
+def location_named(organisation_id: int, name: str) -> Location | None:
+    """The location called ``name`` (created when new); None for a blank name."""
+    name = " ".join(name.split())
+    if not name:
+        return None
+    found = db.session.scalar(
+        select(Location).where(
+            Location.organisation_id == organisation_id, func.lower(Location.name) == name.lower()
+        )
+    )
+    if found is None:
+        found = Location(organisation_id=organisation_id, name=name)
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def locations(organisation_id: int) -> Sequence[Location]:
+    return db.session.scalars(
+        select(Location).where(Location.organisation_id == organisation_id).order_by(Location.name)
+    ).all()
+
+
+def batches(organisation_id: int, limit: int = 200) -> Sequence[DonationBatch]:
+    return db.session.scalars(
+        select(DonationBatch)
+        .where(DonationBatch.organisation_id == organisation_id)
+        .order_by(DonationBatch.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def donors(organisation_id: int) -> Sequence[Donor]:
+    return db.session.scalars(
+        select(Donor).where(Donor.organisation_id == organisation_id).order_by(Donor.name)
+    ).all()
+
+
+# ---------------------------------------------------------------- devices
+
+
+@dataclass
+class DeviceInput:
+    """What intake, edits, the API and imports give for a device."""
+
+    device_type: DeviceType
+    brand: str = ""
+    model: str = ""
+    serial: str = ""
+    imei: str = ""
+    cpu: str = ""
+    cpu_score: int | None = None
+    ram_gb: float | None = None
+    storage_type: StorageType | None = None
+    storage_gb: int | None = None
+    screen_inches: float | None = None
+    os: str = ""
+    battery_health_pct: int | None = None
+    condition: Condition = Condition.UNTESTED
+    condition_notes: str = ""
+    location: str = ""
+
+    def columns(self) -> dict[str, Any]:
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "location"}
+        for key in ("brand", "model", "serial", "imei", "cpu", "os"):
+            values[key] = " ".join(str(values[key] or "").split())
+        values["serial"] = values["serial"].upper()
+        values["imei"] = values["imei"].replace(" ", "")
+        return values
+
+
+def specs_of(device: Device | DeviceInput) -> Specs:
+    kind = {
+        DeviceType.LAPTOP: "computer",
+        DeviceType.DESKTOP: "computer",
+        DeviceType.SMARTPHONE: "mobile",
+        DeviceType.TABLET: "mobile",
+    }.get(device.device_type, "other")
+    return Specs(
+        kind=kind,
+        cpu_score=device.cpu_score,
+        ram_gb=float(device.ram_gb) if device.ram_gb is not None else None,
+        storage_type=device.storage_type,
+        storage_gb=device.storage_gb,
+        battery_health_pct=device.battery_health_pct,
+    )
+
+
+def computed_grade(device: Device) -> grading.GradeResult:
+    return grading.compute_grade(specs_of(device), device.grade_adjustment)
+
+
+def _check_input(data: DeviceInput) -> None:
+    if data.device_type in (DeviceType.SMARTPHONE,) and data.imei:
+        digits = data.imei.replace(" ", "")
+        if not digits.isdigit() or len(digits) not in (14, 15):
+            raise DomainError("L'IMEI doit compter 15 chiffres.", field="imei")
+    for name, low, high in (
+        ("ram_gb", 0, 1024),
+        ("storage_gb", 0, 100_000),
+        ("screen_inches", 1, 100),
+        ("battery_health_pct", 0, 100),
+        ("cpu_score", 0, 200_000),
+    ):
+        value = getattr(data, name)
+        if value is not None and not low <= value <= high:
+            raise DomainError(f"Valeur hors limites ({low} à {high}).", field=name)
+
+
+def serial_taken(organisation_id: int, serial: str, except_id: int | None = None) -> Device | None:
+    serial = serial.strip().upper()
+    if not serial:
+        return None
+    query = select(Device).where(Device.organisation_id == organisation_id, Device.serial == serial)
+    if except_id is not None:
+        query = query.where(Device.id != except_id)
+    return db.session.scalar(query.limit(1))
+
+
+def new_asset_tags(count: int) -> list[str]:
+    """``count`` fresh tags, none already in use (the unique constraint stays the last word)."""
+    result: set[str] = set()
+    while len(result) < count:
+        candidates = {tags.generate() for _ in range(count - len(result))} - result
+        for chunk in _chunks(sorted(candidates), 500):
+            used = set(
+                db.session.scalars(select(Device.asset_tag).where(Device.asset_tag.in_(chunk)))
+            )
+            result |= set(chunk) - used
+    return sorted(result)
+
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _actor_label(actor: Any) -> str:
+    return getattr(actor, "email", "") or getattr(actor, "display_name", "") or "système"
+
+
+def create_device(
+    organisation_id: int,
+    data: DeviceInput,
+    *,
+    actor: Any = None,
+    batch: DonationBatch | None = None,
+    commit: bool = True,
+) -> Device:
+    """Record a received device: a tag, the "received" event, the journal."""
+    _check_input(data)
+    if batch is not None and batch.organisation_id != organisation_id:
+        raise DomainError("Ce lot n'appartient pas à votre association.", field="batch_id")
+    clash = serial_taken(organisation_id, data.serial)
+    if clash is not None:
+        raise DomainError(
+            f"Ce numéro de série est déjà en stock (appareil {clash.asset_tag}).", field="serial"
+        )
+    location = location_named(organisation_id, data.location)
+    device = Device(
+        organisation_id=organisation_id,
+        asset_tag=new_asset_tags(1)[0],
+        batch_id=batch.id if batch else None,
+        donor_id=batch.donor_id if batch else None,
+        location_id=location.id if location else None,
+        state=State.RECEIVED,
+        created_by_id=getattr(actor, "id", None),
+        **data.columns(),
+    )
+    device.grade_computed = grading.compute_grade(specs_of(device)).grade
+    db.session.add(device)
+    db.session.flush()
+    db.session.add(
+        DeviceEvent(
+            device_id=device.id,
+            organisation_id=organisation_id,
+            actor_id=getattr(actor, "id", None),
+            actor_label=_actor_label(actor),
+            from_state=None,
+            to_state=State.RECEIVED,
+            reason="Réception" + (f" (lot n° {batch.id})" if batch else ""),
+        )
+    )
+    record(
+        "device.create",
+        "device",
+        device.id,
+        detail={"asset_tag": device.asset_tag, "batch_id": device.batch_id},
+        organisation_id=organisation_id,
+        actor=actor,
+    )
+    if commit:
+        try:
+            db.session.commit()
+        except IntegrityError:  # two intakes drew the same tag at the same instant
+            db.session.rollback()
+            raise Conflict("Un autre enregistrement a eu lieu en même temps : réessayez.") from None
+    return device
+
+
+def update_device(device: Device, data: DeviceInput, *, actor: Any = None) -> Device:
+    _check_input(data)
+    clash = serial_taken(device.organisation_id, data.serial, except_id=device.id)
+    if clash is not None:
+        raise DomainError(
+            f"Ce numéro de série est déjà en stock (appareil {clash.asset_tag}).", field="serial"
+        )
+    before = {k: _jsonable(getattr(device, k)) for k in data.columns()}
+    for key, value in data.columns().items():
+        setattr(device, key, value)
+    location = location_named(device.organisation_id, data.location)
+    device.location_id = location.id if location else None
+    device.grade_computed = computed_grade(device).grade
+    changed = {k: v for k, v in before.items() if v != _jsonable(getattr(device, k))}
+    record(
+        "device.update",
+        "device",
+        device.id,
+        detail={"before": changed},
+        organisation_id=device.organisation_id,
+        actor=actor,
+    )
+    db.session.commit()
+    return device
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if hasattr(value, "value"):
+        return value.value
+    return value
+
+
+def get_device(device_id: int) -> Device:
+    device = db.session.get(Device, device_id)
+    if device is None:
+        raise NotFound("Appareil introuvable.")
+    return device
+
+
+def find_by_tag(text: str) -> Device | None:
+    """The device whose tag (or label URL) is ``text``; None when there is none."""
+    tag = tags.normalise(text)
+    if not tag:
+        return None
+    return db.session.scalar(select(Device).where(Device.asset_tag == tag))
+
+
+# ---------------------------------------------------------------- lifecycle
+
+
+def erasure_passed(device: Device) -> bool:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(ErasureRecord)
+            .where(
+                ErasureRecord.device_id == device.id, ErasureRecord.result == ErasureResult.ERASED
+            )
+        )
+        or 0
+    ) > 0
+
+
+def checklist_of(device: Device) -> DeviceChecklist | None:
+    return db.session.scalar(select(DeviceChecklist).where(DeviceChecklist.device_id == device.id))
+
+
+def readiness(device: Device) -> Readiness:
+    checklist = checklist_of(device)
+    return Readiness(
+        device_type=device.device_type,
+        erasure_passed=erasure_passed(device),
+        checklist_complete=bool(checklist and checklist.completed),
+        grade=device.grade.value if device.grade else None,
+    )
+
+
+def apply_transition(
+    device: Device,
+    to_state: State | str,
+    actor: Any,
+    reason: str = "",
+    *,
+    expected_state: State | None = None,
+    commit: bool = True,
+    **context: Any,
+) -> DeviceEvent:
+    """Move ``device`` to ``to_state`` if the lifecycle allows it; race-safe.
+
+    The rule is checked against ``expected_state`` (default: the state loaded with the
+    device), then the first write is ``UPDATE device SET state=:to, version=version+1
+    WHERE id=:id AND state=:from``: if another request moved the device in between, no
+    row matches and ``Conflict`` is raised, whatever the database. ``context`` is kept on
+    the event (e.g. ``loan_id=...``). With ``commit=False`` the caller adds its own rows
+    (a loan, a receipt) and commits them together with the move.
+    """
+    try:
+        target = State(to_state)
+    except ValueError:
+        raise DomainError("État inconnu.", field="to_state") from None
+    source = State(expected_state or device.state)
+    facts = readiness(device) if target is State.READY else None
+    try:
+        check_transition(source, target, facts)
+    except TransitionError as exc:
+        raise DomainError(exc.message, field="to_state") from None
+    now = utcnow()
+    result = db.session.execute(
+        update(Device)
+        .where(Device.id == device.id, Device.state == source)
+        .values(state=target, version=Device.version + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise Conflict(
+            f"L'appareil {device.asset_tag} a changé d'état entre-temps : "
+            "rechargez la page pour voir son état actuel."
+        )
+    attributes.set_committed_value(device, "state", target)
+    attributes.set_committed_value(device, "version", (device.version or 0) + 1)
+    attributes.set_committed_value(device, "updated_at", now)
+    event = DeviceEvent(
+        device_id=device.id,
+        organisation_id=device.organisation_id,
+        at=now,
+        actor_id=getattr(actor, "id", None),
+        actor_label=_actor_label(actor),
+        from_state=source,
+        to_state=target,
+        reason=reason.strip(),
+        context={k: _jsonable(v) for k, v in context.items()},
+    )
+    db.session.add(event)
+    record(
+        "device.transition",
+        "device",
+        device.id,
+        detail={
+            "from": source.value,
+            "to": target.value,
+            "reason": reason.strip(),
+            **event.context,
+        },
+        organisation_id=device.organisation_id,
+        actor=actor,
+    )
+    if commit:
+        db.session.commit()
+    return event
+
+
+def transition_by_tag(
+    asset_tag: str,
+    organisation_id: int,
+    expected_state: State,
+    to_state: State,
+    actor: Any,
+    reason: str = "",
+    *,
+    commit: bool = True,
+    **context: Any,
+) -> Device:
+    """For scanning desks: move the device with this tag from ``expected_state`` only."""
+    device = find_by_tag(asset_tag)
+    if device is None or device.organisation_id != organisation_id:
+        raise NotFound("Aucun appareil de votre association ne porte cette étiquette.")
+    apply_transition(
+        device, to_state, actor, reason, expected_state=expected_state, commit=commit, **context
+    )
+    return device
+
+
+def history(device: Device) -> Sequence[DeviceEvent]:
+    return db.session.scalars(
+        select(DeviceEvent)
+        .where(DeviceEvent.device_id == device.id)
+        .order_by(DeviceEvent.at, DeviceEvent.id)
+    ).all()
+
+
+# ---------------------------------------------------------------- erasure
+
+
+@dataclass
+class ErasureInput:
+    level: ErasureLevel
+    method: ErasureMethod
+    tool: str
+    started_at: datetime
+    ended_at: datetime
+    result: ErasureResult
+    technician_name: str
+    signature: str
+    disk_make: str = ""
+    disk_model: str = ""
+    disk_serial: str = ""
+    disk_size_gb: int | None = None
+    passes: int | None = None
+    tool_version: str = ""
+    verification: str = ""
+    notes: str = ""
+
+
+def record_erasure(device: Device, data: ErasureInput, *, actor: Any = None) -> ErasureRecord:
+    if data.ended_at < data.started_at:
+        raise DomainError("La fin ne peut pas précéder le début.", field="ended_at")
+    if not data.tool.strip():
+        raise DomainError("Indiquez l'outil utilisé.", field="tool")
+    if data.signature.strip().casefold() != data.technician_name.strip().casefold():
+        raise DomainError(
+            "Pour signer, recopiez exactement le nom du technicien ou de la technicienne.",
+            field="signature",
+        )
+    if data.method is ErasureMethod.OVERWRITE and not data.passes:
+        raise DomainError("Indiquez le nombre de passes d'écrasement.", field="passes")
+    erasure = ErasureRecord(
+        device_id=device.id,
+        organisation_id=device.organisation_id,
+        technician_id=getattr(actor, "id", None),
+        **{f.name: getattr(data, f.name) for f in fields(data)},
+    )
+    db.session.add(erasure)
+    db.session.flush()
+    record(
+        "device.erasure",
+        "device",
+        device.id,
+        detail={"erasure_id": erasure.id, "result": data.result.value, "method": data.method.value},
+        organisation_id=device.organisation_id,
+        actor=actor,
+    )
+    db.session.commit()
+    return erasure
+
+
+def erasures(device: Device) -> Sequence[ErasureRecord]:
+    return db.session.scalars(
+        select(ErasureRecord).where(ErasureRecord.device_id == device.id).order_by(ErasureRecord.id)
+    ).all()
+
+
+# ---------------------------------------------------------------- test checklists
+
+DEFAULT_CHECKLISTS: dict[DeviceType, list[str]] = {
+    DeviceType.LAPTOP: [
+        "Démarre et s'éteint correctement",
+        "Écran : pas de pixel mort ni de ligne",
+        "Clavier : toutes les touches",
+        "Pavé tactile et clics",
+        "Wi-Fi se connecte",
+        "Son : haut-parleurs et prise casque",
+        "Webcam et micro",
+        "Ports USB",
+        "Batterie tient 1 heure au moins",
+        "Chargeur fourni et fonctionnel",
+        "Système installé et à jour",
+    ],
+    DeviceType.DESKTOP: [
+        "Démarre et s'éteint correctement",
+        "Ports USB avant et arrière",
+        "Réseau filaire et Wi-Fi",
+        "Sortie vidéo",
+        "Son",
+        "Système installé et à jour",
+        "Clavier, souris et câbles fournis",
+    ],
+    DeviceType.TABLET: [
+        "Démarre, charge",
+        "Écran tactile sur toute la surface",
+        "Wi-Fi",
+        "Caméras",
+        "Son et micro",
+        "Compte de l'ancien propriétaire retiré",
+        "Réinitialisé, système à jour",
+    ],
+    DeviceType.SMARTPHONE: [
+        "Démarre, charge",
+        "Écran tactile sur toute la surface",
+        "Appel et SMS avec une carte SIM",
+        "Données mobiles et Wi-Fi",
+        "Caméras",
+        "Haut-parleur, écouteur et micro",
+        "Compte de l'ancien propriétaire retiré (Google, Apple)",
+        "Réinitialisé, système à jour",
+    ],
+    DeviceType.SCREEN: ["S'allume", "Pas de pixel mort", "Entrées vidéo", "Câbles fournis"],
+    DeviceType.PRINTER: ["S'allume", "Imprime une page de test", "Connexion USB ou Wi-Fi"],
+    DeviceType.OTHER: ["Fonctionne comme prévu"],
+}
+
+RESULTS = ("ok", "ko", "na")
+
+
+def checklist_items(organisation_id: int, device_type: DeviceType) -> list[str]:
+    template = db.session.scalar(
+        select(ChecklistTemplate).where(
+            ChecklistTemplate.organisation_id == organisation_id,
+            ChecklistTemplate.device_type == device_type,
+        )
+    )
+    return list(template.items) if template else list(DEFAULT_CHECKLISTS[device_type])
+
+
+def save_checklist_template(
+    organisation_id: int, device_type: DeviceType, items: list[str], *, actor: Any = None
+) -> ChecklistTemplate:
+    cleaned = [" ".join(i.split()) for i in items if i.strip()]
+    if not cleaned:
+        raise DomainError("La liste doit contenir au moins un test.", field="items")
+    template = db.session.scalar(
+        select(ChecklistTemplate).where(
+            ChecklistTemplate.organisation_id == organisation_id,
+            ChecklistTemplate.device_type == device_type,
+        )
+    )
+    if template is None:
+        template = ChecklistTemplate(organisation_id=organisation_id, device_type=device_type)
+        db.session.add(template)
+    template.items = cleaned
+    db.session.flush()
+    record(
+        "checklist_template.update",
+        "checklist_template",
+        template.id,
+        detail={"device_type": device_type.value, "items": len(cleaned)},
+        organisation_id=organisation_id,
+        actor=actor,
+    )
+    db.session.commit()
+    return template
+
+
+def save_checklist(
+    device: Device, results: list[dict[str, str]], *, actor: Any = None
+) -> DeviceChecklist:
+    """Save test results; the list is complete when every test passed or does not apply."""
+    for item in results:
+        if item.get("result", "") not in (*RESULTS, ""):
+            raise DomainError("Résultat de test inconnu.")
+        if item.get("result") == "ko" and not item.get("note", "").strip():
+            raise DomainError(f"« {item['label']} » a échoué : notez ce qui ne va pas.")
+    checklist = checklist_of(device)
+    if checklist is None:
+        checklist = DeviceChecklist(device_id=device.id, organisation_id=device.organisation_id)
+        db.session.add(checklist)
+    checklist.results = [
+        {"label": i["label"], "result": i.get("result", ""), "note": i.get("note", "").strip()}
+        for i in results
+    ]
+    checklist.completed = bool(results) and all(i.get("result") in ("ok", "na") for i in results)
+    checklist.performed_by_id = getattr(actor, "id", None)
+    checklist.performed_by_name = getattr(actor, "display_name", "") or _actor_label(actor)
+    db.session.flush()
+    record(
+        "device.checklist",
+        "device",
+        device.id,
+        detail={"completed": checklist.completed},
+        organisation_id=device.organisation_id,
+        actor=actor,
+    )
+    db.session.commit()
+    return checklist
+
+
+# ---------------------------------------------------------------- grading
+
+
+def set_grade(
+    device: Device,
+    *,
+    override: Grade | None = None,
+    reason: str = "",
+    adjustment: int = 0,
+    actor: Any = None,
+) -> Grade:
+    """Validate the grade: the computed one, or an override with its reason."""
+    device.grade_adjustment = max(-1, min(1, adjustment))
+    computed = computed_grade(device).grade
+    device.grade_computed = computed
+    try:
+        final = grading.final_grade(computed, override, reason)
+    except GradeError as exc:
+        raise DomainError(exc.message, field="reason") from None
+    if final is None:
+        raise DomainError(
+            "Pas de note calculable pour cet appareil : choisissez une note et dites pourquoi.",
+            field="override",
+        )
+    device.grade = final
+    device.grade_override_reason = reason.strip() if override is not None else ""
+    record(
+        "device.grade",
+        "device",
+        device.id,
+        detail={
+            "grade": final.value,
+            "computed": computed.value if computed else None,
+            "override": override is not None,
+            "reason": reason.strip(),
+        },
+        organisation_id=device.organisation_id,
+        actor=actor,
+    )
+    db.session.commit()
+    return final
+
+
+# ---------------------------------------------------------------- the list
+
+PER_PAGE = 50
+COUNT_CAP = 1000
+
+SORTS: dict[str, tuple[Any, bool]] = {
+    # name: (column, descending); the id breaks ties in the same direction
+    "recent": (None, True),
+    "oldest": (None, False),
+    "tag": (Device.asset_tag, False),
+    "model": (Device.model, False),
+    "brand": (Device.brand, False),
+    "state": (Device.state, False),
+}
+
+
+@dataclass(frozen=True)
+class DeviceFilter:
+    state: str = ""
+    device_type: str = ""
+    grade: str = ""
+    batch_id: int | None = None
+    location_id: int | None = None
+    q: str = ""
+    sort: str = "recent"
+
+    def query_args(self) -> dict[str, Any]:
+        return {
+            k: v for k, v in {f.name: getattr(self, f.name) for f in fields(self)}.items() if v
+        } | ({} if self.sort != "recent" else {"sort": None})
+
+
+@dataclass
+class DevicePage:
+    devices: list[Device]
+    next_cursor: str | None
+    count: int
+    count_capped: bool
+    state_counts: dict[str, int] = field(default_factory=dict)
+
+
+def _filtered(organisation_id: int, flt: DeviceFilter) -> Any:
+    conditions = [Device.organisation_id == organisation_id]
+    if flt.state == "in_stock":
+        conditions.append(Device.state.not_in(list(OUT_OF_STOCK)))
+    elif flt.state in State.__members__.values() or flt.state in [s.value for s in State]:
+        conditions.append(Device.state == State(flt.state))
+    if flt.device_type in [t.value for t in DeviceType]:
+        conditions.append(Device.device_type == DeviceType(flt.device_type))
+    if flt.grade == "none":
+        conditions.append(Device.grade.is_(None))
+    elif flt.grade in [g.value for g in Grade]:
+        conditions.append(Device.grade == Grade(flt.grade))
+    if flt.batch_id:
+        conditions.append(Device.batch_id == flt.batch_id)
+    if flt.location_id:
+        conditions.append(Device.location_id == flt.location_id)
+    text = flt.q.strip()
+    if text:
+        tag = tags.normalise(text)
+        like = f"%{text.lower()}%"
+        conditions.append(
+            or_(
+                Device.asset_tag == tag,
+                Device.serial == text.upper(),
+                func.lower(Device.serial).like(like),
+                func.lower(Device.model).like(like),
+                func.lower(Device.brand).like(like),
+                Device.imei == text.replace(" ", ""),
+            )
+        )
+    return and_(*conditions)
+
+
+def _encode_cursor(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> list[Any] | None:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, json.JSONDecodeError):
+        return None
+    return values if isinstance(values, list) and len(values) == 2 else None
+
+
+def list_devices(
+    organisation_id: int,
+    flt: DeviceFilter,
+    cursor: str | None = None,
+    per_page: int = PER_PAGE,
+    with_count: bool = True,
+) -> DevicePage:
+    """One page of the filtered list, by keyset (cost does not grow with the stock).
+
+    The count stops at COUNT_CAP: past it the page says "more than 1,000".
+    """
+    where = _filtered(organisation_id, flt)
+    column, desc = SORTS.get(flt.sort, SORTS["recent"])
+    query = select(Device).where(where)
+    after = _decode_cursor(cursor) if cursor else None
+    if after is not None:
+        value, last_id = after
+        if column is None:
+            query = query.where(Device.id < last_id if desc else Device.id > last_id)
+        else:
+            query = query.where(or_(column > value, and_(column == value, Device.id > last_id)))
+    if column is None:
+        query = query.order_by(Device.id.desc() if desc else Device.id.asc())
+    else:
+        query = query.order_by(column.asc(), Device.id.asc())
+    rows = list(db.session.scalars(query.limit(per_page + 1)))
+    next_cursor = None
+    if len(rows) > per_page:
+        rows = rows[:per_page]
+        last = rows[-1]
+        key = None if column is None else _jsonable(getattr(last, column.key))
+        next_cursor = _encode_cursor([key, last.id])
+    count, capped = 0, False
+    if with_count:
+        sub = select(Device.id).where(where).limit(COUNT_CAP + 1).subquery()
+        count = db.session.scalar(select(func.count()).select_from(sub)) or 0
+        capped = count > COUNT_CAP
+        count = min(count, COUNT_CAP)
+    return DevicePage(rows, next_cursor, count, capped)
+
+
+def iter_filtered(organisation_id: int, flt: DeviceFilter) -> Sequence[Device]:
+    """Every device of the filter, for exports and labels (in tag order of intake)."""
+    return db.session.scalars(
+        select(Device).where(_filtered(organisation_id, flt)).order_by(Device.id)
+    ).all()
+
+
+# ---------------------------------------------------------------- stock count
+
+
+@dataclass
+class StockCount:
+    location: Location
+    present: list[Device]
+    missing: list[Device]
+    misplaced: list[Device]  # ours, in stock, recorded at another place (or none)
+    not_in_stock: list[Device]  # ours but lent, sold, given or scrapped
+    unknown: list[str]  # tags no device of ours carries
+
+
+def stock_count(organisation_id: int, location: Location, scanned: Iterable[str]) -> StockCount:
+    wanted = []
+    seen: set[str] = set()
+    for text in scanned:
+        tag = tags.normalise(text)
+        if tag and tag not in seen:
+            seen.add(tag)
+            wanted.append(tag)
+    found: dict[str, Device] = {}
+    for chunk in _chunks(wanted, 500):
+        for device in db.session.scalars(
+            select(Device).where(
+                Device.organisation_id == organisation_id, Device.asset_tag.in_(chunk)
+            )
+        ):
+            found[device.asset_tag] = device
+    expected = db.session.scalars(
+        select(Device)
+        .where(
+            Device.organisation_id == organisation_id,
+            Device.location_id == location.id,
+            Device.state.not_in(list(OUT_OF_STOCK)),
+        )
+        .order_by(Device.asset_tag)
+    ).all()
+    present, misplaced, not_in_stock = [], [], []
+    for tag in wanted:
+        device = found.get(tag)
+        if device is None:
+            continue
+        if device.state in OUT_OF_STOCK:
+            not_in_stock.append(device)
+        elif device.location_id == location.id:
+            present.append(device)
+        else:
+            misplaced.append(device)
+    result = StockCount(
+        location=location,
+        present=present,
+        missing=[d for d in expected if d.asset_tag not in seen],
+        misplaced=misplaced,
+        not_in_stock=not_in_stock,
+        unknown=[t for t in wanted if t not in found],
+    )
+    record(
+        "stock.count",
+        "stock_location",
+        location.id,
+        detail={
+            "scanned": len(wanted),
+            "present": len(present),
+            "missing": len(result.missing),
+            "misplaced": len(misplaced),
+            "unknown": len(result.unknown),
+        },
+        organisation_id=organisation_id,
+    )
+    db.session.commit()
+    return result
+
+
+def move_to_location(
+    organisation_id: int, location: Location, devices: Iterable[Device], *, actor: Any = None
+) -> int:
+    moved = 0
+    for device in devices:
+        if device.organisation_id != organisation_id:
+            continue
+        device.location_id = location.id
+        moved += 1
+    record(
+        "stock.move",
+        "stock_location",
+        location.id,
+        detail={"moved": moved},
+        organisation_id=organisation_id,
+        actor=actor,
+    )
+    db.session.commit()
+    return moved
+
+
+# ---------------------------------------------------------------- bulk import
+
+
+@dataclass
+class ImportResult:
+    parsed: Any  # importing.ParsedFile
+    problems: list[Any]
+    batch: DonationBatch | None = None
+    created: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_import(organisation_id: int, parsed: Any) -> list[Any]:
+    """Every problem of the file, the stock's duplicates included (nothing is written)."""
+    from app.inventory.importing import Problem
+
+    problems = list(parsed.problems)
+    serials = {row.values["serial"]: row.row for row in parsed.rows if row.values.get("serial")}
+    taken: dict[str, str] = {}
+    for chunk in _chunks(sorted(serials), 500):
+        for serial, tag in db.session.execute(
+            select(Device.serial, Device.asset_tag).where(
+                Device.organisation_id == organisation_id, Device.serial.in_(chunk)
+            )
+        ):
+            taken[serial] = tag
+    header = parsed.headers.get("serial", "")
+    for serial, tag in taken.items():
+        problems.append(
+            Problem(serials[serial], header, f"Numéro de série « {serial} » déjà en stock ({tag}).")
+        )
+    problems.sort(key=lambda p: (p.row, p.column))
+    return problems
+
+
+def import_devices(
+    organisation_id: int,
+    parsed: Any,
+    *,
+    actor: Any = None,
+    donor: Donor | None = None,
+    reference: str = "",
+    dry_run: bool = False,
+) -> ImportResult:
+    """All or nothing: with any problem nothing is written; else one batch, its devices,
+    their "received" events and one journal entry, in one transaction."""
+    problems = check_import(organisation_id, parsed)
+    result = ImportResult(parsed=parsed, problems=problems)
+    if problems or dry_run:
+        return result
+    batch = create_batch(
+        organisation_id, donor, reference=reference, actor=actor, commit=False,
+        notes=f"Import de {len(parsed.rows)} appareils",
+    )  # fmt: skip
+    place_ids: dict[str, int | None] = {}
+    codes = new_asset_tags(len(parsed.rows))
+    now = utcnow()
+    devices = []
+    for row, code in zip(parsed.rows, codes, strict=True):
+        data = DeviceInput(**row.values)
+        place = data.location
+        if place not in place_ids:
+            found = location_named(organisation_id, place)
+            place_ids[place] = found.id if found else None
+        device = Device(
+            organisation_id=organisation_id,
+            asset_tag=code,
+            batch_id=batch.id,
+            donor_id=batch.donor_id,
+            location_id=place_ids[place],
+            state=State.RECEIVED,
+            created_by_id=getattr(actor, "id", None),
+            created_at=now,
+            updated_at=now,
+            **data.columns(),
+        )
+        device.grade_computed = grading.compute_grade(specs_of(device)).grade
+        devices.append(device)
+    db.session.add_all(devices)
+    db.session.flush()
+    label = _actor_label(actor)
+    db.session.execute(
+        DeviceEvent.__table__.insert(),
+        [
+            {
+                "device_id": d.id,
+                "organisation_id": organisation_id,
+                "at": now,
+                "actor_id": getattr(actor, "id", None),
+                "actor_label": label,
+                "from_state": None,
+                "to_state": State.RECEIVED.value,
+                "reason": f"Import (lot n° {batch.id})",
+                "context": {},
+            }
+            for d in devices
+        ],
+    )
+    record(
+        "device.import",
+        "donation_batch",
+        batch.id,
+        detail={"devices": len(devices)},
+        organisation_id=organisation_id,
+        actor=actor,
+    )
+    db.session.commit()
+    result.batch = batch
+    result.created = len(devices)
+    return result
