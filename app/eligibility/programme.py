@@ -226,7 +226,10 @@ class StatusesCondition(Condition):
                 False,
                 "Il manque une attestation à jour (" + " ; ".join(reasons) + ").",
                 fix=Fix.ATTESTATION,
-                missing="Attester " + ", ".join(short_status(s) for s in todo) + need_doc,
+                missing="l'attestation "
+                + ", ".join(short_status(s) for s in todo)
+                + " à jour"
+                + need_doc,
             )
         if self.mode == "any_of":
             sentence = f"Le foyer n'a aucun statut attesté parmi : {self._names()}."

@@ -1,0 +1,34 @@
+"""The programmes in force, readable by prescribers and associations; loaded at start-up."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from flask.blueprints import BlueprintSetupState
+
+from app.authz.guards import permission_required
+from app.authz.policy import Permission
+from app.core.clock import today
+from app.eligibility import catalogue
+
+bp = Blueprint("eligibility", __name__)
+
+
+@bp.record_once
+def _load_programmes(state: BlueprintSetupState) -> None:
+    # A bad programme file stops the start-up here, naming the file, line and fault.
+    catalogue.load_into(state.app)
+
+
+@bp.get("/programmes")
+@permission_required(Permission.HOUSEHOLD_READ)
+def programme_list() -> str:
+    return render_template(
+        "eligibility/programmes.html", programmes=catalogue.programmes(), today=today()
+    )
+
+
+@bp.get("/programmes/<code>")
+@permission_required(Permission.HOUSEHOLD_READ)
+def programme_detail(code: str) -> str:
+    programme = catalogue.find(code) or abort(404)
+    return render_template("eligibility/programme.html", programme=programme, today=today())

@@ -1,0 +1,424 @@
+"""Households and prescriptions: thin views over services.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from app.accounts.models import Organisation, User
+from app.authz.guards import can, permission_required
+from app.authz.policy import Permission
+from app.core.errors import DomainError, NotFound
+from app.eligibility import catalogue
+from app.eligibility.engine import Eligibility
+from app.eligibility.vocabulary import (
+    ATTESTATION_METHOD_LABELS,
+    COMMITMENT_LABELS,
+    CONNECTION_LABELS,
+    CONTACT_CHANNEL_LABELS,
+    DEVICE_TYPE_LABELS,
+    PURPOSE_LABELS,
+    STATUS_LABELS,
+    AttestationMethod,
+    Commitment,
+    Connection,
+    ContactChannel,
+    DeviceType,
+    Purpose,
+    Status,
+)
+from app.extensions import db
+from app.households import services
+from app.households.forms import (
+    CONSENT_LABELS,
+    ActionForm,
+    HouseholdForm,
+    PrescriptionForm,
+    RefuseForm,
+)
+from app.households.lifecycle import STATE_LABELS, Action, PrescriptionState, allowed_actions
+from app.households.models import ConsentBasis, Household, Prescription
+
+bp = Blueprint("households", __name__)
+
+LABELS = {
+    "status": STATUS_LABELS,
+    "method": ATTESTATION_METHOD_LABELS,
+    "device": DEVICE_TYPE_LABELS,
+    "purpose": PURPOSE_LABELS,
+    "connection": CONNECTION_LABELS,
+    "contact": CONTACT_CHANNEL_LABELS,
+    "commitment": COMMITMENT_LABELS,
+    "state": STATE_LABELS,
+    "consent": CONSENT_LABELS,
+}
+
+
+@bp.context_processor
+def labels() -> dict[str, Any]:
+    return {"labels": LABELS, "Eligibility": Eligibility, "PrescriptionState": PrescriptionState}
+
+
+def _household(household_id: int, *, write: bool = False) -> Household:
+    try:
+        return services.get_household(household_id, current_user, write=write)
+    except NotFound:
+        abort(404)
+
+
+def _prescription(prescription_id: int, *, journal: bool = False) -> Prescription:
+    try:
+        return services.get_prescription(prescription_id, current_user, journal=journal)
+    except NotFound:
+        abort(404)
+
+
+# ------------------------------------------------------------------------- households
+
+
+@bp.get("/foyers")
+@permission_required(Permission.HOUSEHOLD_READ)
+def household_list() -> str:
+    query = request.args.get("q", "")
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    rows = services.households_for(current_user, query, page)
+    return render_template(
+        "households/list.html",
+        households=rows[:25],
+        has_next=len(rows) > 25,
+        page=page,
+        query=query,
+        may_create=can(Permission.HOUSEHOLD_WRITE),
+    )
+
+
+def _input_from_form(form: HouseholdForm) -> services.HouseholdInput:
+    equipment = set(form.equipment.data or [])
+    return services.HouseholdInput(
+        reference_name=form.reference_name.data or "",
+        reference_age=form.reference_age.data,
+        other_ages=services.parse_ages(form.other_ages.data or ""),
+        commune=form.commune.data or "",
+        postcode=form.postcode.data or "",
+        qpv=bool(form.qpv.data),
+        statuses=tuple(Status(s) for s in form.statuses.data or []),
+        attestation_method=AttestationMethod(form.attestation_method.data or "declared"),
+        attestation_valid_until=form.attestation_valid_until.data,
+        has_computer="computer" in equipment,
+        has_smartphone="smartphone" in equipment,
+        has_tablet="tablet" in equipment,
+        connection=Connection(form.connection.data or "none"),
+        telecom_spend_eur=form.telecom_spend_eur.data,
+        contact_channel=ContactChannel(form.contact_channel.data or "sms"),
+        phone=form.phone.data or "",
+        email=form.email.data or "",
+        postal_address=form.postal_address.data or "",
+        consent=bool(form.consent.data),
+        consent_basis=ConsentBasis(form.consent_basis.data or "consent"),
+    )
+
+
+def _fill_form(form: HouseholdForm, data: services.HouseholdInput) -> None:
+    form.reference_name.data = data.reference_name
+    form.reference_age.data = data.reference_age
+    form.other_ages.data = ", ".join(str(a) for a in data.other_ages)
+    form.commune.data = data.commune
+    form.postcode.data = data.postcode
+    form.qpv.data = data.qpv
+    form.statuses.data = [s.value for s in data.statuses]
+    form.attestation_method.data = data.attestation_method.value
+    form.attestation_valid_until.data = data.attestation_valid_until
+    form.equipment.data = [
+        name
+        for name, has in (
+            ("computer", data.has_computer),
+            ("smartphone", data.has_smartphone),
+            ("tablet", data.has_tablet),
+        )
+        if has
+    ]
+    form.connection.data = data.connection.value
+    form.telecom_spend_eur.data = data.telecom_spend_eur
+    form.contact_channel.data = data.contact_channel.value
+    form.phone.data = data.phone
+    form.email.data = data.email
+    form.postal_address.data = data.postal_address
+    form.consent_basis.data = data.consent_basis.value
+    form.consent.data = True
+
+
+def _form_error(form: HouseholdForm | PrescriptionForm, exc: DomainError) -> None:
+    db.session.rollback()
+    target = getattr(form, exc.field, None) if exc.field else None
+    if target is not None:
+        target.errors = [*target.errors, exc.message]
+    else:
+        flash(exc.message, "error")
+
+
+@bp.route("/foyers/nouveau", methods=["GET", "POST"])
+@permission_required(Permission.HOUSEHOLD_WRITE)
+def household_new() -> str | Response:
+    form = HouseholdForm()
+    if request.method == "GET" and current_user.organisation:
+        org = current_user.organisation
+        form.commune.data = form.commune.data or org.commune
+        form.postcode.data = form.postcode.data or org.postcode
+    if form.validate_on_submit():
+        try:
+            household = services.create_household(_input_from_form(form), current_user)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            flash(_("Foyer enregistré. Voici les programmes possibles."), "success")
+            return redirect(url_for("households.household_detail", household_id=household.id))
+    return render_template("households/form.html", form=form, household=None)
+
+
+@bp.get("/foyers/<int:household_id>")
+@permission_required(Permission.HOUSEHOLD_READ)
+def household_detail(household_id: int) -> str:
+    household = _household(household_id)
+    need_value = request.args.get("besoin", "")
+    need = DeviceType(need_value) if need_value in DeviceType.__members__.values() else None
+    decisions = services.check_household(household, need)
+    return render_template(
+        "households/detail.html",
+        household=household,
+        decisions=decisions,
+        need=need,
+        reference=next((m for m in household.members if m.is_reference), None),
+        others=[m for m in household.members if not m.is_reference],
+        today=services.today(),
+        may_write=services.may_write_household(household),
+        may_prescribe=can(Permission.PRESCRIPTION_SUBMIT, household.organisation_id),
+        prescriptions=[
+            p for p in household.prescriptions if services.may_read_prescription(p, current_user)
+        ],
+    )
+
+
+@bp.route("/foyers/<int:household_id>/modifier", methods=["GET", "POST"])
+@permission_required(Permission.HOUSEHOLD_WRITE)
+def household_edit(household_id: int) -> str | Response:
+    household = _household(household_id, write=True)
+    form = HouseholdForm()
+    if request.method == "GET":
+        _fill_form(form, services.input_from(household))
+    if form.validate_on_submit():
+        try:
+            services.update_household(household, _input_from_form(form), current_user)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            flash(_("Foyer mis à jour."), "success")
+            return redirect(url_for("households.household_detail", household_id=household.id))
+    return render_template("households/form.html", form=form, household=household)
+
+
+# ------------------------------------------------------------------------- prescriptions
+
+
+@bp.route("/foyers/<int:household_id>/prescrire", methods=["GET", "POST"])
+@permission_required(Permission.PRESCRIPTION_SUBMIT)
+def prescription_new(household_id: int) -> str | Response:
+    household = _household(household_id, write=True)
+    decisions = services.check_household(household)
+    offered = [d for d in decisions if d.eligibility is not Eligibility.NOT_ELIGIBLE]
+    form = PrescriptionForm()
+    form.programme_code.choices = [
+        SelectChoice(d.programme.code, d.programme.name) for d in offered
+    ]
+    form.association_org_id.choices = [
+        SelectChoice(str(org.id), org.name) for org in services.associations()
+    ]
+    if request.method == "GET":
+        wanted = request.args.get("programme", "")
+        chosen = next((d for d in offered if d.programme.code == wanted), None)
+        chosen = chosen or (offered[0] if offered else None)
+        if chosen is not None:
+            form.programme_code.data = chosen.programme.code
+            form.device_type.data = chosen.programme.device_types[0].value
+    if form.validate_on_submit():
+        data = services.PrescriptionInput(
+            programme_code=form.programme_code.data or "",
+            association_org_id=form.association_org_id.data or 0,
+            device_type=DeviceType(form.device_type.data),
+            purposes=tuple(Purpose(p) for p in form.purposes.data or []),
+            justification=form.justification.data or "",
+            commitments=tuple(Commitment(c) for c in form.commitments.data or []),
+        )
+        send = bool(form.send.data)
+        try:
+            prescription = services.create_prescription(household, data, current_user, submit=False)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            if send:
+                try:
+                    services.submit_prescription(prescription, current_user)
+                except DomainError as exc:
+                    db.session.rollback()
+                    flash(_("Gardée en brouillon : %(reason)s", reason=exc.message), "warning")
+                else:
+                    flash(_("Prescription envoyée à l'association."), "success")
+            else:
+                flash(_("Prescription gardée en brouillon."), "success")
+            return redirect(
+                url_for("households.prescription_detail", prescription_id=prescription.id)
+            )
+    return render_template(
+        "households/prescription_form.html",
+        form=form,
+        household=household,
+        offered=offered,
+    )
+
+
+@bp.get("/prescriptions")
+@permission_required(Permission.HOUSEHOLD_READ)
+def prescription_list() -> str:
+    state_value = request.args.get("etat", "")
+    state = (
+        PrescriptionState(state_value)
+        if state_value in PrescriptionState.__members__.values()
+        else None
+    )
+    deciding = can(Permission.PRESCRIPTION_DECIDE)
+    queue = (
+        services.prescriptions_for(current_user, [PrescriptionState.SUBMITTED]) if deciding else []
+    )
+    rows = services.prescriptions_for(current_user, [state] if state else None)
+    households = {
+        h.id: h
+        for h in db.session.scalars(
+            select(Household).where(Household.id.in_({p.household_id for p in rows + queue}))
+        )
+    }
+    return render_template(
+        "households/prescriptions.html",
+        queue=[p for p in queue if p.association_org_id == current_user.organisation_id]
+        if deciding
+        else [],
+        prescriptions=rows,
+        households=households,
+        state=state,
+        programmes={p.code: p for p in catalogue.programmes()},
+    )
+
+
+@bp.get("/prescriptions/<int:prescription_id>")
+@permission_required(Permission.HOUSEHOLD_READ)
+def prescription_detail(prescription_id: int) -> str:
+    prescription = _prescription(prescription_id, journal=True)
+    return render_template(
+        "households/prescription_detail.html",
+        prescription=prescription,
+        household=prescription.household,
+        programme=catalogue.find(prescription.programme_code),
+        actions=allowed_actions(prescription.state),
+        Action=Action,
+        may_submit=can(Permission.PRESCRIPTION_SUBMIT, prescription.prescriber_org_id),
+        may_decide=can(Permission.PRESCRIPTION_DECIDE, prescription.association_org_id),
+        action_form=ActionForm(),
+        refuse_form=RefuseForm(),
+    )
+
+
+@bp.get("/prescriptions/<int:prescription_id>/fiche")
+@permission_required(Permission.HOUSEHOLD_READ)
+def prescription_sheet(prescription_id: int) -> str:
+    prescription = _prescription(prescription_id, journal=True)
+    return render_template(
+        "households/prescription_sheet.html",
+        prescription=prescription,
+        household=prescription.household,
+        programme=catalogue.find(prescription.programme_code),
+        association=db.session.get(Organisation, prescription.association_org_id),
+        prescriber_org=db.session.get(Organisation, prescription.prescriber_org_id),
+        prescriber=db.session.get(User, prescription.prescriber_id)
+        if prescription.prescriber_id
+        else None,
+    )
+
+
+def _act(prescription_id: int, permission: Permission, run: Any, done: str) -> Response:
+    prescription = _prescription(prescription_id)
+    org = (
+        prescription.association_org_id
+        if permission is Permission.PRESCRIPTION_DECIDE
+        else prescription.prescriber_org_id
+    )
+    if not can(permission, org):
+        abort(404)
+    try:
+        run(prescription)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        flash(done, "success")
+    return redirect(url_for("households.prescription_detail", prescription_id=prescription_id))
+
+
+@bp.post("/prescriptions/<int:prescription_id>/envoyer")
+@permission_required(Permission.PRESCRIPTION_SUBMIT)
+def prescription_submit(prescription_id: int) -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _act(
+        prescription_id,
+        Permission.PRESCRIPTION_SUBMIT,
+        lambda p: services.submit_prescription(p, current_user),
+        _("Prescription envoyée à l'association."),
+    )
+
+
+@bp.post("/prescriptions/<int:prescription_id>/annuler")
+@permission_required(Permission.PRESCRIPTION_SUBMIT)
+def prescription_cancel(prescription_id: int) -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _act(
+        prescription_id,
+        Permission.PRESCRIPTION_SUBMIT,
+        lambda p: services.cancel_prescription(p, current_user),
+        _("Prescription annulée."),
+    )
+
+
+@bp.post("/prescriptions/<int:prescription_id>/valider")
+@permission_required(Permission.PRESCRIPTION_DECIDE)
+def prescription_validate(prescription_id: int) -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _act(
+        prescription_id,
+        Permission.PRESCRIPTION_DECIDE,
+        lambda p: services.validate_prescription(p, current_user),
+        _("Prescription validée : le prescripteur est prévenu par e-mail."),
+    )
+
+
+@bp.post("/prescriptions/<int:prescription_id>/refuser")
+@permission_required(Permission.PRESCRIPTION_DECIDE)
+def prescription_refuse(prescription_id: int) -> Response:
+    form = RefuseForm()
+    if not form.validate_on_submit():
+        prescription = _prescription(prescription_id)
+        if not can(Permission.PRESCRIPTION_DECIDE, prescription.association_org_id):
+            abort(404)
+        flash(_("Indiquez la raison du refus : le prescripteur la lira."), "error")
+        return redirect(url_for("households.prescription_detail", prescription_id=prescription_id))
+    return _act(
+        prescription_id,
+        Permission.PRESCRIPTION_DECIDE,
+        lambda p: services.refuse_prescription(p, current_user, form.reason.data or ""),
+        _("Prescription refusée : le prescripteur est prévenu par e-mail."),
+    )
