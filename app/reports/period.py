@@ -20,6 +20,21 @@ MONTH_NAMES_FR = (
     "décembre",
 )
 
+MONTH_ABBREVIATIONS_FR = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
+
 # Longest period a report may cover: ten years of months keeps charts readable.
 MAX_DAYS = 3660
 
@@ -74,9 +89,9 @@ def month_label(key: str) -> str:
 
 
 def month_label_short(key: str) -> str:
-    """'2026-03' -> 'mars 26' (chart axes)."""
+    """'2026-03' -> 'mars 2026', '2026-02' -> 'févr. 2026' (tables and chart axes)."""
     year, month = key.split("-")
-    return f"{MONTH_NAMES_FR[int(month) - 1][:4].rstrip('.')} {year[2:]}"
+    return f"{MONTH_ABBREVIATIONS_FR[int(month) - 1]} {year}"
 
 
 def last_twelve_months(today: date) -> Period:

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.accounts.models import Organisation
@@ -379,6 +379,279 @@ def fig_factors(f: Filters) -> Figure:
     )
 
 
+# ---------------------------------------------------------------- handovers (loans, sales)
+
+
+def _handovers(f: Filters) -> Any:
+    """Subquery of every loan and sale (a gift is a sale at 0 EUR) started in the period:
+    (kind, programme, household_id)."""
+    from sqlalchemy import literal, union_all
+
+    from app.loans.models import Loan, Sale
+
+    loans = select(
+        literal("loan").label("kind"),
+        func.coalesce(func.nullif(Loan.programme_name, ""), Loan.programme_code).label("programme"),
+        Loan.household_id.label("household_id"),
+    ).where(
+        f.scope.where(Loan.organisation_id),
+        Loan.start_on >= f.period.start,
+        Loan.start_on <= f.period.end,
+    )
+    sales = select(
+        literal("sale").label("kind"),
+        func.coalesce(func.nullif(Sale.programme_name, ""), Sale.programme_code),
+        Sale.household_id,
+    ).where(
+        f.scope.where(Sale.organisation_id),
+        Sale.sold_at >= f.period.start_at,
+        Sale.sold_at < f.period.end_before,
+    )
+    return union_all(loans, sales).subquery()
+
+
+def fig_handover_by_programme(f: Filters) -> Figure:
+    h = _handovers(f)
+    rows = db.session.execute(
+        select(
+            h.c.programme,
+            func.sum(case((h.c.kind == "loan", 1), else_=0)),
+            func.count(),
+        )
+        .group_by(h.c.programme)
+        .order_by(func.count().desc())
+    ).all()
+    table = Table(
+        [_("Dispositif"), _("Prêts"), _("Ventes et dons"), _("Total remis")],
+        [
+            [name or _("Sans dispositif"), int(loans or 0), int(n) - int(loans or 0), int(n)]
+            for name, loans, n in rows
+        ],
+    )
+    return Figure(
+        key="remises_dispositif",
+        title=_("Appareils remis par dispositif"),
+        table=table,
+        chart=ChartKind.BARS,
+        series=[3],
+        highlights=[(_("Appareils remis"), fr_number(table.total(3)))],
+        note=_("Prêts commencés et ventes (ou dons) faites dans la période."),
+    )
+
+
+def fig_handover_by_status(f: Filters) -> Figure:
+    from app.eligibility.vocabulary import STATUS_LABELS
+    from app.households.models import StatusAttestation
+
+    h = _handovers(f)
+    rows = db.session.execute(
+        select(StatusAttestation.status, func.count())
+        .select_from(h)
+        .join(StatusAttestation, StatusAttestation.household_id == h.c.household_id)
+        .group_by(StatusAttestation.status)
+        .order_by(func.count().desc())
+    ).all()
+    total = db.session.scalar(select(func.count()).select_from(h)) or 0
+    none = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(h)
+            .where(
+                ~select(StatusAttestation.id)
+                .where(StatusAttestation.household_id == h.c.household_id)
+                .exists()
+            )
+        )
+        or 0
+    )
+    table_rows = [[_label(status, STATUS_LABELS), int(n)] for status, n in rows]
+    if none:
+        table_rows.append([_("Aucune situation attestée"), int(none)])
+    return Figure(
+        key="remises_situation",
+        title=_("Appareils remis selon la situation du foyer"),
+        table=Table([_("Situation attestée"), _("Appareils remis")], table_rows),
+        chart=ChartKind.BARS,
+        note=_(
+            "Un foyer peut avoir plusieurs situations : le total dépasse alors le nombre "
+            "d'appareils remis (%(n)s).",
+            n=total,
+        ),
+    )
+
+
+def fig_handover_by_commune(f: Filters) -> Figure:
+    from app.households.models import Household
+
+    h = _handovers(f)
+    commune = func.coalesce(func.nullif(Household.commune, ""), "")
+    rows = db.session.execute(
+        select(commune, func.count())
+        .select_from(h)
+        .join(Household, Household.id == h.c.household_id)
+        .group_by(commune)
+        .order_by(func.count().desc(), commune)
+    ).all()
+    return Figure(
+        key="remises_commune",
+        title=_("Appareils remis par commune du foyer"),
+        table=Table(
+            [_("Commune"), _("Appareils remis")],
+            [[c or _("Non renseignée"), int(n)] for c, n in rows],
+        ),
+        chart=ChartKind.BARS,
+    )
+
+
+def fig_handover_by_qpv(f: Filters) -> Figure:
+    from app.households.models import Household
+
+    h = _handovers(f)
+    counts = _count_by(
+        db.session.execute(
+            select(Household.qpv, func.count())
+            .select_from(h)
+            .join(Household, Household.id == h.c.household_id)
+            .group_by(Household.qpv)
+        ).all()
+    )
+    total = sum(counts.values())
+    rows = [
+        [
+            _("Foyers en quartier prioritaire (QPV)"),
+            counts.get(True, 0),
+            fr_percent(counts.get(True, 0), total),
+        ],
+        [_("Foyers hors QPV"), counts.get(False, 0), fr_percent(counts.get(False, 0), total)],
+    ]
+    return Figure(
+        key="remises_qpv",
+        title=_("Appareils remis en quartier prioritaire (QPV)"),
+        table=Table([_("Lieu de vie"), _("Appareils remis"), _("Part")], rows),
+        chart=ChartKind.BARS,
+    )
+
+
+def fig_loans_overdue(f: Filters) -> Figure:
+    from datetime import timedelta
+
+    from app.loans.models import Loan, LoanStatus
+
+    open_loans = (Loan.status == LoanStatus.OPEN, f.scope.where(Loan.organisation_id))
+    overdue = func.sum(case((Loan.due_on < f.today, 1), else_=0))
+    late30 = func.sum(case((Loan.due_on < f.today - timedelta(days=30), 1), else_=0))
+    rows = db.session.execute(
+        select(Organisation.name, func.count(), overdue, late30)
+        .join(Organisation, Organisation.id == Loan.organisation_id)
+        .where(*open_loans)
+        .group_by(Organisation.name)
+        .order_by(Organisation.name)
+    ).all()
+    table = Table(
+        [
+            _("Organisation"),
+            _("Prêts en cours"),
+            _("En retard"),
+            _("En retard de plus de 30 jours"),
+        ],
+        [[name, int(n), int(o or 0), int(l30 or 0)] for name, n, o, l30 in rows],
+    )
+    return Figure(
+        key="prets_retard",
+        title=_("Prêts en retard, aujourd'hui"),
+        table=table,
+        highlights=[
+            (_("Prêts en cours"), fr_number(table.total(1))),
+            (_("En retard"), fr_number(table.total(2))),
+        ],
+        note=_("En retard : la date de retour prévue est passée et l'appareil n'est pas rendu."),
+    )
+
+
+# ---------------------------------------------------------------- training
+
+
+def fig_training(f: Filters) -> Figure:
+    from sqlalchemy import or_
+
+    from app.training.models import Attendance, Booking, BookingStatus, TrainingSession
+
+    month = month_of(TrainingSession.starts_at)
+    scope = (
+        True
+        if f.scope.org_ids is None
+        else or_(
+            TrainingSession.organisation_id.in_(f.scope.org_ids),
+            Booking.organisation_id.in_(f.scope.org_ids),
+        )
+    )
+
+    def flag(condition: Any) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    rows = db.session.execute(
+        select(
+            month,
+            flag(Booking.status == BookingStatus.BOOKED),
+            flag(Booking.attendance == Attendance.PRESENT),
+            flag(Booking.attendance == Attendance.ABSENT),
+            flag(Booking.attendance == Attendance.EXCUSED),
+            flag(Booking.status == BookingStatus.WAITING),
+        )
+        .join(TrainingSession, TrainingSession.id == Booking.session_id)
+        .where(
+            scope,
+            TrainingSession.starts_at >= f.period.start_at,
+            TrainingSession.starts_at < f.period.end_before,
+        )
+        .group_by(month)
+    ).all()
+    by_month = {m: [int(v or 0) for v in values] for m, *values in rows}
+    table_rows = []
+    for m in f.period.months():
+        booked, present, absent, excused, waiting = by_month.get(m, [0, 0, 0, 0, 0])
+        table_rows.append(
+            [
+                month_label_short(m),
+                booked,
+                present,
+                absent,
+                excused,
+                waiting,
+                fr_percent(absent, present + absent),
+            ]
+        )
+    table = Table(
+        [
+            _("Mois"),
+            _("Places réservées"),
+            _("Présents"),
+            _("Absents"),
+            _("Excusés"),
+            _("En liste d'attente"),
+            _("Taux d'absence"),
+        ],
+        table_rows,
+    )
+    present, absent = table.total(2), table.total(3)
+    return Figure(
+        key="formations",
+        title=_("Formations : réservations, présence et absences"),
+        table=table,
+        chart=ChartKind.MONTHLY,
+        series=[1, 2, 3],
+        highlights=[
+            (_("Places réservées"), fr_number(table.total(1))),
+            (_("Présents"), fr_number(present)),
+            (_("Taux d'absence"), fr_percent(absent, present + absent)),
+        ],
+        note=_(
+            "Par mois de la séance. Taux d'absence : absents non excusés parmi les présences "
+            "notées (présents et absents)."
+        ),
+    )
+
+
 # ---------------------------------------------------------------- registry
 
 Builder = Callable[[Filters], Figure]
@@ -390,6 +663,12 @@ FIGURES: list[tuple[str, str, Builder]] = [
     ("stock_type", "Stock par type", fig_stock_by_type),
     ("stock_grade", "Stock par note", fig_stock_by_grade),
     ("delai_preparation", "Délai de préparation", fig_lead_time),
+    ("remises_dispositif", "Remises par dispositif", fig_handover_by_programme),
+    ("remises_situation", "Remises par situation", fig_handover_by_status),
+    ("remises_commune", "Remises par commune", fig_handover_by_commune),
+    ("remises_qpv", "Remises en QPV", fig_handover_by_qpv),
+    ("prets_retard", "Prêts en retard", fig_loans_overdue),
+    ("formations", "Formations", fig_training),
     ("impact", "Impact environnemental", fig_impact),
     ("facteurs", "Facteurs d'impact", fig_factors),
 ]
