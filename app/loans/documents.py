@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import qrcode
-from flask_babel import gettext as _
 from PIL import Image as PILImage
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -31,6 +30,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.loans.i18n import _
 from app.loans.terms import format_eur
 
 

@@ -82,6 +82,8 @@ class Terms:
     cession_after_months: int | None = None
     programme_code: str = ""
     programme_name: str = ""
+    # The price comes from a grid by device type and grade: known once a device is scanned.
+    price_by_grade: bool = False
 
 
 def _int(value: object, default: int) -> int:
@@ -117,21 +119,49 @@ def euros_to_cents(value: object) -> int:
     return cents
 
 
-def terms_from_decision(decision: dict[str, object]) -> Terms:
+def price_from_grid(grid: object, device_type: str | None, grade: str | None) -> int:
+    """A price in cents from a programme's grid {device type: {grade: euros}}."""
+    if not isinstance(grid, dict):
+        raise TermsError("Grille de prix du programme illisible.")
+    if not device_type or device_type not in grid:
+        raise TermsError("Le programme ne donne pas de prix pour ce type d'appareil.")
+    row = grid[device_type]
+    if not isinstance(row, dict):
+        raise TermsError("Grille de prix du programme illisible.")
+    if not grade or grade not in row:
+        raise TermsError(
+            "Le programme fixe le prix selon la note de l'appareil : "
+            "cet appareil n'a pas de note prévue par la grille."
+        )
+    return euros_to_cents(row[grade])
+
+
+def terms_from_decision(
+    decision: dict[str, object], device_type: str | None = None, grade: str | None = None
+) -> Terms:
     """Read a programme decision (what the eligibility engine gives for a prescription).
 
-    Understood keys: ``mode`` ("loan" | "sale" | "gift"), ``price_eur`` or
-    ``price_cents``, ``loan_months``, ``deposit_eur`` or ``deposit_cents``,
-    ``max_extensions``, ``extension_days``, ``warranty_months``,
-    ``cession_after_months``, ``programme_code``, ``programme_name``. A decision with a
-    price and no mode is a sale; with neither, a loan.
+    Understood keys: ``mode`` ("loan" | "sale" | "gift"; ``kind`` "aid" is a free
+    handover paid by the prescriber), ``price_eur`` or ``price_cents`` or ``price_grid``
+    (device type -> grade -> euros, needs ``device_type`` and ``grade``), ``loan_months``,
+    ``deposit_eur`` or ``deposit_cents``, ``max_extensions``, ``extension_days``,
+    ``warranty_months``, ``cession_after_months``, ``programme_code``,
+    ``programme_name``. A decision with a price and no mode is a sale; with neither, a
+    loan.
     """
     raw_mode = decision.get("mode")
+    if not raw_mode and decision.get("kind") == "aid":
+        raw_mode = Mode.GIFT.value
     price_cents: int
     if decision.get("price_cents") is not None:
         price_cents = _int(decision["price_cents"], 0)
     elif decision.get("price_eur") is not None:
         price_cents = euros_to_cents(decision["price_eur"])
+    elif decision.get("price_grid") is not None and raw_mode in (None, Mode.SALE.value):
+        if device_type is None:
+            price_cents = 0  # known once the device is scanned (see Terms.price_by_grade)
+        else:
+            price_cents = price_from_grid(decision["price_grid"], device_type, grade)
     else:
         price_cents = 0
     if raw_mode:
@@ -140,7 +170,7 @@ def terms_from_decision(decision: dict[str, object]) -> Terms:
         except ValueError:
             raise TermsError(f"Mode de remise inconnu : {raw_mode}.") from None
     else:
-        mode = Mode.SALE if price_cents > 0 else Mode.LOAN
+        mode = Mode.SALE if price_cents > 0 or decision.get("price_grid") else Mode.LOAN
     if decision.get("deposit_cents") is not None:
         deposit = _int(decision["deposit_cents"], 0)
     elif decision.get("deposit_eur") is not None:
@@ -159,13 +189,14 @@ def terms_from_decision(decision: dict[str, object]) -> Terms:
         cession_after_months=None if cession is None else _int(cession, 0),
         programme_code=str(decision.get("programme_code") or ""),
         programme_name=str(decision.get("programme_name") or ""),
+        price_by_grade=mode is Mode.SALE and price_cents == 0 and "price_grid" in decision,
     )
     validate_terms(terms)
     return terms
 
 
 def validate_terms(terms: Terms) -> None:
-    if terms.mode is Mode.SALE and terms.price_cents <= 0:
+    if terms.mode is Mode.SALE and terms.price_cents <= 0 and not terms.price_by_grade:
         raise TermsError("Une vente doit avoir un prix (sinon c'est un don).")
     if terms.mode is Mode.LOAN and not 1 <= terms.loan_months <= 60:
         raise TermsError("La durée d'un prêt doit être entre 1 et 60 mois.")
@@ -268,22 +299,3 @@ def format_eur(cents: int) -> str:
     grouped = f"{euros:,}".replace(",", "\u202f")
     sign = "-" if cents < 0 else ""
     return f"{sign}{grouped},{rest:02d}\u00a0€"
-
-
-_TAG_IN_URL = re.compile(r"/d/([A-Za-z0-9._-]+)/?(?:[?#].*)?$")
-_TAG = re.compile(r"[A-Za-z0-9._-]{1,40}")
-
-
-def parse_scan(scanned: str) -> str:
-    """What a USB scanner or a person typed -> the device's asset tag.
-
-    Accepts the label's URL (``https://…/d/ORD-00042``) or the tag itself, with stray
-    spaces; raises TermsError otherwise.
-    """
-    text = (scanned or "").strip()
-    match = _TAG_IN_URL.search(text)
-    if match:
-        return match.group(1)
-    if _TAG.fullmatch(text):
-        return text
-    raise TermsError("Code non reconnu : scannez l'étiquette QR de l'appareil ou tapez son numéro.")

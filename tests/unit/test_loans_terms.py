@@ -131,20 +131,41 @@ def test_receipt_number_and_money() -> None:
     assert t.format_eur(123456) == "1\u202f234,56\u00a0€"
 
 
-@pytest.mark.parametrize(
-    "scanned,tag",
-    [
-        ("ORD-00042", "ORD-00042"),
-        ("  ord-00042\n", "ord-00042"),
-        ("https://ordilien.example.org/d/ORD-00042", "ORD-00042"),
-        ("http://127.0.0.1:5000/d/ORD-7/", "ORD-7"),
-    ],
-)
-def test_parse_scan(scanned: str, tag: str) -> None:
-    assert t.parse_scan(scanned) == tag
+def test_price_from_the_programme_grid_by_type_and_grade() -> None:
+    decision = {"kind": "sale", "mode": "sale", "price_grid": {"laptop": {"A": 150, "B": 120}}}
+    before_scan = t.terms_from_decision(decision)
+    assert before_scan.mode is t.Mode.SALE and before_scan.price_by_grade
+    assert t.terms_from_decision(decision, "laptop", "B").price_cents == 12000
+    with pytest.raises(t.TermsError, match="note"):
+        t.terms_from_decision(decision, "laptop", "C")
+    with pytest.raises(t.TermsError, match="type"):
+        t.terms_from_decision(decision, "tablet", "A")
 
 
-@pytest.mark.parametrize("scanned", ["", "   ", "hello world", "https://x.org/other/1"])
-def test_parse_scan_refuses(scanned: str) -> None:
-    with pytest.raises(t.TermsError):
-        t.parse_scan(scanned)
+def test_engine_outcome_shapes() -> None:
+    """The keys app.eligibility.programme.Outcome.as_dict() writes on a prescription."""
+    rsa = {
+        "kind": "sale",
+        "mode": "sale",
+        "price_eur": 15,
+        "warranty_months": 12,
+        "loan_months": None,
+        "deposit_eur": None,
+        "cession_after_months": None,
+        "terms": "Aide à l'accès à internet",
+        "price_grid": None,
+    }
+    assert t.terms_from_decision(rsa).price_cents == 1500
+    pre = {
+        "kind": "loan",
+        "mode": "loan",
+        "loan_months": 12,
+        "deposit_eur": 0,
+        "price_eur": None,
+        "warranty_months": None,
+        "cession_after_months": None,
+    }
+    terms = t.terms_from_decision(pre)
+    assert (terms.mode, terms.loan_months, terms.warranty_months) == (t.Mode.LOAN, 12, 12)
+    aid = {"kind": "aid", "mode": None, "terms": "montant décidé par le CCAS"}
+    assert t.terms_from_decision(aid).mode is t.Mode.GIFT

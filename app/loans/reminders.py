@@ -1,0 +1,99 @@
+"""Reminders before a loan's due date, queued in the outbox by ``flask reminders send``.
+
+One SMS and/or one e-mail per loan and due date, ever: the outbox key
+``loan:<id>:due:<date>:<channel>`` is unique. An extension gives a new due date, so a
+new reminder. Expired reservations are released on the same run.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.accounts.models import Organisation
+from app.audit.services import record
+from app.extensions import db
+from app.loans import services
+from app.loans import terms as rules
+from app.loans.models import Loan, LoanStatus
+from app.notify.models import Channel
+from app.notify.phone import to_e164
+from app.notify.services import enqueue
+
+
+def _texts(loan: Loan, org: Organisation) -> tuple[str, str, str]:
+    due = loan.due_on.strftime("%d/%m/%Y")
+    phone = f" au {org.phone}" if org.phone else ""
+    sms = (
+        f"{org.name} : bonjour, l'appareil prêté ({loan.device.asset_tag}) est à rapporter "
+        f"le {due}. Pour le garder plus longtemps, appelez-nous{phone}."
+    )
+    subject = f"Rappel : appareil à rapporter le {due}"
+    link = ""
+    if current_app.config.get("PUBLIC_BASE_URL"):
+        raw = services.ensure_family_token(loan.household, loan.organisation_id, None)
+        link = f"\nVotre page : {services.family_url(raw)}\n"
+    address = ", ".join(x for x in (org.address, f"{org.postcode} {org.commune}".strip()) if x)
+    body = (
+        f"Bonjour,\n\nL'appareil que {org.name} vous a prêté ({loan.device.brand} "
+        f"{loan.device.model}, n° {loan.device.asset_tag}) est à rapporter le {due}, "
+        f"avec son chargeur{', à : ' + address if address else ''}.\n\n"
+        f"Pour le garder plus longtemps, appelez-nous{phone} : le prêt peut parfois être "
+        f"prolongé.\n{link}\nÀ bientôt,\n{org.name}\n"
+    )
+    return sms, subject, body
+
+
+def enqueue_due(now: datetime) -> int:
+    """Queue the reminders due ``now``; returns how many were queued on this run."""
+    services.expire_reservations(now)
+    day = now.date()
+    loans = db.session.scalars(
+        select(Loan).where(
+            Loan.status == LoanStatus.OPEN,
+            Loan.due_on >= day,
+            Loan.due_on <= day + timedelta(days=rules.REMINDER_DAYS_BEFORE),
+        )
+    ).all()
+    queued = 0
+    for loan in loans:
+        if not rules.reminder_due(loan.due_on, day):
+            continue
+        org = db.session.get(Organisation, loan.organisation_id)
+        household = loan.household
+        if org is None or household is None:
+            continue
+        sms, subject, body = _texts(loan, org)
+        channels: list[tuple[Channel, str, str]] = []
+        if household.phone and to_e164(household.phone):
+            channels.append((Channel.SMS, household.phone, sms))
+        if household.email:
+            channels.append((Channel.EMAIL, household.email, body))
+        for channel, recipient, text in channels:
+            key = rules.reminder_key(loan.id, loan.due_on, channel.value)
+            if enqueue(
+                key,
+                channel,
+                recipient,
+                text,
+                subject=subject if channel is Channel.EMAIL else "",
+                organisation_id=loan.organisation_id,
+                object_type="loan",
+                object_id=loan.id,
+            ):
+                queued += 1
+                record(
+                    "loan.reminder.queued",
+                    "loan",
+                    loan.id,
+                    detail={
+                        "key": key,
+                        "channel": channel.value,
+                        "due_on": loan.due_on.isoformat(),
+                    },
+                    organisation_id=loan.organisation_id,
+                )
+                db.session.commit()
+    return queued
