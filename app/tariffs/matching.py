@@ -1,0 +1,740 @@
+"""Which social tariffs a household can get, what it would pay and why. Pure module.
+
+No Flask, no SQLAlchemy: plain dataclasses in, plain dataclasses out. The catalogue is
+prepared once for a date (``prepare``), then each household is matched against it
+(``match``); preparing sorts the offers by what a household pays in the first year, so
+the ranking costs nothing per household and 10,000 households run in well under a second.
+
+Every text shown to people is a French template marked with ``N_`` (extracted for
+translation) and its parameters; ``Reason.text`` gives the French sentence, the web side
+translates the template first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from app.eligibility.vocabulary import STATUS_LABELS
+
+SMS_LIMIT = 160  # GSM-7 septets in one message
+
+# An offer whose information is older than this is shown as "to verify" everywhere.
+STALE_AFTER_DAYS = 365
+
+
+def N_(text: str) -> str:  # noqa: N802  (the gettext convention for "mark only")
+    """Mark a French template for extraction; translation happens where it is shown."""
+    return text
+
+
+class OfferKind(StrEnum):
+    BOX = "box"  # fixed internet box (ADSL, fibre)
+    MOBILE = "mobile"  # mobile plan (calls, SMS, maybe data)
+    DATA = "data"  # prepaid data top-ups
+    BUNDLE = "bundle"  # box and mobile together
+
+
+OFFER_KIND_LABELS: dict[OfferKind, str] = {
+    OfferKind.BOX: N_("Box internet"),
+    OfferKind.MOBILE: N_("Forfait mobile"),
+    OfferKind.DATA: N_("Recharges de données mobiles"),
+    OfferKind.BUNDLE: N_("Box et forfait mobile"),
+}
+
+
+class Need(StrEnum):
+    BOX = "box"
+    MOBILE = "mobile"
+    DATA = "data"
+
+
+NEED_LABELS: dict[Need, str] = {
+    Need.BOX: N_("une box internet à la maison"),
+    Need.MOBILE: N_("un forfait mobile"),
+    Need.DATA: N_("des données mobiles seulement"),
+}
+
+
+class AreaKind(StrEnum):
+    NATIONAL = "national"
+    REGION = "region"
+    DEPARTMENT = "department"
+    COMMUNES = "communes"  # commune names or postcodes
+
+
+AREA_KIND_LABELS: dict[AreaKind, str] = {
+    AreaKind.NATIONAL: N_("Tout le pays"),
+    AreaKind.REGION: N_("Régions"),
+    AreaKind.DEPARTMENT: N_("Départements"),
+    AreaKind.COMMUNES: N_("Communes (noms ou codes postaux)"),
+}
+
+COUNTRY_LABELS: dict[str, str] = {"FR": N_("France"), "UK": N_("Royaume-Uni")}
+CURRENCY = {"FR": "€", "UK": "£"}
+
+# Statuses used by offers abroad, besides the French ones of the shared vocabulary.
+EXTRA_STATUS_LABELS: dict[str, str] = {
+    "universal_credit": N_("Universal Credit (Royaume-Uni)"),
+    "pension_credit": N_("Pension Credit (Royaume-Uni)"),
+    "jobseekers_allowance": N_("Jobseeker's Allowance (Royaume-Uni)"),
+    "employment_support_allowance": N_("Employment and Support Allowance (Royaume-Uni)"),
+    "income_support": N_("Income Support (Royaume-Uni)"),
+}
+
+
+def status_label(code: str) -> str:
+    for labels in (STATUS_LABELS, EXTRA_STATUS_LABELS):
+        if code in labels:
+            return str(labels[code])  # type: ignore[index]
+    return code
+
+
+def known_statuses() -> list[str]:
+    return [str(s) for s in STATUS_LABELS] + list(EXTRA_STATUS_LABELS)
+
+
+# Regions of France and their departments (INSEE), for offers limited to a region.
+REGION_DEPARTMENTS: dict[str, tuple[str, ...]] = {
+    "Auvergne-Rhône-Alpes": (
+        "01",
+        "03",
+        "07",
+        "15",
+        "26",
+        "38",
+        "42",
+        "43",
+        "63",
+        "69",
+        "73",
+        "74",
+    ),
+    "Bourgogne-Franche-Comté": ("21", "25", "39", "58", "70", "71", "89", "90"),
+    "Bretagne": ("22", "29", "35", "56"),
+    "Centre-Val de Loire": ("18", "28", "36", "37", "41", "45"),
+    "Corse": ("2A", "2B"),
+    "Grand Est": ("08", "10", "51", "52", "54", "55", "57", "67", "68", "88"),
+    "Hauts-de-France": ("02", "59", "60", "62", "80"),
+    "Île-de-France": ("75", "77", "78", "91", "92", "93", "94", "95"),
+    "Normandie": ("14", "27", "50", "61", "76"),
+    "Nouvelle-Aquitaine": (
+        "16",
+        "17",
+        "19",
+        "23",
+        "24",
+        "33",
+        "40",
+        "47",
+        "64",
+        "79",
+        "86",
+        "87",
+    ),
+    "Occitanie": ("09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82"),
+    "Pays de la Loire": ("44", "49", "53", "72", "85"),
+    "Provence-Alpes-Côte d'Azur": ("04", "05", "06", "13", "83", "84"),
+    "Guadeloupe": ("971",),
+    "Martinique": ("972",),
+    "Guyane": ("973",),
+    "La Réunion": ("974",),
+    "Mayotte": ("976",),
+}
+
+
+def normalise_place(text: str) -> str:
+    """'Saint-Étienne' and 'saint etienne' compare equal."""
+    stripped = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", " ", stripped.lower()).strip()
+
+
+_REGION_OF_DEPARTMENT = {
+    dept: normalise_place(region) for region, depts in REGION_DEPARTMENTS.items() for dept in depts
+}
+_POSTCODE = re.compile(r"^\d{5}$")
+
+
+def department_of(postcode: str) -> str:
+    """The department of a French postcode ('' when it is not one)."""
+    code = postcode.strip()
+    if not _POSTCODE.match(code):
+        return ""
+    if code.startswith("97"):
+        return code[:3]
+    if code.startswith("20"):
+        return "2A" if int(code[:3]) < 202 else "2B"
+    return code[:2]
+
+
+def region_of(postcode: str) -> str:
+    """Normalised region name of a French postcode ('' when unknown)."""
+    return _REGION_OF_DEPARTMENT.get(department_of(postcode), "")
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One social tariff, as the matching sees it. Money in cents of the country's currency."""
+
+    id: int
+    provider: str
+    name: str
+    kind: OfferKind
+    monthly_price_cents: int
+    country: str = "FR"
+    intro_price_cents: int | None = None  # price during the first ``intro_months``
+    intro_months: int = 0
+    setup_fee_cents: int = 0
+    rental_cents: int = 0  # equipment rental, per month
+    commitment_months: int = 0
+    speed_mbps: int | None = None
+    data_gb: float | None = None
+    content: str = ""
+    area_kind: AreaKind = AreaKind.NATIONAL
+    area_codes: tuple[str, ...] = ()
+    statuses_any: frozenset[str] = frozenset()
+    statuses_all: frozenset[str] = frozenset()
+    other_conditions: str = ""
+    proof_required: str = ""
+    how_to_subscribe: str = ""
+    source_url: str = ""
+    checked_on: date | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+def first_year_cost_cents(offer: Offer) -> int:
+    """What a household pays over its first 12 months: set-up, rental and monthly prices."""
+    intro = min(max(offer.intro_months, 0), 12) if offer.intro_price_cents is not None else 0
+    monthly = (offer.intro_price_cents or 0) * intro + offer.monthly_price_cents * (12 - intro)
+    return offer.setup_fee_cents + 12 * offer.rental_cents + monthly
+
+
+def is_stale(checked_on: date | None, on: date) -> bool:
+    """Not checked for more than a year (or never): shown as "to verify"."""
+    return checked_on is None or (on - checked_on).days > STALE_AFTER_DAYS
+
+
+def is_valid_on(offer: Offer, on: date) -> bool:
+    if offer.valid_from is not None and on < offer.valid_from:
+        return False
+    return not (offer.valid_to is not None and on > offer.valid_to)
+
+
+def covered_needs(offer: Offer) -> frozenset[Need]:
+    if offer.kind is OfferKind.BOX:
+        return frozenset({Need.BOX})
+    if offer.kind is OfferKind.DATA:
+        return frozenset({Need.DATA})
+    if offer.kind is OfferKind.BUNDLE:
+        return frozenset(Need)
+    # A mobile plan serves a "data only" need when it includes data.
+    return frozenset({Need.MOBILE, Need.DATA}) if offer.data_gb else frozenset({Need.MOBILE})
+
+
+def format_money(cents: int, country: str = "FR") -> str:
+    """15,99 € ; 15 € for whole amounts; French style in every country."""
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(cents), 100)
+    amount = f"{whole:,}".replace(",", "\u202f") + (f",{rest:02d}" if rest else "")
+    return f"{sign}{amount} {CURRENCY.get(country, '€')}"
+
+
+class Met(StrEnum):
+    YES = "yes"
+    NO = "no"
+    MISSING_ATTESTATION = "missing_attestation"  # the household has it, not yet attested
+    TO_CHECK = "to_check"  # a condition the product cannot check: staff ask
+
+
+class Eligibility(StrEnum):
+    ELIGIBLE = "eligible"
+    ALMOST = "almost"  # every condition met except an attestation still missing
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One condition of an offer and how the household meets it."""
+
+    condition: str  # short name of the condition (template)
+    met: Met
+    template: str
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.template % self.params if self.params else self.template
+
+
+class NoticeKind(StrEnum):
+    STALE = "stale"
+    COMMITMENT = "commitment"
+    PROOF = "proof"
+    INTRO_PRICE = "intro_price"
+    FEES = "fees"
+    NO_SAVING = "no_saving"
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    kind: NoticeKind
+    template: str
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.template % self.params if self.params else self.template
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the matching knows about a household. Money in cents per month."""
+
+    statuses: frozenset[str] = frozenset()  # attested by a prescriber
+    pending_statuses: frozenset[str] = frozenset()  # declared, attestation missing
+    commune: str = ""
+    postcode: str = ""
+    country: str = "FR"
+    needs: frozenset[Need] = frozenset()  # empty: any kind of offer
+    monthly_spend_cents: int | None = None  # current telecom spend; None: unknown
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    offer: Offer
+    eligibility: Eligibility
+    yearly_cost_cents: int
+    monthly_cost_cents: int  # average over the first year
+    yearly_saving_cents: int | None  # against the current spend; None when it is unknown
+    reasons: tuple[Reason, ...]
+    warnings: tuple[Notice, ...]
+    missing_attestations: tuple[str, ...]
+    to_verify: bool
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    on: date
+    eligible: tuple[Proposal, ...]  # cheapest first
+    almost: tuple[Proposal, ...]  # cheapest first
+
+    @property
+    def best(self) -> Proposal | None:
+        return self.eligible[0] if self.eligible else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    offer: Offer
+    yearly: int
+    needs: frozenset[Need]
+    area: frozenset[str]  # normalised names, postcodes or department codes
+    stale: bool
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Offers valid on ``on``, sorted by first-year cost, grouped by country."""
+
+    on: date
+    by_country: Mapping[str, tuple[_Prepared, ...]]
+    size: int
+
+
+def _sort_key(item: _Prepared) -> tuple[int, int, str, str, int]:
+    o = item.offer
+    return (item.yearly, o.monthly_price_cents, o.provider, o.name, o.id)
+
+
+def prepare(offers: Iterable[Offer], on: date) -> Catalogue:
+    """Keep the offers valid on ``on`` and sort them once by what a household pays."""
+    groups: dict[str, list[_Prepared]] = {}
+    size = 0
+    for offer in offers:
+        size += 1
+        if not is_valid_on(offer, on):
+            continue
+        if offer.area_kind is AreaKind.COMMUNES:
+            area = frozenset(
+                c.strip() if _POSTCODE.match(c.strip()) else normalise_place(c)
+                for c in offer.area_codes
+            )
+        elif offer.area_kind is AreaKind.REGION:
+            area = frozenset(normalise_place(c) for c in offer.area_codes)
+        else:
+            area = frozenset(c.strip().upper() for c in offer.area_codes)
+        groups.setdefault(offer.country, []).append(
+            _Prepared(
+                offer,
+                first_year_cost_cents(offer),
+                covered_needs(offer),
+                area,
+                is_stale(offer.checked_on, on),
+            )
+        )
+    return Catalogue(
+        on=on,
+        by_country={k: tuple(sorted(v, key=_sort_key)) for k, v in groups.items()},
+        size=size,
+    )
+
+
+def _in_area(item: _Prepared, postcode: str, commune_norm: str, dept: str, region: str) -> bool:
+    kind = item.offer.area_kind
+    if kind is AreaKind.NATIONAL:
+        return True
+    if kind is AreaKind.COMMUNES:
+        return (bool(postcode) and postcode in item.area) or (
+            bool(commune_norm) and commune_norm in item.area
+        )
+    if kind is AreaKind.DEPARTMENT:
+        return bool(dept) and dept in item.area
+    return bool(region) and region in item.area
+
+
+def _statuses_verdict(
+    offer: Offer, attested: frozenset[str], pending: frozenset[str]
+) -> tuple[bool, tuple[str, ...]] | None:
+    """None: not eligible. Else (fully attested?, statuses whose attestation is missing)."""
+    missing: list[str] = []
+    if offer.statuses_any and attested.isdisjoint(offer.statuses_any):
+        declared = sorted(offer.statuses_any & pending)
+        if not declared:
+            return None
+        missing.append(declared[0])
+    for status in sorted(offer.statuses_all - attested):
+        if status not in pending:
+            return None
+        missing.append(status)
+    return (not missing, tuple(missing))
+
+
+def _labels(codes: Iterable[str]) -> str:
+    return ", ".join(status_label(c) for c in sorted(codes))
+
+
+def _area_text(offer: Offer) -> str:
+    return ", ".join(offer.area_codes)
+
+
+def _reasons(offer: Offer, facts: Facts, on: date, missing: tuple[str, ...]) -> tuple[Reason, ...]:
+    reasons: list[Reason] = []
+    if offer.valid_from or offer.valid_to:
+        reasons.append(
+            Reason(
+                N_("Dates"),
+                Met.YES,
+                N_("L'offre est valable aujourd'hui (du %(start)s au %(end)s)."),
+                {
+                    "start": offer.valid_from.strftime("%d/%m/%Y") if offer.valid_from else "…",
+                    "end": offer.valid_to.strftime("%d/%m/%Y") if offer.valid_to else "…",
+                },
+            )
+        )
+    else:
+        reasons.append(Reason(N_("Dates"), Met.YES, N_("L'offre est proposée en ce moment.")))
+    place = facts.commune or facts.postcode
+    if offer.area_kind is AreaKind.NATIONAL:
+        reasons.append(
+            Reason(
+                N_("Lieu"),
+                Met.YES,
+                N_("L'offre existe partout en %(country)s."),
+                {"country": COUNTRY_LABELS.get(offer.country, offer.country)},
+            )
+        )
+    else:
+        reasons.append(
+            Reason(
+                N_("Lieu"),
+                Met.YES,
+                N_("L'offre existe à %(place)s (zone : %(area)s)."),
+                {"place": place, "area": _area_text(offer)},
+            )
+        )
+    wanted = facts.needs & covered_needs(offer) if facts.needs else frozenset()
+    if wanted:
+        reasons.append(
+            Reason(
+                N_("Besoin"),
+                Met.YES,
+                N_("Le foyer cherche %(need)s : c'est ce que propose l'offre (%(kind)s)."),
+                {
+                    "need": " ; ".join(NEED_LABELS[n] for n in sorted(wanted)),
+                    "kind": OFFER_KIND_LABELS[offer.kind],
+                },
+            )
+        )
+    else:
+        reasons.append(
+            Reason(
+                N_("Besoin"),
+                Met.YES,
+                N_("Type d'offre : %(kind)s."),
+                {"kind": OFFER_KIND_LABELS[offer.kind]},
+            )
+        )
+    if offer.statuses_any:
+        got = sorted(offer.statuses_any & facts.statuses)
+        if got:
+            reasons.append(
+                Reason(
+                    N_("Situation"),
+                    Met.YES,
+                    N_("Réservée à : %(wanted)s. Le foyer a : %(got)s (attesté)."),
+                    {"wanted": _labels(offer.statuses_any), "got": _labels(got)},
+                )
+            )
+    for status in sorted(offer.statuses_all & facts.statuses):
+        reasons.append(
+            Reason(
+                N_("Situation"),
+                Met.YES,
+                N_("Il faut : %(status)s. Le foyer l'a (attesté)."),
+                {"status": status_label(status)},
+            )
+        )
+    for status in missing:
+        reasons.append(
+            Reason(
+                N_("Situation"),
+                Met.MISSING_ATTESTATION,
+                N_(
+                    "Il faut : %(status)s. Le foyer l'a déclaré, mais ce n'est pas encore "
+                    "attesté : le prescripteur doit l'attester."
+                ),
+                {"status": status_label(status)},
+            )
+        )
+    if not offer.statuses_any and not offer.statuses_all:
+        reasons.append(
+            Reason(N_("Situation"), Met.YES, N_("Aucune condition de ressources ou de statut."))
+        )
+    if offer.other_conditions:
+        reasons.append(
+            Reason(
+                N_("Autre condition"),
+                Met.TO_CHECK,
+                N_("À vérifier avec le foyer : %(condition)s"),
+                {"condition": offer.other_conditions},
+            )
+        )
+    return tuple(reasons)
+
+
+def _warnings(offer: Offer, stale: bool, saving: int | None, facts: Facts) -> tuple[Notice, ...]:
+    warnings: list[Notice] = []
+    c = offer.country
+    if stale:
+        if offer.checked_on is None:
+            warnings.append(
+                Notice(
+                    NoticeKind.STALE,
+                    N_("Information jamais vérifiée : à vérifier auprès de l'opérateur."),
+                )
+            )
+        else:
+            warnings.append(
+                Notice(
+                    NoticeKind.STALE,
+                    N_(
+                        "Information vérifiée le %(date)s, il y a plus d'un an : "
+                        "à vérifier auprès de l'opérateur."
+                    ),
+                    {"date": offer.checked_on.strftime("%d/%m/%Y")},
+                )
+            )
+    if offer.commitment_months:
+        warnings.append(
+            Notice(
+                NoticeKind.COMMITMENT,
+                N_("Engagement de %(months)s mois : on ne peut pas arrêter avant sans frais."),
+                {"months": str(offer.commitment_months)},
+            )
+        )
+    if offer.proof_required:
+        warnings.append(
+            Notice(
+                NoticeKind.PROOF,
+                N_("Justificatif demandé : %(proof)s"),
+                {"proof": offer.proof_required},
+            )
+        )
+    if offer.intro_price_cents is not None and offer.intro_months:
+        warnings.append(
+            Notice(
+                NoticeKind.INTRO_PRICE,
+                N_("%(intro)s par mois les %(months)s premiers mois, puis %(price)s par mois."),
+                {
+                    "intro": format_money(offer.intro_price_cents, c),
+                    "months": str(offer.intro_months),
+                    "price": format_money(offer.monthly_price_cents, c),
+                },
+            )
+        )
+    if offer.setup_fee_cents or offer.rental_cents:
+        warnings.append(
+            Notice(
+                NoticeKind.FEES,
+                N_("Frais : %(setup)s à l'ouverture, %(rental)s par mois pour le matériel."),
+                {
+                    "setup": format_money(offer.setup_fee_cents, c),
+                    "rental": format_money(offer.rental_cents, c),
+                },
+            )
+        )
+    if saving is not None and saving < 0 and facts.monthly_spend_cents:
+        warnings.append(
+            Notice(
+                NoticeKind.NO_SAVING,
+                N_("Cette offre coûte plus cher que ce que le foyer paie aujourd'hui."),
+            )
+        )
+    return tuple(warnings)
+
+
+def _propose(item: _Prepared, facts: Facts, on: date, missing: tuple[str, ...]) -> Proposal:
+    offer = item.offer
+    saving = (
+        None if facts.monthly_spend_cents is None else 12 * facts.monthly_spend_cents - item.yearly
+    )
+    return Proposal(
+        offer=offer,
+        eligibility=Eligibility.ALMOST if missing else Eligibility.ELIGIBLE,
+        yearly_cost_cents=item.yearly,
+        monthly_cost_cents=round(item.yearly / 12),
+        yearly_saving_cents=saving,
+        reasons=_reasons(offer, facts, on, missing),
+        warnings=_warnings(offer, item.stale, saving, facts),
+        missing_attestations=missing,
+        to_verify=item.stale,
+    )
+
+
+def match(facts: Facts, catalogue: Catalogue, limit: int | None = None) -> MatchResult:
+    """Offers the household can get (and almost get), cheapest first, each explained.
+
+    An offer outside its validity dates, its country or its area is never proposed.
+    ``limit`` caps each list (the explanations are built only for what is returned).
+    """
+    postcode = facts.postcode.strip()
+    commune_norm = normalise_place(facts.commune)
+    dept = department_of(postcode)
+    region = _REGION_OF_DEPARTMENT.get(dept, "")
+    attested = facts.statuses
+    pending = facts.pending_statuses - attested
+    eligible: list[Proposal] = []
+    almost: list[Proposal] = []
+    cap = limit if limit is not None else catalogue.size
+    for item in catalogue.by_country.get(facts.country, ()):
+        if len(eligible) >= cap and len(almost) >= cap:
+            break
+        if facts.needs and facts.needs.isdisjoint(item.needs):
+            continue
+        if not _in_area(item, postcode, commune_norm, dept, region):
+            continue
+        verdict = _statuses_verdict(item.offer, attested, pending)
+        if verdict is None:
+            continue
+        complete, missing = verdict
+        if complete:
+            if len(eligible) < cap:
+                eligible.append(_propose(item, facts, catalogue.on, ()))
+        elif len(almost) < cap:
+            almost.append(_propose(item, facts, catalogue.on, missing))
+    return MatchResult(on=catalogue.on, eligible=tuple(eligible), almost=tuple(almost))
+
+
+def match_offers(
+    facts: Facts, offers: Iterable[Offer], on: date, limit: int | None = None
+) -> MatchResult:
+    """``match`` for a single household: prepares the catalogue then matches."""
+    return match(facts, prepare(offers, on), limit)
+
+
+NO_OFFER_SMS = (
+    "Tarif social internet : pas d'offre trouvee pour vous. Parlez-en a votre conseiller."
+)
+
+
+def sms_text(result: MatchResult, count: int = 2) -> str:
+    """A short French text naming the best offers, fit for one SMS (160 GSM-7 septets)."""
+    best = result.eligible[:count]
+    if not best:
+        return NO_OFFER_SMS
+    text = ""
+    for n in range(len(best), 0, -1):
+        parts = [
+            f"{p.offer.provider} {p.offer.name} {format_money(p.monthly_cost_cents, p.offer.country)}/mois"
+            for p in best[:n]
+        ]
+        lead = "Tarifs sociaux possibles : " if n > 1 else "Tarif social possible : "
+        text = to_gsm7(lead + " ; ".join(parts) + ". Demandez à votre conseiller.")
+        if (gsm7_length(text) or 999) <= SMS_LIMIT:
+            return text
+    # A very long offer name: cut it rather than send two messages.
+    while (gsm7_length(text + "...") or 999) > SMS_LIMIT:
+        text = text[:-1]
+    return text + "..."
+
+
+# Characters of the GSM 03.38 basic set that French text uses, plus replacements for the
+# rest, so that an SMS stays one 160-character message instead of 70 UCS-2 characters.
+_GSM7_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_GSM7_EXTENDED = set("^{}\\[~]|€")
+_REPLACE = {
+    "\u202f": " ",
+    "\u00a0": " ",
+    "’": "'",
+    "«": '"',
+    "»": '"',
+    "…": "...",
+    "â": "a",
+    "ê": "e",
+    "ë": "e",
+    "î": "i",
+    "ï": "i",
+    "ô": "o",
+    "û": "u",
+    "ç": "c",
+    "È": "E",
+    "Ê": "E",
+    "À": "A",
+    "Â": "A",
+    "Ô": "O",
+    "Î": "I",
+    "Û": "U",
+    "œ": "oe",
+    "Œ": "OE",
+}
+
+
+def to_gsm7(text: str) -> str:
+    """Replace what GSM-7 cannot carry (ê -> e, narrow spaces -> spaces)."""
+    out = []
+    for ch in text:
+        if ch in _GSM7_BASIC or ch in _GSM7_EXTENDED:
+            out.append(ch)
+        else:
+            out.append(_REPLACE.get(ch, unicodedata.normalize("NFKD", ch)[:1] or "?"))
+    return "".join(out)
+
+
+def gsm7_length(text: str) -> int | None:
+    """Septets the text takes in GSM-7 (extended characters count twice); None if not GSM-7."""
+    length = 0
+    for ch in text:
+        if ch in _GSM7_BASIC:
+            length += 1
+        elif ch in _GSM7_EXTENDED:
+            length += 2
+        else:
+            return None
+    return length
