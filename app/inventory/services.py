@@ -1056,3 +1056,28 @@ def import_devices(
     result.batch = batch
     result.created = len(devices)
     return result
+
+
+def batch_counts(batch_ids: list[int]) -> dict[int, int]:
+    if not batch_ids:
+        return {}
+    rows = db.session.execute(
+        select(Device.batch_id, func.count())
+        .where(Device.batch_id.in_(batch_ids))
+        .group_by(Device.batch_id)
+    )
+    return {batch_id: count for batch_id, count in rows}
+
+
+def batch_erasures(batch: DonationBatch) -> list[tuple[Device, ErasureRecord]]:
+    """The last passed erasure of each device of the batch, for the donor's certificates."""
+    rows = db.session.execute(
+        select(Device, ErasureRecord)
+        .join(ErasureRecord, ErasureRecord.device_id == Device.id)
+        .where(Device.batch_id == batch.id, ErasureRecord.result == ErasureResult.ERASED)
+        .order_by(Device.id, ErasureRecord.id)
+    ).all()
+    latest: dict[int, tuple[Device, ErasureRecord]] = {}
+    for device, erasure in rows:
+        latest[device.id] = (device, erasure)
+    return list(latest.values())
