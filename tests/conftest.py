@@ -79,9 +79,7 @@ def app(database_url: str) -> Iterator[Flask]:
         db.drop_all()
         db.create_all()
     yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    dispose_app(application)
 
 
 def wipe_database() -> None:
@@ -107,6 +105,30 @@ def _app_context(request: pytest.FixtureRequest) -> Iterator[None]:
         db.session.remove()
         wipe_database()
         db.session.remove()
+
+
+def dispose_app(application: Flask) -> None:
+    """Close an app's database connections (psycopg warns about connections left open)."""
+    with application.app_context():
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+@pytest.fixture
+def new_app(database_url: str) -> Iterator[Callable[..., Flask]]:
+    """Build another app on the same database with other settings; closed after the test."""
+    made: list[Flask] = []
+
+    def build(**config: Any) -> Flask:
+        application = create_app(make_test_config(database_url, **config))
+        application.test_client_class = IsolatedClient
+        made.append(application)
+        return application
+
+    yield build
+    for application in made:
+        dispose_app(application)
 
 
 @pytest.fixture

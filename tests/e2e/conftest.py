@@ -15,7 +15,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from app import create_app
-from tests.conftest import IsolatedClient, make_test_config
+from tests.conftest import IsolatedClient, dispose_app, make_test_config
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 PHONE = {"width": 390, "height": 844}
@@ -28,10 +28,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_app(database_url: str, app: Flask) -> Flask:
+def live_app(database_url: str, app: Flask) -> Iterator[Flask]:
     live = create_app(make_test_config(database_url, WTF_CSRF_ENABLED=True))
     live.test_client_class = IsolatedClient
-    return live
+    yield live
+    dispose_app(live)
 
 
 @pytest.fixture(scope="session")

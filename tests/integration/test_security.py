@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask
+import pytest
 
-from app import create_app
 from app.authz.policy import Role
-from tests.conftest import IsolatedClient, make_test_config
 from tests.factories import PASSWORD
 
 
-def _csrf_app(database_url: str, **extra) -> Flask:  # type: ignore[no-untyped-def]
-    app = create_app(make_test_config(database_url, **{"WTF_CSRF_ENABLED": True, **extra}))
-    app.test_client_class = IsolatedClient
-    return app
+@pytest.fixture
+def csrf_app(new_app):  # type: ignore[no-untyped-def]
+    return lambda **extra: new_app(**{"WTF_CSRF_ENABLED": True, **extra})
 
 
 def test_security_headers_on_every_page(client) -> None:  # type: ignore[no-untyped-def]
@@ -28,20 +25,20 @@ def test_security_headers_on_every_page(client) -> None:  # type: ignore[no-unty
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_post_without_csrf_token_is_refused_in_french(database_url, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_post_without_csrf_token_is_refused_in_french(csrf_app, make_user) -> None:  # type: ignore[no-untyped-def]
     user = make_user(Role.MANAGER)
-    client = _csrf_app(database_url).test_client()
+    client = csrf_app().test_client()
     response = client.post("/connexion", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 400
     assert "Le formulaire a expiré" in response.get_data(as_text=True)
     assert client.get("/").status_code == 302  # not logged in
 
 
-def test_login_with_csrf_token_works(database_url, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_login_with_csrf_token_works(csrf_app, make_user) -> None:  # type: ignore[no-untyped-def]
     import re
 
     user = make_user(Role.MANAGER)
-    client = _csrf_app(database_url).test_client()
+    client = csrf_app().test_client()
     page = client.get("/connexion").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     response = client.post(
@@ -50,10 +47,9 @@ def test_login_with_csrf_token_works(database_url, make_user) -> None:  # type: 
     assert response.status_code == 302
 
 
-def test_production_cookies_are_secure(database_url, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_production_cookies_are_secure(csrf_app, make_user) -> None:  # type: ignore[no-untyped-def]
     user = make_user(Role.MANAGER)
-    app = _csrf_app(
-        database_url,
+    app = csrf_app(
         WTF_CSRF_ENABLED=False,
         SESSION_COOKIE_SECURE=True,
         REMEMBER_COOKIE_SECURE=True,
@@ -67,8 +63,6 @@ def test_production_cookies_are_secure(database_url, make_user) -> None:  # type
 
 
 def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import pytest
-
     from app.config import build_config
 
     monkeypatch.setenv("ORDILIEN_ENV", "production")
@@ -83,8 +77,8 @@ def test_not_found_page_is_french(client) -> None:  # type: ignore[no-untyped-de
     assert "Page introuvable" in response.get_data(as_text=True)
 
 
-def test_server_error_shows_french_page_without_traceback(database_url) -> None:  # type: ignore[no-untyped-def]
-    app = _csrf_app(database_url)
+def test_server_error_shows_french_page_without_traceback(csrf_app) -> None:  # type: ignore[no-untyped-def]
+    app = csrf_app()
 
     @app.get("/boom-test-only")
     def boom() -> str:
