@@ -19,7 +19,7 @@ from enum import Enum as PyEnum
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import JSON, Enum, String, Table, Text, cast, or_, select, update
+from sqlalchemy import JSON, DateTime, Enum, String, Table, Text, cast, or_, select, update
 
 from app.audit.models import AuditEntry
 from app.audit.services import record
@@ -53,6 +53,7 @@ IDENTITY_COLUMNS = (
     "participant_name",
     "contact_name",
     "signatory_name",
+    "signer_name",
     "signed_by_name",
     "signature",
     "signature_image",
@@ -168,41 +169,78 @@ def _replace_json(value: Any, needles: list[str]) -> Any:
     return value
 
 
-def scrub_everywhere(needles: list[str]) -> int:
-    """Replace the needles in every text and JSON column of every table. Returns cells changed."""
-    if not needles:
+def _scrub_table(table: Table, needles: list[str], where: Any = None) -> int:
+    """Replace the needles in the text and JSON columns of ``table`` (rows matching ``where``)."""
+    pk = list(table.primary_key.columns)
+    if not pk or not needles:
         return 0
     changed = 0
-    for table in db.metadata.sorted_tables:
-        pk = list(table.primary_key.columns)
-        if not pk:
+    for column in table.columns:
+        if isinstance(column.type, Enum):
             continue
-        for column in table.columns:
-            if isinstance(column.type, Enum):
+        if isinstance(column.type, String | Text):
+            target: Any = column
+            patterns = needles
+            is_json = False
+        elif isinstance(column.type, JSON):
+            target = cast(column, Text)
+            # JSON is stored with non-ASCII characters escaped (\u00e9).
+            patterns = sorted({*needles, *(json.dumps(n)[1:-1] for n in needles)})
+            is_json = True
+        else:
+            continue
+        condition = or_(*[target.ilike(f"%{_like_escape(p)}%", escape="!") for p in patterns])
+        query = select(*pk, column).where(condition)
+        if where is not None:
+            query = query.where(where)
+        for row in db.session.execute(query).all():
+            old = row[-1]
+            new = _replace_json(old, needles) if is_json else _replace(old or "", needles)
+            if new == old:
                 continue
-            if isinstance(column.type, String | Text):
-                target = column
-                patterns = needles
-                is_json = False
-            elif isinstance(column.type, JSON):
-                target = cast(column, Text)
-                # JSON is stored with non-ASCII characters escaped (\u00e9).
-                patterns = sorted({*needles, *(json.dumps(n)[1:-1] for n in needles)})
-                is_json = True
-            else:
-                continue
-            condition = or_(*[target.ilike(f"%{_like_escape(p)}%", escape="!") for p in patterns])
-            rows = db.session.execute(select(*pk, column).where(condition)).all()
-            for row in rows:
-                old = row[-1]
-                new = _replace_json(old, needles) if is_json else _replace(old or "", needles)
-                if new == old:
-                    continue
-                key = dict(zip([c.name for c in pk], row[:-1], strict=True))
-                db.session.execute(
-                    update(table).where(*[c == key[c.name] for c in pk]).values({column.name: new})
-                )
-                changed += 1
+            key = dict(zip([c.name for c in pk], row[:-1], strict=True))
+            db.session.execute(
+                update(table).where(*[c == key[c.name] for c in pk]).values({column.name: new})
+            )
+            changed += 1
+    return changed
+
+
+def scrub_everywhere(needles: list[str]) -> int:
+    """Replace the needles in every text and JSON column of every table. Returns cells changed."""
+    return sum(_scrub_table(table, needles) for table in db.metadata.sorted_tables)
+
+
+def name_parts(name: str) -> list[str]:
+    """'Marie-Claire Dupont' -> the words a note may use alone: Marie-Claire, Marie, Claire, Dupont."""
+    parts: set[str] = set()
+    for word in re.split(r"[\s,;/()]+", name):
+        word = word.strip(".'’")
+        if len(word) >= 3:
+            parts.add(word)
+        parts.update(p for p in word.split("-") if len(p) >= 3)
+    return sorted(parts, key=len, reverse=True)
+
+
+def scrub_related(household: Any, words: list[str]) -> int:
+    """Replace single words of the name in the household's own records only: its rows in
+    other tables, and journal entries and messages about the household or those rows.
+    (A first name alone is too common to be replaced across the whole database.)"""
+    if not words:
+        return 0
+    changed = 0
+    for table, column in _tables_pointing_to_household():
+        changed += _scrub_table(table, words, column == household.id)
+    objects = _related_objects(household)
+    tables = {t.name: t for t in db.metadata.sorted_tables}
+    for name in ("audit_entry", "outbound_message"):
+        table = tables.get(name)
+        if table is None:
+            continue
+        about = or_(
+            *[(table.c.object_type == kind) & (table.c.object_id == oid) for kind, oid in objects]
+        )
+        changed += _scrub_table(table, words, about)
     return changed
 
 
@@ -214,6 +252,7 @@ def anonymise(household: Any, reason: str) -> None:
     if household.anonymised_at is not None:
         return
     needles = personal_values(household)
+    words = name_parts(household.reference_name or "")
     for field, value in PERSONAL_FIELDS.items():
         if hasattr(household, field):
             setattr(household, field, value)
@@ -228,7 +267,17 @@ def anonymise(household: Any, reason: str) -> None:
         values = {k: v for k, v in values.items() if v is not _KEEP}
         if values:
             db.session.execute(update(table).where(column == household.id).values(values))
+    now = household.anonymised_at
+    for table, column in _tables_pointing_to_household():
+        # The family's page link (QR code) stops working.
+        if "revoked_at" in table.c:
+            db.session.execute(
+                update(table)
+                .where(column == household.id, table.c.revoked_at.is_(None))
+                .values(revoked_at=now)
+            )
     scrub_everywhere(needles)
+    scrub_related(household, words)
     record(
         "household.anonymise",
         "household",
@@ -268,27 +317,35 @@ def expired_households(days: int, now: datetime | None = None) -> tuple[datetime
         .where(Household.anonymised_at.is_(None), Household.last_activity_at < cutoff)
         .order_by(Household.id)
     ).all()
-    return cutoff, [h for h in rows if not _has_open_business(h)]
+    return cutoff, [h for h in rows if not _has_open_business(h) and not _active_since(h, cutoff)]
 
 
 def _has_open_business(household: Any) -> bool:
     """A device still out on loan keeps the contact details: it must come back."""
     try:
-        from app.loans.models import Loan
+        from app.loans.models import Loan, LoanStatus
     except ImportError:
         return False
-    state_col = getattr(Loan, "state", None) or getattr(Loan, "status", None)
-    returned = getattr(Loan, "returned_at", None)
-    if not hasattr(Loan, "household_id"):
-        return False
-    query = select(Loan.id).where(Loan.household_id == household.id)
-    if returned is not None:
-        query = query.where(returned.is_(None))
-    elif state_col is not None:
-        query = query.where(state_col.in_(("active", "open", "on_loan", "overdue")))
-    else:
-        return False
+    query = select(Loan.id).where(Loan.household_id == household.id, Loan.status == LoanStatus.OPEN)
     return db.session.scalar(query.limit(1)) is not None
+
+
+def _active_since(household: Any, cutoff: datetime) -> bool:
+    """Any record of the household (loan, booking, prescription...) touched after cutoff.
+
+    Other domains may not bump ``last_activity_at``: their own timestamps count too.
+    """
+    for table, column in _tables_pointing_to_household():
+        stamps = [c for c in table.columns if isinstance(c.type, DateTime)]
+        if not stamps:
+            continue
+        recent = or_(*[c >= cutoff for c in stamps])
+        found = db.session.execute(
+            select(column).where(column == household.id, recent).limit(1)
+        ).first()
+        if found is not None:
+            return True
+    return False
 
 
 def purge_expired(days: int, *, dry_run: bool = False, now: datetime | None = None) -> PurgeReport:
