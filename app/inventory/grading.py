@@ -89,7 +89,7 @@ def _band(value: float, bands: Sequence[tuple[float, int]]) -> int:
 CPU_BANDS = [(1500, 1), (3500, 2), (7000, 3), (12000, 4)]
 RAM_BANDS = [(4, 1), (8, 2), (16, 3)]
 DISK_SIZE_BANDS = [(120, 1), (240, 2), (480, 3)]
-PC_GRADES = [(0, Grade.HC), (4, Grade.C), (6, Grade.B), (8, Grade.A), (11, Grade.PREMIUM)]
+PC_GRADES = [(0, Grade.HC), (4, Grade.C), (6, Grade.B), (9, Grade.A), (12, Grade.PREMIUM)]
 
 MOBILE_STORAGE_BANDS = [(16, 1), (32, 2), (64, 3), (128, 4)]
 MOBILE_RAM_BANDS = [(2, 1), (3, 2), (4, 3), (6, 4)]

@@ -162,7 +162,8 @@ def check_transition(source: State, target: State, facts: Readiness | None = Non
         raise IllegalTransition(f"L'appareil est déjà dans l'état « {dst} ».", source, target)
     if source in FINAL:
         raise IllegalTransition(
-            f"L'appareil est en « {src} » : c'est un état final, il ne peut plus changer.",
+            f"L'appareil est en « {src} » : c'est un état final, "
+            f"il ne peut plus passer à « {dst} ».",
             source,
             target,
         )
