@@ -1,0 +1,49 @@
+"""flask tariffs ...: load the starting catalogue, import or export a CSV file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from app.tariffs import services
+
+
+@click.group("tariffs")
+def tariffs() -> None:
+    """Catalogue des tarifs sociaux."""
+
+
+def _echo_report(report: services.ImportReport) -> None:
+    for line, message in report.errors:
+        click.echo(f"ligne {line} : {message}", err=True)
+    if report.errors:
+        raise SystemExit(1)
+    click.echo(
+        f"{report.created} offres ajoutées, {report.updated} modifiées, "
+        f"{report.unchanged} sans changement."
+    )
+
+
+@tariffs.command("load-catalogue")
+def load_catalogue() -> None:
+    """Ajouter les offres du catalogue de départ (app/tariffs/data/catalogue.csv) qui manquent."""
+    _echo_report(services.load_starting_catalogue())
+
+
+@tariffs.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(path: Path) -> None:
+    """Importer un fichier CSV (tout ou rien ; les offres connues sont mises à jour)."""
+    _echo_report(services.import_csv(path.read_bytes()))
+
+
+@tariffs.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def export_command(path: Path) -> None:
+    """Écrire le catalogue dans un fichier CSV (séparateur ;, virgule décimale)."""
+    path.write_bytes(services.export_csv(services.list_tariffs()))
+    click.echo(str(path))
+
+
+COMMANDS = [tariffs]

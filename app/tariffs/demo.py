@@ -1,0 +1,10 @@
+"""Demo data: the starting catalogue shipped with the product (idempotent)."""
+
+from __future__ import annotations
+
+from app.accounts.demo import DemoContext
+from app.tariffs import services
+
+
+def seed(ctx: DemoContext) -> None:
+    services.load_starting_catalogue(ctx.users.get("admin"))

@@ -1,0 +1,158 @@
+"""Forms of the tariff catalogue: the shape of input only (rules are in services.clean)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.tariffs.matching import (
+    AREA_KIND_LABELS,
+    COUNTRY_LABELS,
+    NEED_LABELS,
+    OFFER_KIND_LABELS,
+    known_statuses,
+    status_label,
+)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def kind_choices() -> list[SelectChoice]:
+    return [SelectChoice(k.value, _l(label)) for k, label in OFFER_KIND_LABELS.items()]
+
+
+def country_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, _l(label)) for code, label in COUNTRY_LABELS.items()]
+
+
+def status_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, _l(status_label(code))) for code in known_statuses()]
+
+
+def _amount(label: str, required: bool = False) -> DecimalField:
+    validators = [DataRequired(_l("Indiquez le prix."))] if required else [Optional()]
+    return DecimalField(
+        label,
+        places=2,
+        validators=[*validators, NumberRange(min=0, message=_l("Pas de montant négatif."))],
+        render_kw={"inputmode": "decimal"},
+    )
+
+
+class TariffForm(FlaskForm):
+    version = HiddenField()
+    provider = StringField(
+        _l("Fournisseur"),
+        validators=[DataRequired(_l("Indiquez le fournisseur.")), Length(max=120)],
+    )
+    name = StringField(
+        _l("Nom de l'offre"), validators=[DataRequired(_l("Indiquez le nom.")), Length(max=200)]
+    )
+    kind = SelectField(_l("Type"), choices=kind_choices())
+    country = SelectField(_l("Pays"), choices=country_choices())
+    monthly_price = _amount(_l("Prix par mois (après la période de découverte)"), required=True)
+    intro_price = _amount(_l("Prix par mois pendant la découverte"))
+    intro_months = IntegerField(
+        _l("Durée de la découverte (mois)"), default=0, validators=[Optional(), NumberRange(min=0)]
+    )
+    setup_fee = _amount(_l("Frais d'ouverture"))
+    equipment_rental = _amount(_l("Location du matériel, par mois"))
+    commitment_months = IntegerField(
+        _l("Engagement (mois)"), default=0, validators=[Optional(), NumberRange(min=0)]
+    )
+    speed_mbps = IntegerField(_l("Débit (Mb/s)"), validators=[Optional(), NumberRange(min=0)])
+    data_gb = DecimalField(
+        _l("Données mobiles (Go par mois)"), places=2, validators=[Optional(), NumberRange(min=0)]
+    )
+    content = StringField(_l("Contenu en quelques mots"), validators=[Optional(), Length(max=300)])
+    area_kind = SelectField(
+        _l("Où l'offre existe"),
+        choices=[SelectChoice(k.value, _l(label)) for k, label in AREA_KIND_LABELS.items()],
+    )
+    area_codes = StringField(
+        _l("Zone (séparée par des |)"), validators=[Optional(), Length(max=2000)]
+    )
+    statuses_any = MultiCheckboxField(_l("Il faut au moins un de ces statuts"), choices=[])
+    statuses_all = MultiCheckboxField(_l("Il faut tous ces statuts"), choices=[])
+    other_conditions = TextAreaField(_l("Autres conditions"), validators=[Optional()])
+    proof_required = TextAreaField(
+        _l("Justificatif demandé par l'opérateur"), validators=[Optional()]
+    )
+    how_to_subscribe = TextAreaField(_l("Comment souscrire"), validators=[Optional()])
+    source_url = URLField(_l("Source (adresse web)"), validators=[Optional(), Length(max=500)])
+    notes = TextAreaField(_l("Notes pour l'équipe"), validators=[Optional()])
+    checked_on = DateField(_l("Vérifiée le"), validators=[Optional()])
+    valid_from = DateField(_l("Valable à partir du"), validators=[Optional()])
+    valid_to = DateField(_l("Valable jusqu'au"), validators=[Optional()])
+    submit = SubmitField(_l("Enregistrer"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.statuses_any.choices = status_choices()
+        self.statuses_all.choices = status_choices()
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Fichier CSV (séparateur ; ou ,)"),
+        validators=[
+            FileRequired(_l("Choisissez un fichier.")),
+            FileAllowed(["csv", "txt"], _l("Un fichier .csv, s'il vous plaît.")),
+        ],
+    )
+    submit = SubmitField(_l("Importer"))
+
+
+class CheckedForm(FlaskForm):
+    version = HiddenField()
+    submit = SubmitField(_l("Vérifiée aujourd'hui"))
+
+
+class SimulatorForm(FlaskForm):
+    """Facts typed by hand (GET form): try the matching without recording a household."""
+
+    class Meta:
+        csrf = False
+
+    statuses = MultiCheckboxField(_l("Statuts attestés"), choices=[])
+    pending_statuses = MultiCheckboxField(
+        _l("Statuts déclarés mais pas encore attestés"), choices=[]
+    )
+    commune = StringField(_l("Commune"), validators=[Optional(), Length(max=120)])
+    postcode = StringField(_l("Code postal"), validators=[Optional(), Length(max=10)])
+    country = SelectField(_l("Pays"), choices=country_choices())
+    needs = MultiCheckboxField(
+        _l("Ce que le foyer cherche"),
+        choices=[SelectChoice(n.value, _l(label)) for n, label in NEED_LABELS.items()],
+    )
+    monthly_spend = DecimalField(
+        _l("Ce que le foyer paie aujourd'hui par mois (téléphone et internet)"),
+        places=2,
+        validators=[Optional(), NumberRange(min=0)],
+        render_kw={"inputmode": "decimal"},
+    )
+    submit = SubmitField(_l("Chercher les offres"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.statuses.choices = status_choices()
+        self.pending_statuses.choices = status_choices()

@@ -1,0 +1,314 @@
+"""Pages of the social tariff catalogue, the simulator and a household's tariff advice."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as WResponse
+
+from app.authz.guards import can, permission_required
+from app.authz.policy import Permission
+from app.core.clock import today
+from app.core.errors import Conflict, DomainError, NotFound
+from app.extensions import db
+from app.tariffs import matching, services
+from app.tariffs.forms import CheckedForm, ImportForm, SimulatorForm, TariffForm
+from app.tariffs.matching import (
+    AREA_KIND_LABELS,
+    COUNTRY_LABELS,
+    NEED_LABELS,
+    OFFER_KIND_LABELS,
+    AreaKind,
+    Facts,
+    Need,
+    OfferKind,
+)
+from app.tariffs.models import SocialTariff
+
+bp = Blueprint("tariffs", __name__, url_prefix="/tarifs")
+
+
+@bp.app_context_processor
+def tariff_helpers() -> dict[str, Any]:
+    """Shared by every template that shows offers (ours, the household's, the family's)."""
+    on = today()
+    return {
+        "tariff_money": matching.format_money,
+        "tariff_kind_label": lambda kind: _(OFFER_KIND_LABELS[OfferKind(kind)]),
+        "tariff_area_label": lambda kind: _(AREA_KIND_LABELS[AreaKind(kind)]),
+        "tariff_country_label": lambda code: _(COUNTRY_LABELS.get(code, code)),
+        "tariff_status_label": lambda code: _(matching.status_label(code)),
+        "tariff_to_verify": lambda t: matching.is_stale(t.checked_on, on),
+        "tariff_text": lambda item: (
+            _(item.template, **item.params) if item.params else _(item.template)
+        ),
+        "tariff_status_labels": lambda codes: ", ".join(
+            _(matching.status_label(str(c))) for c in sorted(codes or ())
+        ),
+        "tariff_history_value": _history_value,
+        "household_tariff_matches": services.matches_for_household,
+        "tariff_price": lambda value, country="FR": matching.format_money(
+            int((Decimal(value) * 100).to_integral_value()), country
+        ),
+    }
+
+
+def _history_value(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _tariff(tariff_id: int) -> SocialTariff:
+    try:
+        return services.get_tariff(tariff_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/")
+@permission_required(Permission.TARIFF_READ)
+def index() -> str:
+    kind = request.args.get("type", "")
+    country = request.args.get("pays", "")
+    to_verify = request.args.get("a_verifier") == "1"
+    tariffs = services.list_tariffs(kind, country, to_verify)
+    return render_template(
+        "tariffs/index.html",
+        tariffs=tariffs,
+        kind=kind,
+        country=country,
+        to_verify=to_verify,
+        kinds=OFFER_KIND_LABELS,
+        countries=COUNTRY_LABELS,
+        may_edit=can(Permission.TARIFF_EDIT),
+    )
+
+
+@bp.get("/<int:tariff_id>")
+@permission_required(Permission.TARIFF_READ)
+def detail(tariff_id: int) -> str:
+    tariff = _tariff(tariff_id)
+    checked_form = CheckedForm(version=tariff.version)
+    return render_template(
+        "tariffs/detail.html",
+        tariff=tariff,
+        offer=services.to_offer(tariff),
+        first_year=matching.first_year_cost_cents(services.to_offer(tariff)),
+        valid_now=matching.is_valid_on(services.to_offer(tariff), today()),
+        checked_form=checked_form,
+        may_edit=can(Permission.TARIFF_EDIT),
+        field_labels=field_labels(),
+    )
+
+
+def field_labels() -> dict[str, str]:
+    form = TariffForm(meta={"csrf": False})
+    return {name: str(form[name].label.text) for name in services.FIELD_NAMES}
+
+
+def _data_from_form(form: TariffForm) -> services.TariffData:
+    def text(name: str) -> str:
+        return str(form[name].data or "")
+
+    return services.TariffData(
+        provider=text("provider"),
+        name=text("name"),
+        kind=OfferKind(form.kind.data),
+        monthly_price=form.monthly_price.data or Decimal("0"),
+        country=text("country"),
+        intro_price=form.intro_price.data,
+        intro_months=form.intro_months.data or 0,
+        setup_fee=form.setup_fee.data or Decimal("0"),
+        equipment_rental=form.equipment_rental.data or Decimal("0"),
+        commitment_months=form.commitment_months.data or 0,
+        speed_mbps=form.speed_mbps.data,
+        data_gb=form.data_gb.data,
+        content=text("content"),
+        area_kind=AreaKind(form.area_kind.data),
+        area_codes=tuple(text("area_codes").split(services.LIST_SEPARATOR)),
+        statuses_any=tuple(form.statuses_any.data or ()),
+        statuses_all=tuple(form.statuses_all.data or ()),
+        other_conditions=text("other_conditions"),
+        proof_required=text("proof_required"),
+        how_to_subscribe=text("how_to_subscribe"),
+        source_url=text("source_url"),
+        notes=text("notes"),
+        checked_on=form.checked_on.data,
+        valid_from=form.valid_from.data,
+        valid_to=form.valid_to.data,
+    )
+
+
+def _form_error(form: TariffForm, exc: DomainError) -> None:
+    db.session.rollback()
+    target = form[exc.field] if exc.field and exc.field in form else form.name
+    target.errors = [*target.errors, exc.message]  # type: ignore[list-item]
+
+
+@bp.route("/nouvelle", methods=["GET", "POST"])
+@permission_required(Permission.TARIFF_EDIT)
+def new() -> str | WResponse:
+    form = TariffForm()
+    if request.method == "GET":
+        form.checked_on.data = today()
+    if form.validate_on_submit():
+        try:
+            tariff = services.create_tariff(_data_from_form(form), current_user)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            flash(_("Offre ajoutée au catalogue."), "success")
+            return redirect(url_for("tariffs.detail", tariff_id=tariff.id))
+    return render_template("tariffs/form.html", form=form, tariff=None)
+
+
+@bp.route("/<int:tariff_id>/modifier", methods=["GET", "POST"])
+@permission_required(Permission.TARIFF_EDIT)
+def edit(tariff_id: int) -> str | WResponse:
+    tariff = _tariff(tariff_id)
+    form = TariffForm(obj=tariff)
+    if request.method == "GET":
+        form.version.data = str(tariff.version)
+        form.area_codes.data = services.LIST_SEPARATOR.join(tariff.area_codes or [])
+    if form.validate_on_submit():
+        try:
+            version = int(form.version.data or tariff.version)
+            services.update_tariff(tariff.id, _data_from_form(form), version, current_user)
+        except Conflict as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect(url_for("tariffs.edit", tariff_id=tariff_id))
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            flash(_("Offre enregistrée. Le changement est dans l'historique."), "success")
+            return redirect(url_for("tariffs.detail", tariff_id=tariff_id))
+    return render_template("tariffs/form.html", form=form, tariff=tariff)
+
+
+@bp.post("/<int:tariff_id>/verifiee")
+@permission_required(Permission.TARIFF_EDIT)
+def checked(tariff_id: int) -> WResponse:
+    tariff = _tariff(tariff_id)
+    form = CheckedForm()
+    if form.validate_on_submit():
+        try:
+            services.mark_checked(tariff.id, int(form.version.data or tariff.version), current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            flash(_("Offre marquée comme vérifiée aujourd'hui."), "success")
+    return redirect(url_for("tariffs.detail", tariff_id=tariff_id))
+
+
+@bp.get("/export.csv")
+@permission_required(Permission.TARIFF_READ)
+def export() -> Response:
+    body = services.export_csv(services.list_tariffs())
+    name = f"tarifs-sociaux-{today().isoformat()}.csv"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@permission_required(Permission.TARIFF_EDIT)
+def import_file() -> str | WResponse:
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        report = services.import_csv(form.file.data.read(), current_user)
+        if not report.errors:
+            flash(
+                _(
+                    "Import terminé : %(created)s offres ajoutées, %(updated)s modifiées, "
+                    "%(unchanged)s sans changement.",
+                    created=report.created,
+                    updated=report.updated,
+                    unchanged=report.unchanged,
+                ),
+                "success",
+            )
+            return redirect(url_for("tariffs.index"))
+    return render_template(
+        "tariffs/import.html", form=form, report=report, headers=services.CSV_HEADERS
+    )
+
+
+def _cents(value: Decimal | None) -> int | None:
+    return None if value is None else int((value * 100).to_integral_value())
+
+
+@bp.get("/simulateur")
+@permission_required(Permission.TARIFF_READ)
+def simulator() -> str:
+    form = SimulatorForm(request.args)
+    result = facts = None
+    if request.args and form.validate():
+        facts = Facts(
+            statuses=frozenset(form.statuses.data or ()),
+            pending_statuses=frozenset(form.pending_statuses.data or ()),
+            commune=form.commune.data or "",
+            postcode=(form.postcode.data or "").strip(),
+            country=form.country.data or "FR",
+            needs=frozenset(Need(n) for n in form.needs.data or ()),
+            monthly_spend_cents=_cents(form.monthly_spend.data),
+        )
+        result = services.match_facts(facts)
+    return render_template("tariffs/simulator.html", form=form, result=result, facts=facts)
+
+
+# ---- a household's tariff advice ------------------------------------------------------
+
+
+def _household(household_id: int) -> Any:
+    from app.households import services as households
+
+    try:
+        return households.get_household(household_id, current_user)  # journals the read
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/foyers/<int:household_id>/fiche")
+@permission_required(Permission.HOUSEHOLD_READ)
+def household_sheet(household_id: int) -> str:
+    """One printable page: the best offers, why, what they save, how to subscribe."""
+    household = _household(household_id)
+    matches = services.matches_for_household(household, limit=4)
+    return render_template(
+        "tariffs/household_sheet.html",
+        household=household,
+        matches=matches,
+        need_labels=NEED_LABELS,
+        today=today(),
+    )
+
+
+@bp.post("/foyers/<int:household_id>/sms")
+@permission_required(Permission.HOUSEHOLD_READ)
+def household_sms(household_id: int) -> WResponse:
+    household = _household(household_id)
+    back = request.form.get("next") or url_for(
+        "households.household_detail", household_id=household.id
+    )
+    if not back.startswith("/") or back.startswith("//"):
+        back = url_for("tariffs.index")
+    try:
+        services.send_household_sms(household, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        flash(_("Le SMS part dans quelques minutes."), "success")
+    return redirect(back)
