@@ -21,7 +21,7 @@ from enum import StrEnum
 
 class PriceKind(StrEnum):
     FREE = "gratuit"
-    PASS_NUMERIQUE = "pass_numerique"  # paid with Pass numérique vouchers
+    PASS_NUMERIQUE = "pass_numerique"  # noqa: S105 (paid with Pass numérique vouchers)
     MEMBERSHIP = "adhesion"  # the place's membership fee
 
 
