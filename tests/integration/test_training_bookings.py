@@ -19,7 +19,7 @@ from app.notify.services import queue_due_reminders
 from app.training import services
 from app.training.models import Attendance, Booking, BookingStatus, TrainingSession
 from tests import factories
-from tests.integration.training_helpers import make_household, make_place, make_session
+from tests.integration.test_training_support import make_household, make_place, make_session
 
 
 @pytest.fixture(autouse=True)

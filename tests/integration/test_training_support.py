@@ -1,4 +1,4 @@
-"""Builders for the training tests: households, places and sessions through real code."""
+"""Builders for the training tests (no tests here): households, places, sessions."""
 
 from __future__ import annotations
 
