@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import Organisation
@@ -11,10 +13,12 @@ from app.extensions import db
 from app.households.models import Household
 from app.inventory.models import Device
 from app.loans import documents as doc
-from app.loans import services
+from app.loans import neighbours, services
 from app.loans.i18n import _
 from app.loans.models import Cession, Loan, Sale
 from app.loans.terms import Accessory, PaymentMethod
+
+PARIS = ZoneInfo("Europe/Paris")
 
 ACCESSORY_LABELS = {
     Accessory.CHARGER: _l("Chargeur"),
@@ -86,19 +90,17 @@ def support_lines(org: Organisation) -> list[str]:
 
 
 def training_lines(household: Household) -> list[str]:
-    """The household's booked training sessions, when the training module says so."""
-    try:
-        from app.training import services as training  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    for name in ("household_booking_lines", "booking_lines_for_household"):
-        fn: Any = getattr(training, name, None)
-        if fn is not None:
-            try:
-                return [str(line) for line in fn(household)]
-            except Exception:  # noqa: BLE001 (a module being built must not stop a handover)
-                return []
-    return []
+    """The household's booked training sessions, for the loan sheet."""
+    lines = []
+    for booked in neighbours.training_bookings(household):
+        when = format_datetime(
+            booked.starts_at, "EEEE d MMMM y 'à' H'h'mm", tzinfo=PARIS, locale="fr"
+        )
+        line = f"{when} : {booked.title}, {booked.place} {booked.address}".strip()
+        if booked.waiting:
+            line += " " + _("(liste d'attente)")
+        lines.append(line)
+    return lines
 
 
 def _org(org_id: int) -> Organisation:

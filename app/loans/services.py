@@ -33,6 +33,7 @@ from app.households.models import Household, Prescription
 from app.inventory import services as inventory
 from app.inventory.lifecycle import STATE_LABELS, State
 from app.inventory.models import Device
+from app.loans import neighbours
 from app.loans import terms as rules
 from app.loans.i18n import _
 from app.loans.models import (
@@ -1092,6 +1093,8 @@ class FamilyView:
     loans: list[Loan]
     sales: list[Sale]
     organisations: dict[int, Organisation]
+    training: list[neighbours.BookedSession]
+    tariffs: list[neighbours.TariffTip]
 
 
 def family_view(household: Household) -> FamilyView:
@@ -1114,4 +1117,11 @@ def family_view(household: Household) -> FamilyView:
         o.id: o
         for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(org_ids))).all()
     }
-    return FamilyView(household, list(loans), list(sales), orgs)
+    return FamilyView(
+        household,
+        list(loans),
+        list(sales),
+        orgs,
+        neighbours.training_bookings(household),
+        neighbours.tariff_tips(household),
+    )
