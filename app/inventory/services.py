@@ -107,10 +107,10 @@ def location_named(organisation_id: int, name: str) -> Location | None:
     name = " ".join(name.split())
     if not name:
         return None
-    found = db.session.scalar(
-        select(Location).where(
-            Location.organisation_id == organisation_id, func.lower(Location.name) == name.lower()
-        )
+    # Compared in Python: SQLite's lower() leaves accented capitals ("É") as they are.
+    found = next(
+        (place for place in locations(organisation_id) if place.name.casefold() == name.casefold()),
+        None,
     )
     if found is None:
         found = Location(organisation_id=organisation_id, name=name)
