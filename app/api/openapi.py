@@ -25,12 +25,14 @@ def operation(
     response: type[BaseModel] | None = None,
     list_response: bool = False,
     tags: list[str] | None = None,
-    query: dict[str, str] | None = None,
+    query: dict[str, str | dict[str, Any]] | None = None,
     status: int = 200,
 ) -> Callable[[F], F]:
     """Describe an API view for the OpenAPI document.
 
-    ``query`` maps query parameter names to their description.
+    ``query`` maps query parameter names to a description, or to a dict with
+    ``description`` and a JSON ``schema`` (e.g. an enum of states, an integer range), so
+    that generated requests (schemathesis) and clients know what is accepted.
     """
 
     def decorator(view: F) -> F:
@@ -139,6 +141,13 @@ def build_document(app: Flask) -> dict[str, Any]:
                 }
                 op["responses"]["400"] = {"description": "Corps illisible", **error_response}
                 op["responses"]["422"] = {"description": "Données invalides", **error_response}
+            if any(p["in"] == "query" for p in parameters):
+                op["responses"]["400"] = {"description": "Paramètre invalide", **error_response}
+            if method in {"POST", "PUT", "PATCH", "DELETE"}:
+                op["responses"]["409"] = {
+                    "description": "Conflit (état changé entre-temps)",
+                    **error_response,
+                }
             if parameters and any(p["in"] == "path" for p in parameters):
                 op["responses"]["404"] = {"description": "Introuvable", **error_response}
             ok: dict[str, Any] = {"description": "Succès"}
