@@ -14,9 +14,12 @@ from html import escape
 # Colour-blind-safe palette (Okabe-Ito, darkened for 3:1 contrast on white).
 PALETTE = ("#1d4e89", "#b35c00", "#1e6b34", "#a4161a", "#6a3d9a", "#0b6e79", "#5a5a5a")
 
-WIDTH = 640
-BAR_HEIGHT = 26
-GAP = 10
+# Bar charts are drawn narrow, so their text stays legible once scaled to a phone's width;
+# monthly charts need room for the months, so their text is drawn larger instead.
+BAR_WIDTH = 400
+MONTHLY_WIDTH = 640
+BAR_HEIGHT = 24
+GAP = 8
 
 
 def _num(value: float) -> str:
@@ -29,17 +32,17 @@ def hbar_chart(labels: Sequence[str], values: Sequence[float], title: str, chart
     top = max([float(v) for v in values] + [0.0])
     label_w = 0  # labels sit above their bar: the bar can use the full width
     height = len(labels) * (BAR_HEIGHT + GAP + 20) + 10
-    parts = [_open(chart_id, title, height, _describe(labels, values))]
+    parts = [_open(chart_id, title, BAR_WIDTH, height, _describe(labels, values))]
     y = 8
-    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
-        width = 0 if top <= 0 else max(2, int((WIDTH - 90) * float(value) / top))
+    for label, value in zip(labels, values, strict=True):
+        width = 0 if top <= 0 else max(2, int((BAR_WIDTH - 70) * float(value) / top))
         parts.append(
             f'<text x="{label_w}" y="{y + 14}" font-size="15" fill="#1b1b1b">{escape(str(label))}</text>'
         )
         y += 20
         parts.append(
             f'<rect x="{label_w}" y="{y}" width="{width}" height="{BAR_HEIGHT}" '
-            f'fill="{PALETTE[i % len(PALETTE)] if len(labels) <= 1 else PALETTE[0]}"/>'
+            f'fill="{PALETTE[0]}"/>'
         )
         parts.append(
             f'<text x="{label_w + width + 6}" y="{y + 18}" font-size="15" '
@@ -57,32 +60,33 @@ def monthly_chart(
     chart_id: str,
 ) -> str:
     """Grouped vertical bars per month, a legend above; values above non-zero bars."""
-    plot_h = 200
-    legend_h = 24 * ((len(series) + 1) // 2)
-    axis_h = 40
+    plot_h = 220
+    legend_h = 30 * ((len(series) + 1) // 2)
+    axis_h = 44
+    width = MONTHLY_WIDTH
     height = legend_h + plot_h + axis_h + 10
     top = max([float(v) for _, values in series for v in values] + [0.0])
     n_months = max(len(months), 1)
-    group_w = (WIDTH - 20) / n_months
+    group_w = (width - 20) / n_months
     bar_w = max(2.0, min(28.0, (group_w - 6) / max(len(series), 1)))
     desc = "; ".join(
         f"{name} : "
         + ", ".join(f"{m} {_num(float(v))}" for m, v in zip(months, values, strict=True))
         for name, values in series
     )
-    parts = [_open(chart_id, title, height, desc)]
+    parts = [_open(chart_id, title, width, height, desc)]
     for i, (name, _values) in enumerate(series):
-        lx = 10 + (i % 2) * (WIDTH // 2)
-        ly = 6 + 24 * (i // 2)
+        lx = 10 + (i % 2) * (width // 2)
+        ly = 6 + 30 * (i // 2)
         parts.append(
-            f'<rect x="{lx}" y="{ly}" width="16" height="16" fill="{PALETTE[i % len(PALETTE)]}"/>'
+            f'<rect x="{lx}" y="{ly}" width="20" height="20" fill="{PALETTE[i % len(PALETTE)]}"/>'
         )
         parts.append(
-            f'<text x="{lx + 22}" y="{ly + 13}" font-size="15" fill="#1b1b1b">{escape(name)}</text>'
+            f'<text x="{lx + 28}" y="{ly + 17}" font-size="20" fill="#1b1b1b">{escape(name)}</text>'
         )
     base = legend_h + plot_h + 4
     parts.append(
-        f'<line x1="10" y1="{base}" x2="{WIDTH - 10}" y2="{base}" stroke="#767676" stroke-width="1"/>'
+        f'<line x1="10" y1="{base}" x2="{width - 10}" y2="{base}" stroke="#767676" stroke-width="1"/>'
     )
     for m_index, month in enumerate(months):
         gx = 10 + m_index * group_w + 3
@@ -94,17 +98,17 @@ def monthly_chart(
                 f'<rect x="{x:.1f}" y="{base - h:.1f}" width="{bar_w - 1:.1f}" height="{h:.1f}" '
                 f'fill="{PALETTE[s_index % len(PALETTE)]}"/>'
             )
-            if value and bar_w >= 12:
+            if value and bar_w >= 16:
                 parts.append(
-                    f'<text x="{x + (bar_w - 1) / 2:.1f}" y="{base - h - 3:.1f}" font-size="11" '
+                    f'<text x="{x + (bar_w - 1) / 2:.1f}" y="{base - h - 3:.1f}" font-size="14" '
                     f'text-anchor="middle" fill="#1b1b1b">{_num(value)}</text>'
                 )
         # Every month labelled when there is room, else one in three.
-        step = 1 if n_months <= 8 else 3 if n_months <= 24 else 6
+        step = 1 if n_months <= 4 else 3 if n_months <= 15 else 6
         if m_index % step == 0:
             parts.append(
-                f'<text x="{gx + group_w / 2 - 3:.1f}" y="{base + 18}" font-size="13" '
-                f'text-anchor="middle" fill="#1b1b1b">{escape(month)}</text>'
+                f'<text x="{gx:.1f}" y="{base + 24}" font-size="18" '
+                f'fill="#1b1b1b">{escape(month)}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)
@@ -114,10 +118,10 @@ def _describe(labels: Sequence[str], values: Sequence[float]) -> str:
     return "; ".join(f"{label} : {_num(float(v))}" for label, v in zip(labels, values, strict=True))
 
 
-def _open(chart_id: str, title: str, height: int, desc: str) -> str:
+def _open(chart_id: str, title: str, width: int, height: int, desc: str) -> str:
     cid = escape(chart_id)
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
         f'width="100%" preserveAspectRatio="xMinYMin meet" role="img" '
         f'aria-labelledby="{cid}-titre {cid}-desc" font-family="system-ui, sans-serif">'
         f'<title id="{cid}-titre">{escape(title)}</title>'

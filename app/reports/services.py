@@ -652,6 +652,95 @@ def fig_training(f: Filters) -> Figure:
     )
 
 
+# ---------------------------------------------------------------- social tariffs
+
+# The matching runs in Python for each household: a bound keeps the page fast.
+TARIFF_HOUSEHOLDS_MAX = 3000
+
+
+def followed_households(f: Filters) -> Any:
+    """Households followed during the period (active in it), not anonymised, in scope:
+    recorded by the organisation, or prescribed to it."""
+    from sqlalchemy import or_
+
+    from app.households.models import Household, Prescription
+
+    query = select(Household).where(
+        Household.anonymised_at.is_(None),
+        Household.last_activity_at >= f.period.start_at,
+        Household.created_at < f.period.end_before,
+    )
+    if f.scope.org_ids is not None:
+        prescribed = select(Prescription.household_id).where(
+            Prescription.association_org_id.in_(f.scope.org_ids)
+        )
+        query = query.where(
+            or_(Household.organisation_id.in_(f.scope.org_ids), Household.id.in_(prescribed))
+        )
+    return query.order_by(Household.id)
+
+
+def fig_tariffs(f: Filters) -> Figure:
+    from app.audit.models import AuditEntry
+    from app.tariffs.services import matches_for_household
+
+    households = list(db.session.scalars(followed_households(f).limit(TARIFF_HOUSEHOLDS_MAX + 1)))
+    capped = len(households) > TARIFF_HOUSEHOLDS_MAX
+    households = households[:TARIFF_HOUSEHOLDS_MAX]
+    eligible: dict[str, int] = {}
+    almost: dict[str, int] = {}
+    with_offer = 0
+    savings_cents = 0
+    for household in households:
+        result = matches_for_household(household, limit=None).result
+        if result.eligible:
+            with_offer += 1
+            best = result.eligible[0].yearly_saving_cents
+            savings_cents += max(best or 0, 0)
+        for proposal in result.eligible:
+            name = f"{proposal.offer.provider} · {proposal.offer.name}"
+            eligible[name] = eligible.get(name, 0) + 1
+        for proposal in result.almost:
+            name = f"{proposal.offer.provider} · {proposal.offer.name}"
+            almost[name] = almost.get(name, 0) + 1
+    sms = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(
+                AuditEntry.action == "tariff.sms",
+                AuditEntry.at >= f.period.start_at,
+                AuditEntry.at < f.period.end_before,
+                f.scope.where(AuditEntry.organisation_id),
+            )
+        )
+        or 0
+    )
+    names = sorted(set(eligible) | set(almost), key=lambda n: (-eligible.get(n, 0), n))
+    note = _(
+        "Foyers suivis dans la période (actifs, non anonymisés) comparés au catalogue des "
+        "tarifs sociaux d'aujourd'hui. « Presque » : il manque une attestation ou une condition."
+    )
+    if capped:
+        note += " " + _("Calcul limité aux %(n)s premiers foyers.", n=TARIFF_HOUSEHOLDS_MAX)
+    return Figure(
+        key="tarifs",
+        title=_("Tarifs sociaux : offres qui conviennent aux foyers"),
+        table=Table(
+            [_("Offre"), _("Foyers éligibles"), _("Foyers presque éligibles")],
+            [[n, eligible.get(n, 0), almost.get(n, 0)] for n in names],
+        ),
+        chart=ChartKind.BARS,
+        highlights=[
+            (_("Foyers suivis"), fr_number(len(households))),
+            (_("Foyers avec au moins une offre"), fr_number(with_offer)),
+            (_("Économie possible sur un an"), f"{fr_number(savings_cents / 100)} €"),
+            (_("SMS de tarifs envoyés"), fr_number(sms)),
+        ],
+        note=note,
+    )
+
+
 # ---------------------------------------------------------------- registry
 
 Builder = Callable[[Filters], Figure]
@@ -668,6 +757,7 @@ FIGURES: list[tuple[str, str, Builder]] = [
     ("remises_commune", "Remises par commune", fig_handover_by_commune),
     ("remises_qpv", "Remises en QPV", fig_handover_by_qpv),
     ("prets_retard", "Prêts en retard", fig_loans_overdue),
+    ("tarifs", "Tarifs sociaux", fig_tariffs),
     ("formations", "Formations", fig_training),
     ("impact", "Impact environnemental", fig_impact),
     ("facteurs", "Facteurs d'impact", fig_factors),

@@ -421,3 +421,36 @@ def test_period_filter_keeps_only_its_months(app: Flask) -> None:
     rows = services.fig_monthly_flows(f).table.rows
     assert [r[1] for r in rows] == [0, 1, 0]
     assert [r[0] for r in rows] == ["févr. 2026", "mars 2026", "avr. 2026"]
+
+
+def test_tariff_matches(demo: None) -> None:
+    from app.audit.models import AuditEntry
+    from app.households.models import Household
+    from app.tariffs.services import matches_for_household
+
+    period = _period()
+    followed = [
+        h
+        for h in db.session.scalars(select(Household))
+        if h.anonymised_at is None
+        and h.last_activity_at >= period.start_at
+        and h.created_at < period.end_before
+    ]
+    assert followed, "households expected"
+    eligible: Counter[str] = Counter()
+    with_offer = 0
+    for h in followed:
+        result = matches_for_household(h, limit=None).result
+        with_offer += bool(result.eligible)
+        eligible.update(f"{p.offer.provider} · {p.offer.name}" for p in result.eligible)
+    sms = sum(
+        1
+        for e in db.session.scalars(select(AuditEntry))
+        if e.action == "tariff.sms" and period.contains(e.at.date())
+    )
+    figure = services.fig_tariffs(_filters())
+    assert {k: v for k, v in _as_dict(figure).items() if v} == dict(eligible)
+    highlights = dict(figure.highlights)
+    assert highlights["Foyers suivis"] == str(len(followed))
+    assert highlights["Foyers avec au moins une offre"] == str(with_offer)
+    assert highlights["SMS de tarifs envoyés"] == str(sms)
