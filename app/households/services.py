@@ -13,8 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app, has_request_context, url_for
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -55,6 +54,15 @@ from app.households.models import (
     StatusAttestation,
 )
 from app.notify.models import Channel, OutboundMessage
+
+
+def _(text: str, **values: Any) -> str:
+    """French text for people, translated in a request; as written from the command line
+    (expiry, demo data), where there is no session to choose a language from."""
+    if has_request_context():
+        return str(gettext(text, **values))
+    return text % values if values else text
+
 
 MAX_AGE = 120
 MAX_MEMBERS = 20
@@ -680,8 +688,31 @@ def _release_quota(prescription: Prescription) -> None:
     db.session.execute(delete(QuotaClaim).where(QuotaClaim.prescription_id == prescription.id))
 
 
+class _SlotTaken(Exception):
+    """Another submission took the same quota slot at the same moment."""
+
+
+# Losing a slot to a simultaneous submission: try again (the next free slot, or a clear
+# "quota reached" once the winner's claim is visible).
+SUBMIT_ATTEMPTS = 3
+
+
 def submit_prescription(prescription: Prescription, actor: Any) -> Prescription:
     """Send to the association: checked again today, and the quota taken (race-safe)."""
+    for _attempt in range(SUBMIT_ATTEMPTS):
+        try:
+            return _submit_once(prescription, actor)
+        except _SlotTaken:
+            continue
+    raise Conflict(
+        _(
+            "D'autres prescriptions pour ce foyer arrivent en même temps. Rien n'a été "
+            "envoyé : réessayez dans un instant."
+        )
+    )
+
+
+def _submit_once(prescription: Prescription, actor: Any) -> Prescription:
     db.session.commit()  # nothing pending may ride along with the race-safe writes
     household = prescription.household
     commitments = [Commitment(c) for c in prescription.decision.get("commitments", [])]
@@ -705,12 +736,7 @@ def submit_prescription(prescription: Prescription, actor: Any) -> Prescription:
         _claim_quota(prescription, household, decision)
     except IntegrityError:
         db.session.rollback()
-        raise Conflict(
-            _(
-                "Un autre prescripteur vient d'utiliser la place de ce foyer dans ce programme "
-                "pour la période. Rien n'a été envoyé."
-            )
-        ) from None
+        raise _SlotTaken from None
     except Conflict:
         db.session.rollback()
         raise
