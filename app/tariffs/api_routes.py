@@ -122,7 +122,7 @@ class MatchResponse(BaseModel):
 
 
 def _money(cents: int | None) -> Decimal | None:
-    return None if cents is None else Decimal(cents) / 100
+    return None if cents is None else (Decimal(cents) / 100).quantize(Decimal("0.01"))
 
 
 def _text(item: matching.Reason | matching.Notice) -> str:

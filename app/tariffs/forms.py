@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -36,6 +38,23 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class FrenchDecimalField(DecimalField):
+    """Accepts '12,99', '12.99' and '12,99 €' (people type French decimal commas)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist:
+            valuelist = [
+                str(v)
+                .replace("\u00a0", "")
+                .replace(" ", "")
+                .replace("€", "")
+                .replace("£", "")
+                .replace(",", ".")
+                for v in valuelist
+            ]
+        super().process_formdata(valuelist)
+
+
 def kind_choices() -> list[SelectChoice]:
     return [SelectChoice(k.value, _l(label)) for k, label in OFFER_KIND_LABELS.items()]
 
@@ -48,9 +67,9 @@ def status_choices() -> list[SelectChoice]:
     return [SelectChoice(code, _l(status_label(code))) for code in known_statuses()]
 
 
-def _amount(label: str, required: bool = False) -> DecimalField:
+def _amount(label: str, required: bool = False) -> FrenchDecimalField:
     validators = [DataRequired(_l("Indiquez le prix."))] if required else [Optional()]
-    return DecimalField(
+    return FrenchDecimalField(
         label,
         places=2,
         validators=[*validators, NumberRange(min=0, message=_l("Pas de montant négatif."))],
@@ -80,7 +99,7 @@ class TariffForm(FlaskForm):
         _l("Engagement (mois)"), default=0, validators=[Optional(), NumberRange(min=0)]
     )
     speed_mbps = IntegerField(_l("Débit (Mb/s)"), validators=[Optional(), NumberRange(min=0)])
-    data_gb = DecimalField(
+    data_gb = FrenchDecimalField(
         _l("Données mobiles (Go par mois)"), places=2, validators=[Optional(), NumberRange(min=0)]
     )
     content = StringField(_l("Contenu en quelques mots"), validators=[Optional(), Length(max=300)])
@@ -144,7 +163,7 @@ class SimulatorForm(FlaskForm):
         _l("Ce que le foyer cherche"),
         choices=[SelectChoice(n.value, _l(label)) for n, label in NEED_LABELS.items()],
     )
-    monthly_spend = DecimalField(
+    monthly_spend = FrenchDecimalField(
         _l("Ce que le foyer paie aujourd'hui par mois (téléphone et internet)"),
         places=2,
         validators=[Optional(), NumberRange(min=0)],

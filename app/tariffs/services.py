@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from flask_babel import gettext as _
+from flask import has_request_context
+from flask_babel import gettext
 from sqlalchemy import select, update
 
 from app.audit.services import record
@@ -36,6 +37,14 @@ from app.tariffs.matching import (
     normalise_place,
 )
 from app.tariffs.models import SocialTariff, TariffRevision
+
+
+def _(text: str, **values: Any) -> str:
+    """French text for people, translated in a request; as written on the command line."""
+    if has_request_context():
+        return str(gettext(text, **values))
+    return text % values if values else text
+
 
 CATALOGUE_FILE = Path(__file__).parent / "data" / "catalogue.csv"
 COUNTRIES = ("FR", "UK")
