@@ -1032,11 +1032,11 @@ def family_url(raw: str) -> str:
 def public_url(endpoint: str, **values: Any) -> str:
     """An absolute URL for QR codes and messages: PUBLIC_BASE_URL, else the request's host."""
     base = str(current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if base:
-        return base + url_for(endpoint, _external=False, **values)
-    if has_request_context():
+    if has_request_context() and not base:
         return url_for(endpoint, _external=True, **values)
-    return "http://localhost" + url_for(endpoint, _external=False, **values)
+    # Outside a request (cron) url_for needs SERVER_NAME: build the path from the URL map.
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return (base or "http://localhost") + path
 
 
 @dataclass(frozen=True)
