@@ -213,6 +213,7 @@ class ErasureForm(FlaskForm):
 class GradeForm(FlaskForm):
     adjustment = SelectField(
         _l("Ajustement (téléphones et tablettes)"),
+        default="0",
         choices=[
             SelectChoice("0", _l("Aucun")),
             SelectChoice("1", _l("Un cran de mieux (très bon état)")),
@@ -221,6 +222,7 @@ class GradeForm(FlaskForm):
     )
     override = SelectField(
         _l("Changer la note (facultatif)"),
+        default="",
         choices=_choices(GRADE_LABELS, blank=str(_l("Garder la note calculée"))),
     )
     reason = StringField(_l("Pourquoi changer la note"), validators=[Optional(), Length(max=500)])

@@ -664,7 +664,8 @@ def device_grade(device_id: int) -> str | Response:
             _put_error(form, exc, "override")
             return _render_device(_device(device_id), grade_form=form)
         flash(_("Note validée : %(grade)s.", grade=GRADE_LABELS[grade]), "success")
-    return redirect(url_for("inventory.device_detail", device_id=device.id))
+        return redirect(url_for("inventory.device_detail", device_id=device.id))
+    return _render_device(device, grade_form=form)
 
 
 # ---------------------------------------------------------------- labels

@@ -25,6 +25,7 @@ from app.inventory import grading, tags
 from app.inventory.grading import Grade, GradeError, Specs, StorageType
 from app.inventory.lifecycle import (
     OUT_OF_STOCK,
+    STATE_LABELS,
     DeviceType,
     Readiness,
     State,
@@ -405,6 +406,11 @@ def apply_transition(
     except ValueError:
         raise DomainError("État inconnu.", field="to_state") from None
     source = State(expected_state or device.state)
+    if source != device.state:
+        raise Conflict(
+            f"L'appareil {device.asset_tag} est en « {STATE_LABELS[device.state]} », "
+            f"pas en « {STATE_LABELS[source]} » : il a changé d'état entre-temps."
+        )
     facts = readiness(device) if target is State.READY else None
     try:
         check_transition(source, target, facts)

@@ -1,0 +1,296 @@
+"""Inventory pages and API on a real database: intake, labels that scan, the public page,
+organisation isolation, exports, the JSON API."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pypdfium2 as pdfium
+import pytest
+import zxingcpp
+from sqlalchemy import select
+
+from app.accounts import services as accounts
+from app.authz.policy import Role
+from app.extensions import db
+from app.inventory import services
+from app.inventory.grading import StorageType
+from app.inventory.lifecycle import DeviceType, State
+from app.inventory.models import Device
+from tests import factories
+
+
+@pytest.fixture
+def staff():  # type: ignore[no-untyped-def]
+    org = factories.create_org(slug="atelier-test", name="Atelier Test", phone="03 87 00 00 01")
+    return {
+        Role.TECHNICIAN: factories.create_user(Role.TECHNICIAN, org, full_name="Lucie Marchal"),
+        Role.MANAGER: factories.create_user(Role.MANAGER, org),
+        Role.FRONT_DESK: factories.create_user(Role.FRONT_DESK, org),
+    }
+
+
+def device(org_id: int, serial: str) -> Device:
+    return services.create_device(
+        org_id,
+        services.DeviceInput(
+            DeviceType.LAPTOP,
+            brand="Lenovo",
+            model="ThinkPad T470",
+            serial=serial,
+            cpu_score=3700,
+            ram_gb=8,
+            storage_type=StorageType.SSD,
+            storage_gb=256,
+        ),
+    )
+
+
+def decode_pdf(pdf: bytes) -> list[str]:
+    found = []
+    document = pdfium.PdfDocument(pdf)
+    try:
+        for page in document:
+            image = page.render(scale=300 / 72).to_pil()
+            found += [b.text for b in zxingcpp.read_barcodes(image)]
+            page.close()
+    finally:
+        document.close()
+    return found
+
+
+def test_intake_remembers_the_batch_and_the_model(client, login, staff) -> None:  # type: ignore[no-untyped-def]
+    tech = staff[Role.TECHNICIAN]
+    login(tech)
+    response = client.post(
+        "/inventaire/lots/nouveau",
+        data={"new_donor_name": "Lorraine Logistique", "new_donor_kind": "company"},
+    )
+    assert response.status_code == 302
+    first = {
+        "device_type": "laptop",
+        "brand": "Lenovo",
+        "model": "ThinkPad T470",
+        "serial": "PF0AAA01",
+        "ram_gb": "7,5",
+        "storage_type": "ssd",
+        "storage_gb": "256",
+        "screen_inches": "14",
+        "condition": "untested",
+        "location": "Étagère A",
+    }
+    page = client.get("/inventaire/reception").get_data(as_text=True)
+    batch_id = db.session.scalar(select(Device.batch_id)) or _only_batch_id()
+    first["batch_id"] = str(batch_id)
+    assert client.post("/inventaire/reception", data=first).status_code == 302
+    page = client.get("/inventaire/reception").get_data(as_text=True)
+    # Same as previous: the model is filled in, the serial is empty and has the focus.
+    assert "Identique au précédent : Lenovo ThinkPad T470" in page
+    assert 'value="ThinkPad T470"' in page and 'value="7,5"' in page
+    assert 'id="serial" name="serial" type="text" value=""' in page or "autofocus" in page
+    second = dict(first, serial="PF0AAA02")
+    assert client.post("/inventaire/reception", data=second).status_code == 302
+    duplicate = client.post("/inventaire/reception", data=second)
+    assert "déjà en stock" in duplicate.get_data(as_text=True)
+    db.session.expire_all()
+    devices = db.session.scalars(select(Device).order_by(Device.id)).all()
+    assert [d.serial for d in devices] == ["PF0AAA01", "PF0AAA02"]
+    assert {d.batch_id for d in devices} == {batch_id} and devices[0].ram_gb == 7.5
+
+
+def _only_batch_id() -> int:
+    from app.inventory.models import DonationBatch
+
+    return db.session.scalar(select(DonationBatch.id))  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("sheet,start", [("L7160", 20), ("L7163", 2), ("L7651", 64), ("DK62", 1)])
+def test_labels_scan_to_each_device_page(
+    app, client, login, staff, sheet, start, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://ordilien.example.org")
+    org_id = staff[Role.TECHNICIAN].organisation_id
+    batch = services.create_batch(org_id, None)
+    made = [
+        services.create_device(
+            org_id, services.DeviceInput(DeviceType.LAPTOP, serial=f"SN{n}"), batch=batch
+        )
+        for n in range(3)
+    ]
+    login(staff[Role.FRONT_DESK])
+    response = client.get(f"/inventaire/etiquettes?batch_id={batch.id}&sheet={sheet}&start={start}")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    urls = decode_pdf(response.data)
+    assert sorted(urls) == sorted(f"https://ordilien.example.org/d/{d.asset_tag}" for d in made)
+    for d in made:
+        page = client.get(f"/d/{d.asset_tag}")
+        assert page.headers["Location"].endswith(f"/inventaire/appareils/{d.id}")
+
+
+def test_public_page_tells_a_stranger_where_to_return_it(client, login, staff) -> None:  # type: ignore[no-untyped-def]
+    d = device(staff[Role.TECHNICIAN].organisation_id, "SECRET-SERIAL")
+    page = client.get(f"/d/{d.asset_tag.lower()}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Cet appareil appartient à Atelier Test" in html and "03 87 00 00 01" in html
+    assert "SECRET-SERIAL" not in html and "ThinkPad" not in html
+    # Staff of another association: same public page, not the device's record.
+    stranger = factories.create_user(Role.TECHNICIAN)
+    login(stranger)
+    html = client.get(f"/d/{d.asset_tag}").get_data(as_text=True)
+    assert "Cet appareil appartient à Atelier Test" in html and "SECRET-SERIAL" not in html
+    assert client.get(f"/inventaire/appareils/{d.id}").status_code == 404
+    assert client.get("/d/ZZZZZZ").status_code == 404
+
+
+def test_other_associations_records_are_hidden(client, login, staff) -> None:  # type: ignore[no-untyped-def]
+    mine = device(staff[Role.TECHNICIAN].organisation_id, "MINE1")
+    other_tech = factories.create_user(Role.TECHNICIAN)
+    theirs = device(other_tech.organisation_id, "THEIRS1")
+    login(staff[Role.TECHNICIAN])
+    listing = client.get("/inventaire/").get_data(as_text=True)
+    assert mine.asset_tag in listing and theirs.asset_tag not in listing
+    for url in (
+        f"/inventaire/appareils/{theirs.id}",
+        f"/inventaire/appareils/{theirs.id}/modifier",
+        f"/inventaire/appareils/{theirs.id}/qr.png",
+    ):
+        assert client.get(url).status_code == 404
+    moved = client.post(f"/inventaire/appareils/{theirs.id}/etat", data={"to_state": "triage"})
+    assert moved.status_code == 404
+    labels = client.get(f"/inventaire/etiquettes?ids={theirs.id}&sheet=L7160")
+    assert labels.mimetype != "application/pdf"
+
+
+def test_illegal_transition_shows_the_french_message(client, login, staff) -> None:  # type: ignore[no-untyped-def]
+    d = device(staff[Role.TECHNICIAN].organisation_id, "ILLEGAL1")
+    login(staff[Role.TECHNICIAN])
+    page = client.post(f"/inventaire/appareils/{d.id}/etat", data={"to_state": "ready"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "ne peut pas passer à « Prêt à distribuer »" in html
+    assert (
+        client.post(
+            f"/inventaire/appareils/{d.id}/etat", data={"to_state": "triage", "reason": "Tri"}
+        ).status_code
+        == 302
+    )
+    db.session.expire_all()
+    assert db.session.get(Device, d.id).state is State.TRIAGE
+    # Front desk may read but not move devices.
+    login(staff[Role.FRONT_DESK])
+    assert (
+        client.post(
+            f"/inventaire/appareils/{d.id}/etat", data={"to_state": "reconditioning"}
+        ).status_code
+        == 403
+    )
+
+
+def test_grade_override_is_for_managers(client, login, staff) -> None:  # type: ignore[no-untyped-def]
+    d = device(staff[Role.TECHNICIAN].organisation_id, "GRADE1")
+    login(staff[Role.TECHNICIAN])
+    page = client.post(
+        f"/inventaire/appareils/{d.id}/note", data={"override": "a", "reason": "Très propre"}
+    )
+    assert "Seul·e un·e responsable" in page.get_data(as_text=True)
+    assert client.post(f"/inventaire/appareils/{d.id}/note", data={}).status_code == 302
+    login(staff[Role.MANAGER])
+    no_reason = client.post(f"/inventaire/appareils/{d.id}/note", data={"override": "a"})
+    assert "Indiquez pourquoi" in no_reason.get_data(as_text=True)
+    ok = client.post(
+        f"/inventaire/appareils/{d.id}/note", data={"override": "a", "reason": "Très propre"}
+    )
+    assert ok.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Device, d.id)
+    assert saved.grade.value == "a" and saved.grade_computed.value == "b"
+
+
+def test_exports_in_csv_and_xlsx_read_back(client, login, staff) -> None:  # type: ignore[no-untyped-def]
+    org_id = staff[Role.TECHNICIAN].organisation_id
+    a = device(org_id, "EXP1")
+    b = device(org_id, "EXP2")
+    services.apply_transition(b, State.TRIAGE, None)
+    login(staff[Role.FRONT_DESK])
+    csv = client.get("/inventaire/export.csv?state=triage")
+    assert csv.data.startswith("\ufeff".encode())
+    frame = pd.read_csv(io.BytesIO(csv.data), sep=";", decimal=",", encoding="utf-8-sig")
+    assert list(frame["Étiquette"]) == [b.asset_tag]
+    assert frame.loc[0, "RAM (Go)"] == 8.0 and frame.loc[0, "État"] == "En tri"
+    xlsx = client.get("/inventaire/export.xlsx")
+    frame = pd.read_excel(io.BytesIO(xlsx.data))
+    assert sorted(frame["Étiquette"]) == sorted([a.asset_tag, b.asset_tag])
+
+
+def test_erasure_certificates(client, login, staff) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    tech = staff[Role.TECHNICIAN]
+    batch = services.create_batch(tech.organisation_id, None)
+    d = services.create_device(
+        tech.organisation_id, services.DeviceInput(DeviceType.LAPTOP, serial="CERT1"), batch=batch
+    )
+    login(tech)
+    form = {
+        "level": "purge",
+        "method": "overwrite",
+        "passes": "1",
+        "tool": "nwipe",
+        "tool_version": "0.37",
+        "started_at": "2026-11-20T09:00",
+        "ended_at": "2026-11-20T11:30",
+        "result": "erased",
+        "technician_name": "Lucie Marchal",
+        "signature": "Lucie Marchal",
+        "disk_serial": "S3Z9NB0K",
+    }
+    assert client.post(f"/inventaire/appareils/{d.id}/effacement", data=form).status_code == 302
+    erasure_id = services.erasures(d)[0].id
+    pdf = client.get(f"/inventaire/effacements/{erasure_id}/certificat.pdf")
+    text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    assert "Certificat d'effacement des données" in text
+    assert d.asset_tag in text and "S3Z9NB0K" in text and "nwipe 0.37" in text
+    batch_pdf = client.get(f"/inventaire/lots/{batch.id}/certificats.pdf")
+    assert len(PdfReader(io.BytesIO(batch_pdf.data)).pages) == 1
+
+
+def test_api_devices(client, staff) -> None:  # type: ignore[no-untyped-def]
+    token = accounts.create_api_token(staff[Role.TECHNICIAN], "test")
+    reader = accounts.create_api_token(staff[Role.FRONT_DESK], "test")
+    auth = {"Authorization": f"Bearer {token}"}
+    created = client.post(
+        "/api/v1/devices",
+        json={"device_type": "smartphone", "brand": "Samsung", "model": "Galaxy A52",
+              "imei": "356938035643809", "ram_gb": 6, "storage_gb": 128},
+        headers=auth,
+    )  # fmt: skip
+    assert created.status_code == 201, created.json
+    body = created.json
+    assert body["state"] == "received" and body["url"].endswith(f"/d/{body['asset_tag']}")
+    assert body["grade_computed"] in ("a", "premium", "b")
+    bad = client.post("/api/v1/devices", json={"device_type": "toaster"}, headers=auth)
+    assert bad.status_code == 422 and bad.json["error"]["fields"][0]["field"] == "device_type"
+    listed = client.get("/api/v1/devices?limit=1", headers={"Authorization": f"Bearer {reader}"})
+    assert [d["id"] for d in listed.json["items"]] == [body["id"]]
+    url = f"/api/v1/devices/{body['id']}/transitions"
+    illegal = client.post(url, json={"to_state": "on_loan"}, headers=auth)
+    assert illegal.status_code == 422 and "ne peut pas passer" in illegal.json["error"]["message"]
+    moved = client.post(url, json={"to_state": "triage", "reason": "Tri"}, headers=auth)
+    assert moved.status_code == 200 and moved.json["event"]["from_state"] == "received"
+    stale = client.post(
+        url, json={"to_state": "reconditioning", "expected_state": "received"}, headers=auth
+    )
+    assert stale.status_code == 409
+    read_only = client.post(
+        url, json={"to_state": "reconditioning"}, headers={"Authorization": f"Bearer {reader}"}
+    )
+    assert read_only.status_code == 403
+    stranger = accounts.create_api_token(factories.create_user(Role.TECHNICIAN), "x")
+    hidden = client.get(
+        f"/api/v1/devices/{body['id']}", headers={"Authorization": f"Bearer {stranger}"}
+    )
+    assert hidden.status_code == 404
+    spec = client.get("/api/v1/openapi.json").json
+    assert {"/api/v1/devices", "/api/v1/devices/{device_id}/transitions"} <= set(spec["paths"])
