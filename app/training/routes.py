@@ -1,0 +1,612 @@
+"""Training pages: catalogue, sessions, diagnostic and matching, bookings, attendance, open data."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response as WResponse
+from wtforms import SelectChoice
+
+from app.accounts.models import Organisation
+from app.audit.services import record
+from app.auth.forms import EmptyForm
+from app.authz.guards import can, ensure_record_access, permission_required
+from app.authz.policy import OrgKind, Permission
+from app.core.clock import utcnow
+from app.core.errors import DomainError
+from app.extensions import db
+from app.households.models import Household
+from app.training import diagnostic as dg
+from app.training import ical, opendata, services
+from app.training.forms import (
+    ANSWER_LABELS,
+    ATTENDANCE_LABELS,
+    BOOKING_STATUS_LABELS,
+    DOMAIN_LABELS,
+    FORMAT_LABELS,
+    LEVEL_LABELS,
+    PATH_LABELS,
+    PRICE_LABELS,
+    PUBLIC_LABELS,
+    THEME_LABELS,
+    BookForm,
+    CourseForm,
+    ImportForm,
+    PlaceForm,
+    SessionForm,
+    diagnostic_form_class,
+    reason_label,
+)
+from app.training.matching import PriceKind
+from app.training.models import (
+    Attendance,
+    Booking,
+    BookingStatus,
+    Diagnostic,
+    SessionFormat,
+    TrainingCourse,
+    TrainingSession,
+)
+from app.training.recurrence import to_local
+
+bp = Blueprint("training", __name__, url_prefix="/formation")
+
+
+@bp.app_context_processor
+def training_helpers() -> dict[str, Any]:
+    """For every template, including the households' and the family's pages."""
+    return {
+        "training_bookings": services.bookings_for_household,
+        "training_labels": {
+            "themes": THEME_LABELS,
+            "levels": LEVEL_LABELS,
+            "paths": PATH_LABELS,
+            "domains": DOMAIN_LABELS,
+            "formats": FORMAT_LABELS,
+            "prices": PRICE_LABELS,
+            "publics": PUBLIC_LABELS,
+            "attendance": ATTENDANCE_LABELS,
+            "status": BOOKING_STATUS_LABELS,
+        },
+        "training_local": to_local,
+        "training_now": utcnow,
+        "training_waiting_position": services.waiting_position,
+        "household_url": household_url,
+    }
+
+
+def household_url(household: Household) -> str | None:
+    """The households domain's page of this household, when it exists."""
+    for endpoint in ("households.detail", "households.household_detail", "households.show"):
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint, household_id=household.id)
+    return None
+
+
+def _household(household_id: int) -> Household:
+    household = db.session.get(Household, household_id)
+    if household is None or household.anonymised_at is not None:
+        abort(404)
+    ensure_record_access(Permission.TRAINING_BOOK, household.organisation_id)
+    return household
+
+
+def _session(session_id: int) -> TrainingSession:
+    return db.session.get(TrainingSession, session_id) or abort(404)
+
+
+def _own_session(session_id: int) -> TrainingSession:
+    session = _session(session_id)
+    ensure_record_access(Permission.TRAINING_MANAGE, session.organisation_id)
+    return session
+
+
+def _flash_error(exc: DomainError) -> None:
+    db.session.rollback()
+    flash(exc.message, "error")
+
+
+def _bookable_households() -> list[Household]:
+    """Households the current user may book for (their organisation's; all for admins)."""
+    query = select(Household).where(Household.anonymised_at.is_(None))
+    if not can(Permission.TRAINING_BOOK, -1):  # not cross-organisation: own households
+        query = query.where(Household.organisation_id == current_user.organisation_id)
+    return list(db.session.scalars(query.order_by(Household.reference_name).limit(300)))
+
+
+# --- catalogue and sessions ------------------------------------------------------------
+
+
+@bp.get("/")
+@permission_required(Permission.TRAINING_READ)
+def catalogue() -> str:
+    theme = request.args.get("theme", "")
+    commune = request.args.get("commune", "").strip()
+    sessions = services.upcoming_sessions(theme=theme, commune=commune, limit=100)
+    return render_template(
+        "training/catalogue.html",
+        sessions=sessions,
+        waiting=services.waiting_counts(s.id for s in sessions),
+        theme=theme,
+        commune=commune,
+    )
+
+
+@bp.get("/seances/<int:session_id>")
+@permission_required(Permission.TRAINING_READ)
+def session_detail(session_id: int) -> str:
+    session = _session(session_id)
+    manage = can(Permission.TRAINING_MANAGE, session.organisation_id)
+    book_form = None
+    if can(Permission.TRAINING_BOOK):
+        book_form = BookForm()
+        book_form.household_id.choices = [
+            SelectChoice(str(h.id), f"{h.reference_name} ({h.commune})")
+            for h in _bookable_households()
+        ]
+        if request.args.get("foyer", "").isdigit():
+            book_form.household_id.data = int(request.args["foyer"])
+    bookings = [b for b in session.bookings if b.status is not BookingStatus.CANCELLED]
+    if manage and bookings:
+        record("training.session.bookings.read", "training_session", session.id,
+               organisation_id=session.organisation_id)  # fmt: skip
+        db.session.commit()
+    return render_template(
+        "training/session.html",
+        session=session,
+        manage=manage,
+        bookings=sorted(bookings, key=lambda b: (b.status.value, b.waiting_number or 0, b.id)),
+        book_form=book_form,
+        empty_form=EmptyForm(),
+        started=session.starts_at <= utcnow(),
+        waiting=services.waiting_counts([session.id]).get(session.id, 0),
+    )
+
+
+def _session_data(form: SessionForm) -> services.SessionData:
+    return services.SessionData(
+        title=form.title.data or "",
+        description=form.description.data or "",
+        themes=list(form.themes.data or []),
+        levels=list(form.levels.data or []),
+        format=SessionFormat(form.format.data),
+        capacity=form.capacity.data or 1,
+        duration_minutes=form.duration_minutes.data or 60,
+        price_kind=PriceKind(form.price_kind.data),
+        price_note=form.price_note.data or "",
+        publics=list(form.publics.data or []),
+        accessible=bool(form.accessible.data),
+        accessibility_note=form.accessibility_note.data or "",
+        bring_own_device=bool(form.bring_own_device.data),
+        address=form.address.data or "",
+        postcode=form.postcode.data or "",
+        commune=form.commune.data or "",
+        course_id=form.course_id.data or None,
+    )
+
+
+def _course_choices(org_id: int) -> list[SelectChoice]:
+    courses = db.session.scalars(
+        select(TrainingCourse).where(TrainingCourse.organisation_id == org_id)
+    ).all()
+    return [SelectChoice(0, _("Aucun (séance seule)"))] + [
+        SelectChoice(c.id, c.title) for c in courses
+    ]
+
+
+def _place_org() -> Organisation:
+    org = current_user.organisation
+    if org.kind is not OrgKind.TRAINING_PLACE:
+        flash(_("Votre organisation n'est pas un lieu de formation."), "error")
+        abort(403)
+    return org  # type: ignore[no-any-return]
+
+
+@bp.route("/seances/nouvelle", methods=["GET", "POST"])
+@permission_required(Permission.TRAINING_MANAGE)
+def session_new() -> str | WResponse:
+    org = _place_org()
+    form = SessionForm()
+    form.course_id.choices = _course_choices(org.id)
+    if form.validate_on_submit():
+        try:
+            sessions = services.create_sessions(
+                org,
+                _session_data(form),
+                form.first_day.data,  # type: ignore[arg-type]
+                form.start_time.data,  # type: ignore[arg-type]
+                form.weeks.data or 1,
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "title").errors = [exc.message]
+        else:
+            flash(_("%(n)s séance(s) publiée(s).", n=len(sessions)), "success")
+            return redirect(url_for("training.session_detail", session_id=sessions[0].id))
+    return render_template("training/session_form.html", form=form, session=None)
+
+
+@bp.route("/seances/<int:session_id>/modifier", methods=["GET", "POST"])
+@permission_required(Permission.TRAINING_MANAGE)
+def session_edit(session_id: int) -> str | WResponse:
+    session = _own_session(session_id)
+    form = SessionForm(obj=session)
+    form.course_id.choices = _course_choices(session.organisation_id)
+    del form.weeks  # one session at a time here
+    if request.method == "GET":
+        local = to_local(session.starts_at)
+        form.first_day.data, form.start_time.data = local.date(), local.time()
+        form.format.data = session.format.value
+        form.price_kind.data = session.price_kind.value
+        form.course_id.data = session.course_id or 0
+    if form.validate_on_submit():
+        try:
+            services.update_session(session, _session_data(form))
+        except DomainError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "title").errors = [exc.message]
+        else:
+            flash(_("Séance enregistrée."), "success")
+            return redirect(url_for("training.session_detail", session_id=session.id))
+    return render_template("training/session_form.html", form=form, session=session)
+
+
+@bp.post("/seances/<int:session_id>/annuler")
+@permission_required(Permission.TRAINING_MANAGE)
+def session_cancel(session_id: int) -> WResponse:
+    session = _own_session(session_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            told = services.cancel_session(session, current_user)
+        except DomainError as exc:
+            _flash_error(exc)
+        else:
+            flash(_("Séance annulée ; %(n)s foyer(s) prévenu(s).", n=told), "success")
+    return redirect(url_for("training.session_detail", session_id=session_id))
+
+
+@bp.post("/seances/<int:session_id>/presences")
+@permission_required(Permission.TRAINING_MANAGE)
+def attendance(session_id: int) -> WResponse:
+    session = _own_session(session_id)
+    if EmptyForm().validate_on_submit():
+        marks = {}
+        for booking in session.bookings:
+            value = request.form.get(f"presence-{booking.id}", "")
+            if value in {a.value for a in Attendance}:
+                marks[booking.id] = Attendance(value)
+        changed = services.set_attendance(session, marks, current_user)
+        flash(_("Présences enregistrées (%(n)s changement(s)).", n=changed), "success")
+    return redirect(url_for("training.session_detail", session_id=session_id))
+
+
+@bp.post("/seances/<int:session_id>/reserver")
+@permission_required(Permission.TRAINING_BOOK)
+def session_book(session_id: int) -> WResponse:
+    session = _session(session_id)
+    raw = request.form.get("household_id", "")
+    if not raw.isdigit():
+        flash(_("Choisissez un foyer."), "error")
+        return redirect(url_for("training.session_detail", session_id=session.id))
+    household = _household(int(raw))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        booking = services.book(session.id, household, current_user)
+    except DomainError as exc:
+        _flash_error(exc)
+        return redirect(url_for("training.session_detail", session_id=session_id))
+    if booking.status is BookingStatus.BOOKED:
+        flash(_("%(name)s est inscrit. Un message de confirmation part.",
+                name=household.reference_name), "success")  # fmt: skip
+    else:
+        flash(
+            _("Séance complète : %(name)s est sur la liste d'attente (n° %(pos)s).",
+              name=household.reference_name, pos=services.waiting_position(booking)),
+            "warning",
+        )  # fmt: skip
+    return redirect(request.form.get("next_url") or household_url(household)
+                    or url_for("training.session_detail", session_id=session_id))  # fmt: skip
+
+
+@bp.post("/reservations/<int:booking_id>/annuler")
+@permission_required(Permission.TRAINING_BOOK)
+def booking_cancel(booking_id: int) -> WResponse:
+    booking = db.session.get(Booking, booking_id) or abort(404)
+    ensure_record_access(Permission.TRAINING_BOOK, booking.organisation_id)
+    back = request.form.get("next_url") or url_for(
+        "training.session_detail", session_id=booking.session_id
+    )
+    if not back.startswith("/"):
+        back = url_for("training.catalogue")
+    if EmptyForm().validate_on_submit():
+        try:
+            promoted = services.cancel_booking(booking.id, current_user)
+        except DomainError as exc:
+            _flash_error(exc)
+        else:
+            flash(_("Inscription annulée."), "success")
+            if promoted is not None:
+                flash(
+                    _("La première personne en attente a eu la place et est prévenue."), "success"
+                )
+    return redirect(back)
+
+
+# --- the trainer's place ---------------------------------------------------------------
+
+
+@bp.get("/mon-lieu")
+@permission_required(Permission.TRAINING_MANAGE)
+def my_sessions() -> str:
+    org = _place_org()
+    sessions = services.upcoming_sessions(org_id=org.id, limit=200)
+    past = db.session.scalars(
+        select(TrainingSession)
+        .where(TrainingSession.organisation_id == org.id, TrainingSession.starts_at < utcnow())
+        .order_by(TrainingSession.starts_at.desc())
+        .limit(20)
+    ).all()
+    courses = db.session.scalars(
+        select(TrainingCourse).where(TrainingCourse.organisation_id == org.id)
+    ).all()
+    return render_template(
+        "training/my_sessions.html",
+        org=org,
+        sessions=sessions,
+        past=past,
+        courses=courses,
+        waiting=services.waiting_counts(s.id for s in sessions),
+    )
+
+
+@bp.route("/mon-lieu/fiche", methods=["GET", "POST"])
+@permission_required(Permission.TRAINING_MANAGE)
+def place_edit() -> str | WResponse:
+    org = _place_org()
+    place = services.place_for(org)
+    db.session.commit()
+    form = PlaceForm(obj=place)
+    if form.validate_on_submit():
+        form.populate_obj(place)
+        record("training.place.update", "training_place", place.id, organisation_id=org.id)
+        db.session.commit()
+        flash(_("Fiche du lieu enregistrée."), "success")
+        return redirect(url_for("training.my_sessions"))
+    return render_template("training/place_form.html", form=form, org=org)
+
+
+@bp.route("/parcours/nouveau", methods=["GET", "POST"])
+@permission_required(Permission.TRAINING_MANAGE)
+def course_new() -> str | WResponse:
+    org = _place_org()
+    form = CourseForm()
+    if form.validate_on_submit():
+        try:
+            course = services.create_course(org, form.title.data or "", form.description.data or "")
+        except DomainError as exc:
+            db.session.rollback()
+            form.title.errors = [exc.message]
+        else:
+            flash(_("Parcours créé : ajoutez-lui des séances."), "success")
+            return redirect(url_for("training.course_detail", course_id=course.id))
+    return render_template("training/course_form.html", form=form)
+
+
+@bp.get("/parcours/<int:course_id>")
+@permission_required(Permission.TRAINING_READ)
+def course_detail(course_id: int) -> str:
+    course = db.session.get(TrainingCourse, course_id) or abort(404)
+    book_form = None
+    if can(Permission.TRAINING_BOOK):
+        book_form = BookForm()
+        book_form.household_id.choices = [
+            SelectChoice(str(h.id), f"{h.reference_name} ({h.commune})")
+            for h in _bookable_households()
+        ]
+    return render_template(
+        "training/course.html",
+        course=course,
+        book_form=book_form,
+        manage=can(Permission.TRAINING_MANAGE, course.organisation_id),
+    )
+
+
+@bp.post("/parcours/<int:course_id>/inscrire")
+@permission_required(Permission.TRAINING_BOOK)
+def course_book(course_id: int) -> WResponse:
+    course = db.session.get(TrainingCourse, course_id) or abort(404)
+    raw = request.form.get("household_id", "")
+    if not raw.isdigit():
+        flash(_("Choisissez un foyer."), "error")
+        return redirect(url_for("training.course_detail", course_id=course.id))
+    household = _household(int(raw))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        bookings = services.book_course(course, household, current_user)
+    except DomainError as exc:
+        _flash_error(exc)
+    else:
+        flash(_("%(name)s est inscrit au parcours (%(n)s séance(s)).",
+                name=household.reference_name, n=len(bookings)), "success")  # fmt: skip
+    return redirect(url_for("training.course_detail", course_id=course_id))
+
+
+# --- diagnostic and matching -----------------------------------------------------------
+
+
+@bp.route("/foyers/<int:household_id>/diagnostic", methods=["GET", "POST"])
+@permission_required(Permission.TRAINING_BOOK)
+def diagnostic_new(household_id: int) -> str | WResponse:
+    household = _household(household_id)
+    form = diagnostic_form_class()()
+    if request.method == "GET":
+        form.has_device.data = bool(
+            household.has_computer or household.has_smartphone or household.has_tablet
+        )
+    if form.validate_on_submit():
+        try:
+            diagnostic = services.record_diagnostic(
+                household,
+                {q.key: getattr(form, q.key).data for q in dg.QUESTIONS},
+                has_device=bool(form.has_device.data),
+                needs_accessibility=bool(form.needs_accessibility.data),
+                weekdays=[int(d) for d in form.weekdays.data or []],
+                actor=current_user,
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            return redirect(url_for("training.diagnostic_detail", diagnostic_id=diagnostic.id))
+    previous = services.diagnostics_for(household)
+    return render_template(
+        "training/diagnostic_form.html",
+        form=form,
+        household=household,
+        questions=dg.QUESTIONS,
+        previous=previous[0] if previous else None,
+    )
+
+
+@bp.get("/diagnostics/<int:diagnostic_id>")
+@permission_required(Permission.TRAINING_BOOK)
+def diagnostic_detail(diagnostic_id: int) -> str:
+    diagnostic = db.session.get(Diagnostic, diagnostic_id) or abort(404)
+    household = _household(diagnostic.household_id)
+    suggestions = services.suggestions_for(diagnostic, household)
+    record("household.read", "household", household.id,
+           detail={"page": "training.diagnostic", "diagnostic": diagnostic.id},
+           organisation_id=household.organisation_id)  # fmt: skip
+    db.session.commit()
+    return render_template(
+        "training/diagnostic.html",
+        diagnostic=diagnostic,
+        household=household,
+        suggestions=suggestions,
+        progress=services.progress_of(diagnostic),
+        reason_label=reason_label,
+        domains=list(dg.Domain),
+        answer_labels=ANSWER_LABELS,
+        questions=dg.QUESTIONS,
+        empty_form=EmptyForm(),
+    )
+
+
+# --- calendars ---------------------------------------------------------------------------
+
+
+def _ics(body: bytes, filename: str) -> Response:
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/lieux/<int:org_id>/agenda.ics")
+@permission_required(Permission.TRAINING_READ)
+def place_ics(org_id: int) -> Response:
+    org = db.session.get(Organisation, org_id) or abort(404)
+    sessions = services.upcoming_sessions(org_id=org.id, limit=500)
+    return _ics(ical.calendar(sessions, org.name), f"ateliers-{org.slug}.ics")
+
+
+@bp.get("/foyers/<int:household_id>/agenda.ics")
+@permission_required(Permission.TRAINING_BOOK)
+def household_ics(household_id: int) -> Response:
+    household = _household(household_id)
+    sessions = [
+        b.session
+        for b in services.bookings_for_household(household)
+        if b.status is BookingStatus.BOOKED
+    ]
+    record("household.export.ics", "household", household.id,
+           organisation_id=household.organisation_id)  # fmt: skip
+    db.session.commit()
+    return _ics(
+        ical.calendar(sessions, _("Ateliers de %(name)s", name=household.reference_name)),
+        f"ateliers-foyer-{household.id}.ics",
+    )
+
+
+# --- open data ---------------------------------------------------------------------------
+
+
+@bp.get("/donnees-ouvertes")
+@permission_required(Permission.TRAINING_READ)
+def open_data() -> str:
+    return render_template(
+        "training/open_data.html",
+        form=ImportForm() if can(Permission.ADMIN_ORGS) else None,
+        places=services.training_place_orgs(),
+    )
+
+
+@bp.get("/donnees-ouvertes/data-inclusion.json")
+@permission_required(Permission.TRAINING_READ)
+def export_data_inclusion() -> Response:
+    body = json.dumps(opendata.data_inclusion_export(), ensure_ascii=False, indent=2)
+    db.session.commit()
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="data-inclusion.json"'},
+    )
+
+
+@bp.get("/donnees-ouvertes/lieux-mediation-numerique.csv")
+@permission_required(Permission.TRAINING_READ)
+def export_mednum() -> Response:
+    body = opendata.mednum_csv()
+    db.session.commit()
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="lieux-mediation-numerique.csv"'},
+    )
+
+
+@bp.post("/donnees-ouvertes/import")
+@permission_required(Permission.ADMIN_ORGS)
+def import_open_data() -> WResponse:
+    form = ImportForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(" ".join(str(e) for e in errors), "error")
+        return redirect(url_for("training.open_data"))
+    raw = form.file.data.read()
+    try:
+        text = raw.decode("utf-8-sig")
+        if form.kind.data == "mednum":
+            counts = opendata.mednum_import(text, current_user)
+        else:
+            try:
+                payload = json.loads(text)
+            except ValueError:
+                raise DomainError(_("Le fichier n'est pas du JSON lisible.")) from None
+            counts = opendata.data_inclusion_import(payload, current_user)
+    except UnicodeDecodeError:
+        flash(_("Le fichier doit être encodé en UTF-8."), "error")
+    except DomainError as exc:
+        _flash_error(exc)
+    else:
+        flash(_("Import terminé : %(c)s lieu(x) ajouté(s), %(u)s mis à jour.",
+                c=counts["created"], u=counts["updated"]), "success")  # fmt: skip
+    return redirect(url_for("training.open_data"))
