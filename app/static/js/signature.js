@@ -1,12 +1,11 @@
 /* Ordilien: a small signature pad for the counter (finger, stylus or mouse).
  *
  * Markup (see templates/loans/_signature.html):
- *   <div data-signature-pad>
+ *   <div data-signature-pad data-signature-input="signature_data">
  *     <canvas width="600" height="200"></canvas>
- *     <input type="hidden" name="signature_data">
  *     <button type="button" data-signature-clear>…</button>
  *   </div>
- * The drawing is copied into the hidden input as a PNG data URL after each stroke.
+ * data-signature-input names the id of the form's hidden field. The drawing is copied into the hidden input as a PNG data URL after each stroke.
  * Loaded from our own origin: no inline script, so the Content-Security-Policy holds.
  */
 (function () {
@@ -14,7 +13,7 @@
 
   function setup(root) {
     var canvas = root.querySelector("canvas");
-    var input = root.querySelector("input[type=hidden]");
+    var input = document.getElementById(root.getAttribute("data-signature-input") || "");
     var clear = root.querySelector("[data-signature-clear]");
     var status = root.querySelector("[data-signature-status]");
     if (!canvas || !input) { return; }
