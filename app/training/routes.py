@@ -85,6 +85,9 @@ def training_helpers() -> dict[str, Any]:
         },
         "training_local": to_local,
         "training_now": utcnow,
+        "training_can_book": lambda household: can(
+            Permission.TRAINING_BOOK, household.organisation_id
+        ),
         "training_waiting_position": services.waiting_position,
         "household_url": household_url,
     }
