@@ -379,6 +379,50 @@ def erase_on_request(household: Any) -> None:
     db.session.commit()
 
 
+# ---------------------------------------------------------------- listing
+
+PAGE_SIZE = 50
+
+
+def households_page(org_id: int | None, text: str, page: int) -> tuple[list[Any], bool]:
+    """Households of an organisation (all for None), least recently active first."""
+    from app.households.models import Household
+
+    query = select(Household).order_by(Household.last_activity_at, Household.id)
+    if org_id is not None:
+        query = query.where(Household.organisation_id == org_id)
+    if text:
+        if text.isdigit():
+            query = query.where(Household.id == int(text))
+        else:
+            query = query.where(
+                Household.reference_name.ilike(f"%{_like_escape(text)}%", escape="!")
+            )
+    rows = list(db.session.scalars(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def expiry_of(household: Any) -> datetime:
+    return household.last_activity_at + timedelta(days=retention_days())
+
+
+def due_within(org_id: int | None, days: int) -> int:
+    """Households the purge will anonymise within ``days`` days (if nothing happens)."""
+    from sqlalchemy import func
+
+    from app.households.models import Household
+
+    limit = utcnow() - timedelta(days=retention_days() - days)
+    query = (
+        select(func.count())
+        .select_from(Household)
+        .where(Household.anonymised_at.is_(None), Household.last_activity_at < limit)
+    )
+    if org_id is not None:
+        query = query.where(Household.organisation_id == org_id)
+    return int(db.session.scalar(query) or 0)
+
+
 # ---------------------------------------------------------------- export
 
 

@@ -13,4 +13,11 @@ LINKS = [
         Permission.REPORTS_READ,
         order=800,
     ),
+    NavLink(
+        "reports.privacy_index",
+        _l("Données personnelles"),
+        _l("Donner à un foyer ses données, les effacer à sa demande, voir qui les a consultées."),
+        Permission.HOUSEHOLD_WRITE,
+        order=860,
+    ),
 ]

@@ -201,6 +201,37 @@ def _household(household_id: int, permission: Permission) -> Any:
     return household
 
 
+@bp.get("/donnees-personnelles/")
+@permission_required(Permission.HOUSEHOLD_WRITE)
+def privacy_index() -> str:
+    """The households a prescriber's organisation keeps, oldest activity first: who will
+    be anonymised soon, and the way to each one's export and erasure."""
+    from app.reports import gdpr
+
+    query_text = request.args.get("q", "").strip()
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    org_id = None if current_user.role.value == "admin" else current_user.organisation_id
+    rows, has_next = gdpr.households_page(org_id, query_text, page)
+    record_list_view(len(rows))
+    db.session.commit()
+    return render_template(
+        "reports/privacy_index.html",
+        rows=rows,
+        page=page,
+        has_next=has_next,
+        q=query_text,
+        retention_days=gdpr.retention_days(),
+        due_soon=gdpr.due_within(org_id, 30),
+        expiries={h.id: gdpr.expiry_of(h) for h in rows},
+    )
+
+
+def record_list_view(count: int) -> None:
+    from app.audit.services import record
+
+    record("household.privacy_list", "household", "", detail={"shown": count})
+
+
 @bp.get("/donnees-personnelles/foyers/<int:household_id>")
 @permission_required(Permission.HOUSEHOLD_READ)
 def household_privacy(household_id: int) -> str:

@@ -44,6 +44,12 @@ ROUTES = [
         path=lambda ctx: url_for("reports.export_csv", key="flux_mensuels"),
     ),
     Route("reports.stylesheet", allow=PUBLIC),
+    Route("reports.privacy_index", allow=HOUSEHOLD_OWNERS),
+    Route(
+        "reports.privacy_index",
+        allow=HOUSEHOLD_OWNERS,
+        path=lambda ctx: url_for("reports.privacy_index", q="Accès"),
+    ),
     Route(
         "reports.household_privacy",
         allow=HOUSEHOLD_OWNERS,

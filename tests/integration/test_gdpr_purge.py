@@ -326,6 +326,12 @@ def test_export_on_request_then_erasure(app: Flask, people: dict[str, Any]) -> N
     client = login_client(app.test_client(), prescriber)
     hid = people["recent"]
 
+    listing = client.get("/rapports/donnees-personnelles/?q=Gaspard").get_data(as_text=True)
+    assert "Gaspard Récent" in listing and f"/donnees-personnelles/foyers/{hid}" in listing
+    overview = client.get("/rapports/donnees-personnelles/").get_data(as_text=True)
+    # The expired household and the one with a device on loan are past the retention.
+    assert "2 foyers seront anonymisés dans les 30 prochains jours." in overview
+
     page = client.get(f"/rapports/donnees-personnelles/foyers/{hid}")
     assert page.status_code == 200
     assert "Effacer les données personnelles" in page.get_data(as_text=True)
