@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
@@ -77,11 +78,11 @@ class MatchIn(BaseModel):
     field_level: dg.FieldLevel | None = None
     themes: list[dg.Theme] = Field(default_factory=list, max_length=7)
     path: dg.Path | None = None
-    commune: str = ""
+    commune: str = Field("", max_length=120)
     postcode: str = Field("", max_length=10)
     has_device: bool = True
     needs_accessibility: bool = False
-    weekdays: list[int] = Field(default_factory=list, max_length=7)
+    weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(default_factory=list, max_length=7)
     prices: list[mt.PriceKind] = Field(default_factory=lambda: list(mt.PriceKind))
     limit: int = Field(5, ge=1, le=50)
 
