@@ -72,7 +72,7 @@ def device_info(device: Device, condition: str = "") -> doc.DeviceInfo:
         model=device.model,
         serial=device.serial,
         asset_tag=device.asset_tag,
-        grade=_("Note %(g)s", g=device.grade.value) if device.grade else "",
+        grade=_("Note %(g)s", g=device.grade.value.upper()) if device.grade else "",
         condition=condition,
     )
 

@@ -95,6 +95,8 @@ def counter() -> str:
         return_form=ScanForm(prefix="retour"),
         overdue=services.overdue_count(org_id),
         format_eur=rules.format_eur,
+        wanted_label=services.wanted_label,
+        programme_of=services.prescription_programme,
     )
 
 
@@ -155,7 +157,8 @@ def prescription(prescription_id: int) -> BaseResponse | str:
         reservation=reservation,
         terms=terms,
         terms_error=terms_error,
-        programme=services.programme_name(p.programme_code, p.outcome),
+        programme=services.prescription_programme(p),
+        wanted=services.wanted_label(p.device_type),
         format_eur=rules.format_eur,
         cancel_form=EmptyForm(),
     )

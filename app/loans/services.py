@@ -152,6 +152,20 @@ def check_device_fits(device: Device, prescription: Prescription) -> None:
         )
 
 
+def wanted_label(device_type: Any) -> str:
+    """The prescribed device type, in French."""
+    from app.eligibility.vocabulary import DEVICE_TYPE_LABELS, DeviceType
+
+    try:
+        return DEVICE_TYPE_LABELS[DeviceType(str(getattr(device_type, "value", device_type)))]
+    except ValueError:
+        return str(device_type)
+
+
+def prescription_programme(prescription: Prescription) -> str:
+    return programme_name(prescription.programme_code, prescription.outcome)
+
+
 def device_kind(device: Device) -> str:
     from app.inventory.lifecycle import DEVICE_TYPE_LABELS
 
@@ -570,7 +584,12 @@ def _new_loan(
 ) -> Loan:
     start = now.date()
     condition = " · ".join(
-        x for x in (device.grade.value if device.grade else "", data.condition_note.strip()) if x
+        x
+        for x in (
+            device.grade.value.upper() if device.grade else "",
+            data.condition_note.strip(),
+        )
+        if x
     )
     loan = Loan(
         organisation_id=organisation_id,

@@ -128,12 +128,14 @@ def price_from_grid(grid: object, device_type: str | None, grade: str | None) ->
     row = grid[device_type]
     if not isinstance(row, dict):
         raise TermsError("Grille de prix du programme illisible.")
-    if not grade or grade not in row:
+    # Grades are compared without case: the inventory stores "b", programme files say "B".
+    by_grade = {str(key).upper(): value for key, value in row.items()}
+    if not grade or grade.upper() not in by_grade:
         raise TermsError(
             "Le programme fixe le prix selon la note de l'appareil : "
             "cet appareil n'a pas de note prévue par la grille."
         )
-    return euros_to_cents(row[grade])
+    return euros_to_cents(by_grade[grade.upper()])
 
 
 def terms_from_decision(

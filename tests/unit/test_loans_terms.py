@@ -136,6 +136,7 @@ def test_price_from_the_programme_grid_by_type_and_grade() -> None:
     before_scan = t.terms_from_decision(decision)
     assert before_scan.mode is t.Mode.SALE and before_scan.price_by_grade
     assert t.terms_from_decision(decision, "laptop", "B").price_cents == 12000
+    assert t.terms_from_decision(decision, "laptop", "b").price_cents == 12000
     with pytest.raises(t.TermsError, match="note"):
         t.terms_from_decision(decision, "laptop", "C")
     with pytest.raises(t.TermsError, match="type"):
