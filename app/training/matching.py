@@ -39,7 +39,7 @@ class Reason(StrEnum):
     FREE = "free"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Slot:
     """A bookable session as matching sees it. ``starts_at`` is local time."""
 
@@ -56,13 +56,14 @@ class Slot:
     accessible: bool = False
     bring_own_device: bool = False
     waiting: int = 0
+    departement: str = field(default="", compare=False)
 
-    @property
-    def departement(self) -> str:
-        return departement_of(self.postcode)
+    def __post_init__(self) -> None:
+        if not self.departement:
+            object.__setattr__(self, "departement", departement_of(self.postcode))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Need:
     """A household's side: its diagnostic and what is possible for it."""
 
@@ -132,13 +133,34 @@ class SlotIndex:
         return found
 
     def commune_of(self, slot: Slot) -> str:
-        return self._norm_commune.get(slot.id) or _norm(slot.commune)
+        found = self._norm_commune.get(slot.id)
+        return _norm(slot.commune) if found is None else found
 
 
-def score_slot(
-    need: Need, slot: Slot, now: datetime, index: SlotIndex | None = None
-) -> Match | None:
-    """Score one slot for one household; None when a hard constraint excludes it."""
+class _Context:
+    """What matching needs from one household, computed once rather than per slot."""
+
+    __slots__ = ("commune", "dept", "need", "themes")
+
+    def __init__(self, need: Need) -> None:
+        self.need = need
+        self.dept = departement_of(need.postcode) if need.postcode else ""
+        self.commune = _norm(need.commune) if need.commune else ""
+        self.themes = tuple(zip(need.themes, THEME_POINTS, strict=False))
+
+
+def _evaluate(
+    ctx: _Context,
+    slot: Slot,
+    now: datetime,
+    slot_commune: str,
+    reasons: list[tuple[Reason, str]] | None,
+) -> int | None:
+    """The one scoring rule: the score, or None when a hard constraint excludes the slot.
+
+    Reasons are written to ``reasons`` when given (only for the slots finally shown).
+    """
+    need = ctx.need
     if slot.levels and need.field_level not in slot.levels:
         return None
     if need.needs_accessibility and not slot.accessible:
@@ -151,59 +173,84 @@ def score_slot(
         return None
     if need.weekdays is not None and slot.starts_at.weekday() not in need.weekdays:
         return None
-    if need.postcode and departement_of(need.postcode) != slot.departement:
+    if ctx.dept and ctx.dept != slot.departement:
         return None
-    slot_commune = index.commune_of(slot) if index else _norm(slot.commune)
-    same_commune = bool(need.commune) and _norm(need.commune) == slot_commune
+    same_commune = bool(ctx.commune) and ctx.commune == slot_commune
     if need.same_commune_only and not same_commune:
         return None
     score = 0
-    reasons: list[tuple[Reason, str]] = []
-    for rank, theme in enumerate(need.themes[: len(THEME_POINTS)]):
+    for theme, points in ctx.themes:
         if theme in slot.themes:
-            score += THEME_POINTS[rank]
-            reasons.append((Reason.THEME, theme))
-    if need.themes and score == 0:
+            score += points
+            if reasons is not None:
+                reasons.append((Reason.THEME, theme))
+    if ctx.themes and score == 0:
         return None
     if same_commune:
         score += 15
-        reasons.append((Reason.SAME_COMMUNE, slot.commune))
-    elif need.postcode:
-        reasons.append((Reason.SAME_DEPARTEMENT, slot.departement))
-    if slot.individual and need.path == "assistance":
-        score += 10
-        reasons.append((Reason.INDIVIDUAL_FOR_ASSISTANCE, ""))
-    elif not slot.individual and need.path == "autonomie":
-        score += 5
-        reasons.append((Reason.GROUP_FOR_AUTONOMY, ""))
     seats = slot.capacity - slot.booked
-    if seats > 0:
-        score += 10
-        reasons.append((Reason.SEATS_LEFT, str(seats)))
-    else:
-        score -= 5
-        reasons.append((Reason.WAITING_LIST, str(slot.waiting)))
+    individual_bonus = slot.individual and need.path == "assistance"
+    group_bonus = not slot.individual and need.path == "autonomie"
+    score += 10 if individual_bonus else 5 if group_bonus else 0
+    score += 10 if seats > 0 else -5
     days = (slot.starts_at - now).days
-    if days < 7:
-        score += 5
-        reasons.append((Reason.SOON, ""))
-    else:
-        score += max(0, 4 - days // 7)
-    if need.needs_accessibility:
-        reasons.append((Reason.ACCESSIBLE, ""))
-    if not need.has_device:
-        reasons.append((Reason.DEVICE_PROVIDED, ""))
-    if slot.price_kind is PriceKind.FREE:
-        score += 2
-        reasons.append((Reason.FREE, ""))
-    return Match(slot, score, tuple(reasons))
+    score += 5 if days < 7 else max(0, 4 - days // 7)
+    free = slot.price_kind is PriceKind.FREE
+    score += 2 if free else 0
+    if reasons is not None:
+        if same_commune:
+            reasons.append((Reason.SAME_COMMUNE, slot.commune))
+        elif ctx.dept:
+            reasons.append((Reason.SAME_DEPARTEMENT, slot.departement))
+        if individual_bonus:
+            reasons.append((Reason.INDIVIDUAL_FOR_ASSISTANCE, ""))
+        elif group_bonus:
+            reasons.append((Reason.GROUP_FOR_AUTONOMY, ""))
+        if seats > 0:
+            reasons.append((Reason.SEATS_LEFT, str(seats)))
+        else:
+            reasons.append((Reason.WAITING_LIST, str(slot.waiting)))
+        if days < 7:
+            reasons.append((Reason.SOON, ""))
+        if need.needs_accessibility:
+            reasons.append((Reason.ACCESSIBLE, ""))
+        if not need.has_device:
+            reasons.append((Reason.DEVICE_PROVIDED, ""))
+        if free:
+            reasons.append((Reason.FREE, ""))
+    return score
+
+
+def score_slot(
+    need: Need, slot: Slot, now: datetime, index: SlotIndex | None = None
+) -> Match | None:
+    """Score one slot for one household, with reasons; None when a hard constraint excludes it."""
+    reasons: list[tuple[Reason, str]] = []
+    commune = index.commune_of(slot) if index else _norm(slot.commune)
+    score = _evaluate(_Context(need), slot, now, commune, reasons)
+    return None if score is None else Match(slot, score, tuple(reasons))
 
 
 def match(need: Need, index: SlotIndex, now: datetime, limit: int = 5) -> list[Match]:
-    """The best ``limit`` slots for ``need``, best first (ties: the sooner slot first)."""
-    scored = (score_slot(need, slot, now, index) for slot in index.candidates(need))
-    found = [m for m in scored if m is not None]
-    return heapq.nsmallest(limit, found, key=lambda m: (-m.score, m.slot.starts_at, m.slot.id))
+    """The best ``limit`` slots for ``need``, best first (ties: the sooner slot first).
+
+    Every candidate is scored without reasons; the reasons are written for the winners only.
+    """
+    ctx = _Context(need)
+    commune_of = index.commune_of
+    ranked = []
+    for slot in index.candidates(need):
+        score = _evaluate(ctx, slot, now, commune_of(slot), None)
+        if score is not None:
+            ranked.append((-score, slot.starts_at, slot.id, slot))
+    best = heapq.nsmallest(limit, ranked) if len(ranked) > limit else sorted(ranked)
+    found = []
+    for _neg, _start, _id, slot in best:
+        reasons: list[tuple[Reason, str]] = []
+        score = _evaluate(ctx, slot, now, commune_of(slot), reasons)
+        assert score is not None
+        found.append(Match(slot, score, tuple(reasons)))
+    return found
 
 
 def match_many(
