@@ -91,7 +91,7 @@ def main() -> None:
     reference = min(timeit.repeat("sum(range(1000))", number=1000, repeat=5)) * 1000
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print("Training matching benchmark (pure Python, one core)")
-    print(f"  machine: sum(range(1000)) takes {reference:.1f} µs (about 10 µs on an idle laptop); "
+    print(f"  machine: sum(range(1000)) takes {reference:.1f} µs (lower is faster); "
           f"load average {load:.1f} on {os.cpu_count()} CPU(s)")  # fmt: skip
     print(f"  10,000 diagnostics evaluated + households built: {t_diag:.2f} s")
     index, t_index = timed(lambda: mt.SlotIndex(slots))
