@@ -659,14 +659,14 @@ TARIFF_HOUSEHOLDS_MAX = 3000
 
 
 def followed_households(f: Filters) -> Any:
-    """Households followed during the period (active in it), not anonymised, in scope:
-    recorded by the organisation, or prescribed to it."""
+    """Households followed during the period (active in it), in scope: recorded by the
+    organisation, or prescribed to it. Anonymised ones count too: their statuses and
+    place are kept for the statistics."""
     from sqlalchemy import or_
 
     from app.households.models import Household, Prescription
 
     query = select(Household).where(
-        Household.anonymised_at.is_(None),
         Household.last_activity_at >= f.period.start_at,
         Household.created_at < f.period.end_before,
     )
@@ -718,7 +718,7 @@ def fig_tariffs(f: Filters) -> Figure:
     )
     names = sorted(set(eligible) | set(almost), key=lambda n: (-eligible.get(n, 0), n))
     note = _(
-        "Foyers suivis dans la période (actifs, non anonymisés) comparés au catalogue des "
+        "Foyers suivis dans la période (actifs) comparés au catalogue des "
         "tarifs sociaux d'aujourd'hui. « Presque » : il manque une attestation ou une condition."
     )
     if capped:
