@@ -166,7 +166,12 @@ def evaluate(
     programme: Programme, facts: Facts, on: date, need: DeviceType | None = None
 ) -> Decision:
     """Check one programme for one household on one day."""
-    validity = _validity(programme, on)
+    plan = programme.day_cache.get(on)
+    if plan is None:
+        if len(programme.day_cache) > 64:
+            programme.day_cache.clear()
+        plan = programme.day_cache[on] = (_validity(programme, on), {})
+    validity, shared = plan
     matches_need = need is None or need in programme.device_types
     if not validity.met:
         return Decision(
@@ -178,7 +183,7 @@ def evaluate(
             validity.sentence,
             matches_need=matches_need,
         )
-    params = Resolver(programme.parameters, on)
+    params = Resolver(programme.parameters, on, shared)
     results: list[ConditionResult] = [validity]
     for condition in programme.conditions:
         try:

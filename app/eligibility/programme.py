@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from app.eligibility.facts import PROOF_WORDS, Facts, Proof, StatusFact
@@ -26,15 +27,20 @@ from app.eligibility.vocabulary import (
 ParamValue = int | float | str | Mapping[str, Any]
 
 
+@lru_cache(maxsize=4096)
 def fr_date(day: date) -> str:
     return f"{day:%d/%m/%Y}"
 
 
+# 'RSA (revenu de solidarité active)' -> 'RSA': the sentences stay short.
+_SHORT = {status: label.split(" (")[0] for status, label in STATUS_LABELS.items()}
+
+
 def short_status(status: Status) -> str:
-    """'RSA (revenu de solidarité active)' -> 'RSA': the sentences stay short."""
-    return STATUS_LABELS[status].split(" (")[0]
+    return _SHORT[status]
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Case- and accent-insensitive form, for commune names typed on a phone."""
     decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
@@ -98,11 +104,18 @@ class Resolver:
 
     __slots__ = ("_cache", "on", "parameters", "used")
 
-    def __init__(self, parameters: Mapping[str, Parameter], on: date) -> None:
+    def __init__(
+        self,
+        parameters: Mapping[str, Parameter],
+        on: date,
+        cache: dict[str, ParameterUse] | None = None,
+    ) -> None:
         self.parameters = parameters
         self.on = on
         self.used: list[ParameterUse] = []
-        self._cache: dict[str, ParameterUse] = {}
+        # Values depend only on the programme and the day: a cache may be shared by all
+        # the households checked that day.
+        self._cache: dict[str, ParameterUse] = {} if cache is None else cache
 
     def value(self, value: Value | ParamValue) -> Any:
         if not isinstance(value, ParamRef):
@@ -119,6 +132,8 @@ class Resolver:
         return use.value
 
     def take_used(self) -> tuple[ParameterUse, ...]:
+        if not self.used:
+            return ()
         unique = {use.name: use for use in self.used}
         self.used = []
         return tuple(unique.values())
@@ -134,7 +149,9 @@ class Fix(StrEnum):
     COMMITMENT = "commitment"
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: built tens of thousands of times a second (bench/bench_eligibility.py), and
+# frozen dataclasses are three times slower to build. Treat it as read-only.
+@dataclass(slots=True)
 class ConditionResult:
     kind: str
     met: bool | None  # None: to be confirmed in the prescription (a commitment not yet asked)
@@ -185,10 +202,14 @@ class StatusesCondition(Condition):
     line: int = 0
     kind = "statuses"
 
-    def _names(self) -> str:
+    def __post_init__(self) -> None:
         names = [short_status(s) for s in self.statuses]
         joiner = " ou " if self.mode == "any_of" else " et "
-        return joiner.join(names) if len(names) < 3 else ", ".join(names[:-1]) + joiner + names[-1]
+        text = joiner.join(names) if len(names) < 3 else ", ".join(names[:-1]) + joiner + names[-1]
+        object.__setattr__(self, "_names_text", text)
+
+    def _names(self) -> str:
+        return self._names_text  # type: ignore[attr-defined,no-any-return]
 
     def describe(self) -> str:
         how = (
@@ -201,9 +222,18 @@ class StatusesCondition(Condition):
         return f"Avoir le statut {self._names()} ({how})."
 
     def check(self, facts: Facts, on: date, params: Resolver) -> ConditionResult:
-        states = {s: _status_state(facts.status(s), on, self.proof) for s in self.statuses}
-        ok = [s for s, state in states.items() if state == "ok"]
-        fixable = [s for s, state in states.items() if state == "fixable"]
+        states = {}
+        ok: list[Status] = []
+        fixable: list[Status] = []
+        for status in self.statuses:
+            state = _status_state(facts.status(status), on, self.proof)
+            states[status] = state
+            if state == "ok":
+                ok.append(status)
+                if self.mode == "any_of":
+                    break  # one is enough
+            elif state == "fixable":
+                fixable.append(status)
         if (self.mode == "any_of" and ok) or (self.mode == "all_of" and len(ok) == len(states)):
             shown = ok if self.mode == "all_of" else ok[:1]
             details = []
@@ -455,6 +485,7 @@ class NoEquipmentCondition(Condition):
 PERIODS = {"year": "par an", "month": "par mois", "ever": "en tout"}
 
 
+@lru_cache(maxsize=1024)
 def quota_period(per: str, on: date) -> str:
     """The period a quota counts in: '2026' (year), '2026-11' (month) or 'ever'."""
     if per == "year":
@@ -673,6 +704,10 @@ class Programme:
     territory: str = ""
     priority: int = 100  # lower comes first among equally good offers
     path: str = ""  # the file it was read from
+    # Per day: what does not depend on the household (dates, parameter values).
+    day_cache: dict[date, Any] = field(
+        default_factory=dict, init=False, compare=False, repr=False, hash=False
+    )
 
     def in_force(self, on: date) -> bool:
         return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
