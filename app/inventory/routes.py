@@ -14,6 +14,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -24,6 +25,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from app.auth.forms import EmptyForm
@@ -99,11 +101,26 @@ REMEMBERED = (
 )
 
 
+def _translated(kind: str) -> dict[str, str]:
+    """State and type names in the page's language, translated once per request."""
+    cache = g.setdefault("inventory_labels", {})
+    if kind not in cache:
+        source = STATE_LABELS if kind == "state" else DEVICE_TYPE_LABELS
+        cache[kind] = {key.value: _(label) for key, label in source.items()}
+    return cache[kind]  # type: ignore[no-any-return]
+
+
+def _label(kind: str, value: Any) -> str:
+    if not value:
+        return "—"
+    return _translated(kind)[getattr(value, "value", value)]
+
+
 @bp.app_context_processor
 def inventory_helpers() -> dict[str, Any]:
     return {
-        "state_label": lambda s: _(STATE_LABELS[State(s)]) if s else "—",
-        "type_label": lambda t: _(DEVICE_TYPE_LABELS[DeviceType(t)]) if t else "—",
+        "state_label": lambda s: _label("state", s),
+        "type_label": lambda t: _label("type", t),
         "grade_label": lambda g: GRADE_LABELS[Grade(g)] if g else "—",
         "storage_label": lambda s: STORAGE_LABELS[StorageType(s)] if s else "—",
         "condition_label": lambda c: CONDITION_LABELS[Condition(c)] if c else "—",
@@ -125,7 +142,9 @@ def _org_id() -> int:
 
 
 def _device(device_id: int, permission: Permission = Permission.INVENTORY_READ) -> Device:
-    device = db.session.get(Device, device_id) or abort(404)
+    device = db.session.get(
+        Device, device_id, options=[joinedload(Device.donor), joinedload(Device.location)]
+    ) or abort(404)
     ensure_record_access(permission, device.organisation_id)
     return device
 
@@ -439,15 +458,16 @@ def _render_device(
     transition_form: TransitionForm | None = None,
     grade_form: GradeForm | None = None,
 ) -> str:
-    facts = services.readiness(device)
+    checklist = services.checklist_of(device)
+    erasures = services.erasures(device)
+    facts = services.readiness(device, checklist, erasures)
     transition_form = transition_form or TransitionForm()
     targets = [s for s in State if s in allowed_targets(device.state)]
     # The workshop's next steps first; the select still lists every state, and an
     # impossible one is explained rather than hidden.
-    transition_form.to_state.choices = [
-        SelectChoice(s.value, _(STATE_LABELS[s])) for s in targets
-    ] + [
-        SelectChoice(s.value, _(STATE_LABELS[s]))
+    names = _translated("state")
+    transition_form.to_state.choices = [SelectChoice(s.value, names[s.value]) for s in targets] + [
+        SelectChoice(s.value, names[s.value])
         for s in State
         if s not in targets and s is not device.state
     ]
@@ -458,8 +478,8 @@ def _render_device(
         facts=facts,
         missing=missing_for_ready(facts),
         events=services.history(device),
-        erasures=services.erasures(device),
-        checklist=services.checklist_of(device),
+        erasures=erasures,
+        checklist=checklist,
         computed=services.computed_grade(device),
         transition_form=transition_form,
         grade_form=grade_form,

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import attributes
+from sqlalchemy.orm import attributes, selectinload
 
 from app.audit.services import record
 from app.core.clock import utcnow
@@ -129,6 +129,7 @@ def locations(organisation_id: int) -> Sequence[Location]:
 def batches(organisation_id: int, limit: int = 200) -> Sequence[DonationBatch]:
     return db.session.scalars(
         select(DonationBatch)
+        .options(selectinload(DonationBatch.donor))
         .where(DonationBatch.organisation_id == organisation_id)
         .order_by(DonationBatch.id.desc())
         .limit(limit)
@@ -372,12 +373,23 @@ def checklist_of(device: Device) -> DeviceChecklist | None:
     return db.session.scalar(select(DeviceChecklist).where(DeviceChecklist.device_id == device.id))
 
 
-def readiness(device: Device) -> Readiness:
-    checklist = checklist_of(device)
+def readiness(
+    device: Device,
+    checklist: DeviceChecklist | None | bool = False,
+    erasure_list: Sequence[ErasureRecord] | None = None,
+) -> Readiness:
+    """The facts of the "ready" guard; pass what the caller already loaded to spare queries."""
+    if checklist is False:
+        checklist = checklist_of(device)
+    passed = (
+        any(e.result is ErasureResult.ERASED for e in erasure_list)
+        if erasure_list is not None
+        else erasure_passed(device)
+    )
     return Readiness(
         device_type=device.device_type,
-        erasure_passed=erasure_passed(device),
-        checklist_complete=bool(checklist and checklist.completed),
+        erasure_passed=passed,
+        checklist_complete=bool(isinstance(checklist, DeviceChecklist) and checklist.completed),
         grade=device.grade.value if device.grade else None,
     )
 
@@ -819,7 +831,7 @@ def list_devices(
     """
     where = _filtered(organisation_id, flt)
     column, desc = SORTS.get(flt.sort, SORTS["recent"])
-    query = select(Device).where(where)
+    query = select(Device).where(where).options(selectinload(Device.location))
     after = _decode_cursor(cursor) if cursor else None
     if after is not None:
         value, last_id = after

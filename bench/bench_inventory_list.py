@@ -1,0 +1,177 @@
+"""Device list and device page timings: prints figures, judges nothing.
+
+The list at 1,000, 10,000 and 100,000 devices (target: the 100,000 median at most 1.5
+times the 1,000 one) and a device page against a minimal logged-in page of the same
+app, the home page (target: at most 2 times). Each request goes through the whole Flask
+stack (routing, login, SQL, templates) on a SQLite file, as `make run` serves it.
+
+    .venv/bin/python bench/bench_inventory_list.py [--sizes 1000,10000,100000] [--runs 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("ORDILIEN_ENV", "testing")
+
+from sqlalchemy import insert  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.accounts import services as accounts  # noqa: E402
+from app.authz.policy import OrgKind, Role  # noqa: E402
+from app.core.clock import utcnow  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.inventory import services, tags  # noqa: E402
+from app.inventory.lifecycle import State  # noqa: E402
+from app.inventory.models import Device, DonationBatch, Location  # noqa: E402
+
+MODELS = [
+    ("laptop", "Lenovo", "ThinkPad T470", 3700, 8, "ssd", 256),
+    ("laptop", "Dell", "Latitude E7470", 3200, 8, "ssd", 240),
+    ("laptop", "HP", "EliteBook 840 G5", 6000, 16, "nvme", 512),
+    ("desktop", "Dell", "OptiPlex 7050", 6000, 8, "ssd", 256),
+    ("smartphone", "Samsung", "Galaxy A52", None, 6, None, 128),
+]
+STATES = [s.value for s in State]
+
+
+def build(url: str, size: int) -> tuple[object, object, int]:
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        }
+    )
+    rng = random.Random(size)
+    with app.app_context():
+        db.create_all()
+        org = accounts.create_organisation("atelier-bench", "Atelier Bench", OrgKind.ASSOCIATION)
+        user = accounts.create_user("tech@bench.local", "mot-de-passe-bench", Role.TECHNICIAN, org)
+        batches = []
+        for n in range(max(1, size // 50)):
+            batches.append({"organisation_id": org.id, "reference": f"LOT-{n}", "notes": "",
+                            "received_on": utcnow().date(), "created_at": utcnow()})  # fmt: skip
+        db.session.execute(insert(DonationBatch), batches)
+        places = [{"organisation_id": org.id, "name": f"Étagère {c}"} for c in "ABCDEFGH"]
+        db.session.execute(insert(Location), places)
+        codes: set[str] = set()
+        while len(codes) < size:
+            codes.add(tags.generate(rng.choice))
+        rows = []
+        now = utcnow()
+        for n, code in enumerate(sorted(codes)):
+            kind, brand, model, score, ram, storage, disk = MODELS[n % len(MODELS)]
+            rows.append(
+                {
+                    "organisation_id": org.id, "asset_tag": code, "device_type": kind,
+                    "brand": brand, "model": model, "serial": f"SN{n:08d}", "imei": "",
+                    "cpu": "", "cpu_score": score, "ram_gb": ram, "storage_type": storage,
+                    "storage_gb": disk, "os": "", "condition": "untested", "condition_notes": "",
+                    "batch_id": 1 + n // 50, "location_id": 1 + n % 8,
+                    "state": rng.choice(STATES), "version": 1, "grade_adjustment": 0,
+                    "grade_override_reason": "", "created_at": now, "updated_at": now,
+                }
+            )  # fmt: skip
+            if len(rows) == 5000:
+                db.session.execute(insert(Device), rows)
+                rows = []
+        if rows:
+            db.session.execute(insert(Device), rows)
+        db.session.commit()
+        device_id = size // 2
+        uid = user.get_id()
+    return app, uid, device_id
+
+
+def timed(client, path: str, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
+    for _ in range(3):  # warm-up: templates compiled, caches filled
+        assert client.get(path).status_code == 200, path
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(path)
+        out.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, path
+    return out
+
+
+def row(label: str, values: list[float]) -> str:
+    return (
+        f"{label:46} median {statistics.median(values):7.2f} ms   "
+        f"min {min(values):7.2f}   max {max(values):7.2f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=40)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    medians: dict[int, float] = {}
+    page_ratio = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            url = f"sqlite:///{tmp}/bench-{size}.db"
+            start = time.perf_counter()
+            app, uid, device_id = build(url, size)
+            print(f"== {size:,} devices (built in {time.perf_counter() - start:.1f} s)")
+            client = app.test_client()
+            with client.session_transaction() as session:
+                session["_user_id"] = uid
+                session["_fresh"] = True
+            first = timed(client, "/inventaire/", args.runs)
+            medians[size] = statistics.median(first)
+            print(row("list, first page (50 devices, capped count)", first))
+            print(row("list, state=ready", timed(client, "/inventaire/?state=ready", args.runs)))
+            print(row("list, sorted by model", timed(client, "/inventaire/?sort=model", args.runs)))
+            with app.app_context():
+                page = services.list_devices(1, services.DeviceFilter(), per_page=50)
+                for _ in range(20):
+                    page = services.list_devices(
+                        1, services.DeviceFilter(), cursor=page.next_cursor
+                    )
+                cursor = page.next_cursor
+            print(
+                row(
+                    "list, 21st page (keyset cursor)",
+                    timed(client, f"/inventaire/?apres={cursor}", args.runs),
+                )
+            )
+            print(
+                row(
+                    "list, text search 'SN00000' ",
+                    timed(client, "/inventaire/?q=SN00000042", args.runs),
+                )
+            )
+            device = timed(client, f"/inventaire/appareils/{device_id}", args.runs)
+            home = timed(client, "/", args.runs)
+            print(row("device page", device))
+            print(row("home page (minimal logged-in page)", home))
+            ratio = statistics.median(device) / statistics.median(home)
+            page_ratio.append(ratio)
+            print(f"{'device page / home page':46} {ratio:5.2f} x")
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+    if 1000 in medians:
+        for size in sizes:
+            if size != 1000:
+                print(
+                    f"list first page {size:,} / 1,000 devices: {medians[size] / medians[1000]:.2f} x"
+                )
+
+
+if __name__ == "__main__":
+    main()
