@@ -29,6 +29,7 @@ from app.authz.guards import can, ensure_record_access, permission_required
 from app.authz.policy import OrgKind, Permission
 from app.core.clock import utcnow
 from app.core.errors import DomainError
+from app.core.routes import safe_next
 from app.extensions import db
 from app.households.models import Household
 from app.training import diagnostic as dg
@@ -323,8 +324,8 @@ def session_book(session_id: int) -> WResponse:
               name=household.reference_name, pos=services.waiting_position(booking)),
             "warning",
         )  # fmt: skip
-    return redirect(request.form.get("next_url") or household_url(household)
-                    or url_for("training.session_detail", session_id=session_id))  # fmt: skip
+    fallback = household_url(household) or url_for("training.session_detail", session_id=session_id)
+    return redirect(safe_next(request.form.get("next_url"), fallback))
 
 
 @bp.post("/reservations/<int:booking_id>/annuler")
@@ -332,11 +333,10 @@ def session_book(session_id: int) -> WResponse:
 def booking_cancel(booking_id: int) -> WResponse:
     booking = db.session.get(Booking, booking_id) or abort(404)
     ensure_record_access(Permission.TRAINING_BOOK, booking.organisation_id)
-    back = request.form.get("next_url") or url_for(
-        "training.session_detail", session_id=booking.session_id
+    back = safe_next(
+        request.form.get("next_url"),
+        url_for("training.session_detail", session_id=booking.session_id),
     )
-    if not back.startswith("/"):
-        back = url_for("training.catalogue")
     if EmptyForm().validate_on_submit():
         try:
             promoted = services.cancel_booking(booking.id, current_user)

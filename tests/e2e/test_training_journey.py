@@ -15,6 +15,7 @@ from app.extensions import db
 from app.households.models import Household
 from app.loans.services import ensure_family_token
 from app.training.models import Attendance, Booking, BookingStatus
+from tests.e2e.a11y import axe_violations
 from tests.e2e.conftest import browser_login
 
 TRAINERS = {
@@ -43,6 +44,7 @@ def test_diagnostic_booking_household_and_family_pages_then_attendance(
     expect(phone_page.get_by_role("heading", level=1)).to_contain_text("Diagnostic numérique")
     questions = phone_page.locator("fieldset.question")
     expect(questions).to_have_count(10)
+    assert axe_violations(phone_page) == []
     for n in range(10):
         # Mostly "Non": someone who starts from scratch; two tasks done with help.
         answer = "Avec de l'aide" if n in (0, 3) else "Non"
@@ -52,6 +54,7 @@ def test_diagnostic_booking_household_and_family_pages_then_attendance(
     expect(phone_page.get_by_role("heading", level=1)).to_contain_text("Résultat du diagnostic")
     expect(phone_page.get_by_text("Grand débutant")).to_be_visible()
     expect(phone_page.get_by_text("Découvrir les outils numériques").first).to_be_visible()
+    assert axe_violations(phone_page) == []
     best = phone_page.locator("li.suggestion").first
     expect(best).to_contain_text("Thème utile")
     title = best.get_by_role("heading", level=3).inner_text()
@@ -82,6 +85,7 @@ def test_diagnostic_booking_household_and_family_pages_then_attendance(
     page.get_by_role("link", name="Mon lieu").first.click()
     page.get_by_role("link", name=title).first.wait_for()
     page.goto(f"/formation/seances/{session.id}")
+    assert axe_violations(page) == []
     row = page.get_by_role("row", name="Fatima B.")
     row.get_by_label("Présent", exact=True).check()
     page.get_by_role("button", name="Enregistrer les présences").click()
