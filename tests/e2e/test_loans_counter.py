@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from app.extensions import db
 from app.loans.models import Loan, LoanStatus, Sale
+from tests.e2e.a11y import axe_violations
 from tests.e2e.conftest import PHONE, browser_login
 from tests.factories import PASSWORD
 from tests.integration.test_loans_factories import (
@@ -42,6 +43,7 @@ def test_rsa_sale_receipt_and_family_page_on_a_phone(page, phone_page, live_serv
 
     browser_login(page, counter.front_desk.email, PASSWORD)
     page.get_by_role("link", name="Comptoir").first.click()
+    assert axe_violations(page) == []
     row = page.get_by_role("row").filter(has_text="Fatima Benali")
     expect(row).to_contain_text("Vente à 15,00")
     row.get_by_role("link", name="Remettre un appareil").click()
@@ -49,6 +51,7 @@ def test_rsa_sale_receipt_and_family_page_on_a_phone(page, phone_page, live_serv
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Vente à Fatima Benali")
     expect(page.get_by_text("15,00 €").first).to_be_visible()
+    assert axe_violations(page) == []
     page.get_by_label("Espèces").check()
     page.get_by_role("button", name="Valider la remise").click()
     expect(page.get_by_role("status")).to_contain_text("Vente enregistrée")
@@ -85,6 +88,7 @@ def test_rsa_sale_receipt_and_family_page_on_a_phone(page, phone_page, live_serv
     assert width <= PHONE["width"], f"page wider than the phone: {width}px"
     assert phone_page.locator("svg.pictogram").count() >= 4
     assert "Fatima" not in phone_page.content()
+    assert axe_violations(phone_page) == []
 
 
 def test_loan_signed_on_screen_then_returned(page, live_server) -> None:  # type: ignore[no-untyped-def]
@@ -111,6 +115,7 @@ def test_loan_signed_on_screen_then_returned(page, live_server) -> None:  # type
         page.mouse.move(x + w * (0.1 + 0.04 * i), y + h * (0.7 - 0.4 * (i % 2)), steps=3)
     page.mouse.up()
     expect(page.get_by_text("Signature enregistrée.")).to_be_visible()
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Valider la remise").click()
     expect(page.get_by_role("status")).to_contain_text("Prêt enregistré")
 
@@ -125,9 +130,10 @@ def test_loan_signed_on_screen_then_returned(page, live_server) -> None:  # type
 
     # Back at the counter, months later: the family brings it back.
     page.get_by_role("link", name="Comptoir").first.click()
-    page.keyboard.type(laptop.asset_tag)
-    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Comptoir")
+    scan_like_a_usb_reader(page, live_server, laptop.asset_tag)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Retour du prêt {loan.number}")
+    assert axe_violations(page) == []
     page.get_by_label("L'appareil s'allume").check()
     page.get_by_label("Le chargeur est rendu").check()
     page.get_by_label("Dégâts constatés").fill("Une rayure sur le capot.")
