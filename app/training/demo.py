@@ -15,7 +15,7 @@ from app.core.clock import utcnow
 from app.extensions import db
 from app.training import services
 from app.training.matching import PriceKind
-from app.training.models import SessionFormat, TrainingSession
+from app.training.models import Booking, SessionFormat, TrainingSession
 from app.training.recurrence import next_weekday, opening_hours, to_local
 
 WEEKS = 4
@@ -102,3 +102,33 @@ def seed(ctx: DemoContext) -> None:
             accessible=True, course_id=course.id,
         )  # fmt: skip
         services.create_sessions(verlaine, data, next_weekday(start, WED), time(10), 10)
+
+    _demo_booking(verlaine)
+
+
+def _demo_booking(verlaine: object) -> None:
+    """One household already diagnosed and booked, so the trainer's page is not empty."""
+    from app.households.models import Household
+
+    household = db.session.scalar(
+        select(Household).where(Household.reference_name == "Jean-Claude P.")
+    )
+    if household is None or db.session.scalar(
+        select(Booking.id).where(Booking.household_id == household.id)
+    ):
+        return
+    answers = dict.fromkeys(
+        ("device", "search", "use_mailbox", "create_email", "attach_file"), 1
+    ) | dict.fromkeys(("appointment", "accounts", "form", "taxes", "job"), 0)
+    services.record_diagnostic(household, answers, has_device=False)
+    session_id = db.session.scalar(
+        select(TrainingSession.id)
+        .where(
+            TrainingSession.organisation_id == getattr(verlaine, "id", None),
+            TrainingSession.title == "Docteur numérique",
+        )
+        .order_by(TrainingSession.starts_at)
+        .limit(1)
+    )
+    if session_id is not None:
+        services.book(session_id, household, notify=False)
