@@ -28,10 +28,23 @@ def qr_matrix(data: str) -> tuple[tuple[bool, ...], ...]:
     best of eight masks, which costs four times the encoding and changes nothing for a
     phone's camera.
     """
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0, mask_pattern=0)
+    version = _version(len(data.encode("utf-8")))
+    code = qrcode.QRCode(
+        version=version, error_correction=ERROR_CORRECT_M, border=0, mask_pattern=0
+    )
     code.add_data(data)
-    code.make(fit=True)
+    code.make(fit=version is None)
     return tuple(tuple(bool(cell) for cell in row) for row in code.get_matrix())
+
+
+@lru_cache(maxsize=256)
+def _version(length: int) -> int | None:
+    """The smallest version holding ``length`` bytes at level M (byte mode), found once per
+    length: the labels of a sheet all have URLs of one length."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    code.add_data(b"\xff" * length, optimize=0)  # byte mode, as a URL is encoded
+    code.best_fit()
+    return int(code.version) if code.version else None
 
 
 def _runs(row: tuple[bool, ...]) -> list[tuple[int, int]]:

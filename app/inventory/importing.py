@@ -16,6 +16,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -57,6 +58,7 @@ class ImportFileError(Exception):
         self.message = message
 
 
+@lru_cache(maxsize=8192)
 def _key(text: str) -> str:
     """Header or value -> comparable key: no accents, lower case, letters and digits only."""
     text = unicodedata.normalize("NFKD", str(text))
@@ -220,6 +222,7 @@ def read_table(data: bytes, filename: str) -> tuple[pd.DataFrame, str, str]:
 _NUMBER = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*([a-zA-Zéè%\"'’]*)\s*$")
 
 
+@lru_cache(maxsize=8192)
 def parse_number(text: str, *, unit: str = "") -> float:
     """ "15,6" -> 15.6 ; "8 Go" -> 8 ; "1 To" -> 1000 (with unit="go") ; "1 000" -> 1000."""
     cleaned = text.replace("\u00a0", " ").replace("\u202f", " ").strip()

@@ -227,7 +227,7 @@ def new_asset_tags(count: int) -> list[str]:
     """``count`` fresh tags, none already in use (the unique constraint stays the last word)."""
     result: set[str] = set()
     while len(result) < count:
-        candidates = {tags.generate() for _ in range(count - len(result))} - result
+        candidates = set(tags.generate_many(count - len(result))) - result
         for chunk in _chunks(sorted(candidates), 500):
             used = set(
                 db.session.scalars(select(Device.asset_tag).where(Device.asset_tag.in_(chunk)))
@@ -1021,58 +1021,66 @@ def import_devices(
     place_ids: dict[str, int | None] = {}
     codes = new_asset_tags(len(parsed.rows))
     now = utcnow()
-    devices = []
+    actor_id = getattr(actor, "id", None)
+    rows = []
+    # Core inserts, not ORM objects: ten thousand rows in seconds rather than tens.
     for row, code in zip(parsed.rows, codes, strict=True):
         data = DeviceInput(**row.values)
         place = data.location
         if place not in place_ids:
             found = location_named(organisation_id, place)
             place_ids[place] = found.id if found else None
-        device = Device(
-            organisation_id=organisation_id,
-            asset_tag=code,
-            batch_id=batch.id,
-            donor_id=batch.donor_id,
-            location_id=place_ids[place],
-            state=State.RECEIVED,
-            created_by_id=getattr(actor, "id", None),
-            created_at=now,
-            updated_at=now,
-            **data.columns(),
-        )
-        device.grade_computed = grading.compute_grade(specs_of(device)).grade
-        devices.append(device)
-    db.session.add_all(devices)
-    db.session.flush()
-    label = _actor_label(actor)
-    db.session.execute(
-        DeviceEvent.__table__.insert(),
-        [
+        values = data.columns()
+        rows.append(
             {
-                "device_id": d.id,
+                **values,
                 "organisation_id": organisation_id,
-                "at": now,
-                "actor_id": getattr(actor, "id", None),
-                "actor_label": label,
-                "from_state": None,
-                "to_state": State.RECEIVED.value,
-                "reason": f"Import (lot n° {batch.id})",
-                "context": {},
+                "asset_tag": code,
+                "batch_id": batch.id,
+                "donor_id": batch.donor_id,
+                "location_id": place_ids[place],
+                "state": State.RECEIVED,
+                "version": 1,
+                "grade": None,
+                "grade_computed": grading.compute_grade(specs_of(data)).grade,
+                "grade_adjustment": 0,
+                "grade_override_reason": "",
+                "created_by_id": actor_id,
+                "created_at": now,
+                "updated_at": now,
             }
-            for d in devices
-        ],
-    )
+        )
+    for start in range(0, len(rows), 2000):
+        db.session.execute(Device.__table__.insert(), rows[start : start + 2000])
+    ids = db.session.scalars(select(Device.id).where(Device.batch_id == batch.id)).all()
+    label = _actor_label(actor)
+    events = [
+        {
+            "device_id": device_id,
+            "organisation_id": organisation_id,
+            "at": now,
+            "actor_id": actor_id,
+            "actor_label": label,
+            "from_state": None,
+            "to_state": State.RECEIVED,
+            "reason": f"Import (lot n° {batch.id})",
+            "context": {},
+        }
+        for device_id in ids
+    ]
+    for start in range(0, len(events), 2000):
+        db.session.execute(DeviceEvent.__table__.insert(), events[start : start + 2000])
     record(
         "device.import",
         "donation_batch",
         batch.id,
-        detail={"devices": len(devices)},
+        detail={"devices": len(ids)},
         organisation_id=organisation_id,
         actor=actor,
     )
     db.session.commit()
     result.batch = batch
-    result.created = len(devices)
+    result.created = len(ids)
     return result
 
 

@@ -34,3 +34,11 @@ def test_normalise_accepts_urls_and_typing() -> None:
     assert tags.normalise("http://127.0.0.1:5000/d/k7m3qx/") == "K7M3QX"
     assert tags.normalise("  k7m-3qx ") == "K7M3QX"
     assert not tags.is_valid("K7M3Q")
+
+
+def test_many_tags_at_once() -> None:
+    many = tags.generate_many(5000)
+    assert len(many) == 5000 and all(tags.is_valid(t) for t in many)
+    assert len(set(many)) > 4990  # 28 million possible tags: collisions are rare
+    counts = {c: sum(t[:-1].count(c) for t in many) for c in tags.ALPHABET}
+    assert min(counts.values()) > 0.7 * max(counts.values())  # no letter favoured
