@@ -92,8 +92,8 @@ def _esc(value: Any) -> str:
 
 def _cell(value: Any) -> str:
     if isinstance(value, float):
-        text = f"{value:,.1f}".replace(",", " ").replace(".", ",")
-        return text[:-2] if text.endswith(",0") else text
+        text = f"{value:,.2f}".replace(",", " ").replace(".", ",")
+        return text.rstrip("0").rstrip(",")
     if isinstance(value, int):
         return f"{value:,}".replace(",", " ")
     return _esc(value)
@@ -136,12 +136,17 @@ def report_pdf(
         rows += [[_cell(v) for v in row] for row in figure.table.rows] or [
             [_esc(_("Aucune donnée sur la période."))] + [""] * (len(figure.table.columns) - 1)
         ]
+        chart = _pdf_chart(figure)
+        if chart is not None:
+            block.append(chart)
         block.append(_grid(rows, styles, header=True))
         if figure.note:
             block.append(Paragraph(_esc(figure.note), styles["small"]))
-        story.append(KeepTogether(block) if len(rows) < 25 else block[0])
-        if len(rows) >= 25:
-            story.extend(block[1:])
+        # Short tables stay on one page with their title; long ones flow (header repeated).
+        if len(rows) < 25:
+            story.append(KeepTogether(block))
+        else:
+            story.extend(block)
     story.append(Spacer(1, 6 * mm))
     story.append(
         Paragraph(
@@ -160,9 +165,57 @@ def report_pdf(
     return buffer.getvalue()
 
 
+def _pdf_chart(figure: Figure) -> Any:
+    """The monthly figures as grouped bars (vector), with a legend; None for other kinds."""
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.charts.legends import Legend
+    from reportlab.graphics.shapes import Drawing
+
+    from app.reports.charts import PALETTE
+    from app.reports.tables import ChartKind
+
+    table = figure.table
+    if figure.chart is not ChartKind.MONTHLY or not table.rows:
+        return None
+    columns = figure.series or list(range(1, len(table.columns)))
+    data = [[float(row[c] or 0) for row in table.rows] for c in columns]
+    if not any(any(series) for series in data):
+        return None
+    drawing = Drawing(170 * mm, 62 * mm)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 10 * mm, 14 * mm
+    chart.width, chart.height = 120 * mm, 44 * mm
+    chart.data = data
+    chart.categoryAxis.categoryNames = [str(row[0]) for row in table.rows]
+    chart.categoryAxis.labels.fontSize = 6
+    chart.categoryAxis.labels.angle = 45
+    chart.categoryAxis.labels.boxAnchor = "ne"
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labels.fontSize = 7
+    chart.barSpacing = 0.5
+    for i in range(len(data)):
+        chart.bars[i].fillColor = colors.HexColor(PALETTE[i % len(PALETTE)])
+        chart.bars[i].strokeColor = None
+    legend = Legend()
+    legend.x, legend.y = 134 * mm, 54 * mm
+    legend.fontSize = 7
+    legend.alignment = "right"
+    legend.columnMaximum = len(columns)
+    legend.colorNamePairs = [
+        (colors.HexColor(PALETTE[i % len(PALETTE)]), table.columns[c])
+        for i, c in enumerate(columns)
+    ]
+    drawing.add(chart)
+    drawing.add(legend)
+    return drawing
+
+
 def _grid(rows: list[list[str]], styles: dict[str, ParagraphStyle], header: bool = False) -> Any:
     data = [[Paragraph(c, styles["cell"]) for c in row] for row in rows]
-    table = PdfTable(data, repeatRows=1 if header else 0, hAlign="LEFT")
+    # Columns as wide as their longest text needs, within the page (174 mm).
+    weights = [min(max(len(str(row[i])) for row in rows), 60) + 4 for i in range(len(rows[0]))]
+    widths = [174 * mm * w / sum(weights) for w in weights]
+    table = PdfTable(data, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
     commands: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#767676")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

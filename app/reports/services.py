@@ -434,7 +434,7 @@ def fig_handover_by_programme(f: Filters) -> Figure:
         table=table,
         chart=ChartKind.BARS,
         series=[3],
-        highlights=[(_("Appareils remis"), fr_number(table.total(3)))],
+        highlights=[(_("Prêts, ventes et dons"), fr_number(table.total(3)))],
         note=_("Prêts commencés et ventes (ou dons) faites dans la période."),
     )
 
