@@ -12,7 +12,6 @@ so the cost per household does not grow with the number of départements.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -56,6 +55,8 @@ class Slot:
     accessible: bool = False
     bring_own_device: bool = False
     waiting: int = 0
+    # Sessions of one weekly series share a group: suggestions show one of each.
+    group: str = ""
     departement: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -232,7 +233,8 @@ def score_slot(
 
 
 def match(need: Need, index: SlotIndex, now: datetime, limit: int = 5) -> list[Match]:
-    """The best ``limit`` slots for ``need``, best first (ties: the sooner slot first).
+    """The best ``limit`` slots for ``need``, best first (ties: the sooner slot first),
+    at most one per group (weekly series).
 
     Every candidate is scored without reasons; the reasons are written for the winners only.
     """
@@ -243,9 +245,18 @@ def match(need: Need, index: SlotIndex, now: datetime, limit: int = 5) -> list[M
         score = _evaluate(ctx, slot, now, commune_of(slot), None)
         if score is not None:
             ranked.append((-score, slot.starts_at, slot.id, slot))
-    best = heapq.nsmallest(limit, ranked) if len(ranked) > limit else sorted(ranked)
+    ranked.sort()
+    best, groups = [], set()
+    for item in ranked:
+        group = item[3].group
+        if group and group in groups:
+            continue  # the soonest good session of a series stands for the others
+        groups.add(group)
+        best.append(item[3])
+        if len(best) == limit:
+            break
     found = []
-    for _neg, _start, _id, slot in best:
+    for slot in best:
         reasons: list[tuple[Reason, str]] = []
         score = _evaluate(ctx, slot, now, commune_of(slot), reasons)
         assert score is not None

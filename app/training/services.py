@@ -318,6 +318,7 @@ def slot_of(session: TrainingSession, waiting: int = 0) -> mt.Slot:
         accessible=session.accessible,
         bring_own_device=session.bring_own_device,
         waiting=waiting,
+        group=session.series_key,
     )
 
 

@@ -172,3 +172,12 @@ def test_weekly_keeps_local_time_across_dst() -> None:
     assert rc.opening_hours({3, 1}, time(13), time(17)) == "Tu,Th 13:00-17:00"
     with pytest.raises(ValueError):
         rc.weekly(date(2026, 1, 1), time(9), 0)
+
+
+def test_one_suggestion_per_weekly_series() -> None:
+    weekly = [
+        slot(n, group="tuesdays", starts_at=NOW + timedelta(days=3 + 7 * n)) for n in range(4)
+    ]
+    other = slot(10, group="fridays", starts_at=NOW + timedelta(days=20))
+    found = mt.match(need(), mt.SlotIndex([*weekly, other]), NOW, limit=5)
+    assert [m.slot.id for m in found] == [0, 10]
