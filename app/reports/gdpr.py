@@ -253,11 +253,21 @@ def anonymise(household: Any, reason: str) -> None:
         return
     needles = personal_values(household)
     words = name_parts(household.reference_name or "")
-    for field, value in PERSONAL_FIELDS.items():
-        if hasattr(household, field):
-            setattr(household, field, value)
-    household.anonymised_at = utcnow()
-    db.session.flush()
+    table = household.__table__
+    # First write: a conditional UPDATE, so a purge and an erasure (or two purges) running
+    # at the same moment anonymise the household once (see docs/CONTRIBUTING.md, races).
+    claimed = db.session.execute(
+        update(table)
+        .where(table.c.id == household.id, table.c.anonymised_at.is_(None))
+        .values(
+            anonymised_at=utcnow(),
+            **{f: v for f, v in PERSONAL_FIELDS.items() if f in table.c},
+        )
+    )
+    if claimed.rowcount == 0:
+        db.session.expire(household)
+        return
+    db.session.expire(household)
     for table, column in _tables_pointing_to_household():
         values = {
             c.name: _blank(c)

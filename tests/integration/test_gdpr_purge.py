@@ -397,3 +397,31 @@ def test_other_organisations_cannot_see_or_erase(app: Flask, people: dict[str, A
     )
     assert response.status_code == 404
     assert _scan(["Gaspard Récent"])
+
+
+def test_a_household_anonymised_meanwhile_is_not_done_twice(
+    app: Flask, people: dict[str, Any]
+) -> None:
+    """Another process (a second purge, an erasure) got there first: nothing is redone."""
+    from sqlalchemy import update
+
+    from app.households.models import Household
+    from app.reports import gdpr
+
+    household = db.session.get(Household, people["expired"])
+    assert household.anonymised_at is None  # loaded before the other process acts
+    with db.engine.begin() as other:
+        other.execute(
+            update(Household.__table__)
+            .where(Household.__table__.c.id == household.id)
+            .values(anonymised_at=utcnow(), reference_name="Foyer anonymisé")
+        )
+    gdpr.anonymise(household, reason="retention")
+    db.session.commit()
+    entries = db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.action == "household.anonymise",
+            AuditEntry.object_id == str(household.id),
+        )
+    ).all()
+    assert entries == []
