@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.api.auth import api_auth
 from app.api.errors import ApiError, parse_body
 from app.api.openapi import operation
+from app.audit.services import record
 from app.authz.guards import can
 from app.authz.policy import Permission
 from app.core.clock import utcnow
@@ -171,7 +172,11 @@ def bookings() -> ResponseReturnValue:
     if raw:
         if not raw.isdigit():
             raise ApiError(422, "household_id doit être un nombre entier.")
-        rows = services.bookings_for_household(_household(int(raw)))
+        household = _household(int(raw))
+        rows = services.bookings_for_household(household)
+        record("household.read", "household", household.id,
+               detail={"api": "training.bookings"}, organisation_id=household.organisation_id)  # fmt: skip
+        db.session.commit()
     else:
         query = select(Booking).order_by(Booking.id.desc()).limit(500)
         if not can(Permission.TRAINING_BOOK, -1):

@@ -463,6 +463,10 @@ def diagnostic_new(household_id: int) -> str | WResponse:
         form.has_device.data = bool(
             household.has_computer or household.has_smartphone or household.has_tablet
         )
+        record("household.read", "household", household.id,
+               detail={"page": "training.diagnostic_form"},
+               organisation_id=household.organisation_id)  # fmt: skip
+        db.session.commit()
     if form.validate_on_submit():
         try:
             diagnostic = services.record_diagnostic(
