@@ -20,10 +20,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from app.inventory.grading import GRADE_LABELS, STORAGE_LABELS, Grade, StorageType
+from app.inventory.grading import GRADE_LABELS, STORAGE_LABELS
 from app.inventory.importing import parse_number
 from app.inventory.labels import SHEETS
-from app.inventory.lifecycle import DEVICE_TYPE_LABELS, STATE_LABELS, DeviceType, State
+from app.inventory.lifecycle import DEVICE_TYPE_LABELS, STATE_LABELS
 from app.inventory.models import Condition, DonorKind, ErasureLevel, ErasureMethod, ErasureResult
 
 DONOR_KIND_LABELS = {
@@ -313,6 +313,3 @@ class FilterForm(FlaskForm):
         ],
         validate_choice=False,
     )
-
-
-__all__ = ["Grade", "State", "DeviceType", "StorageType"]

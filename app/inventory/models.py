@@ -10,7 +10,17 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Enum,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import today, utcnow
@@ -184,6 +194,12 @@ class DeviceEvent(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     # What else the caller wanted kept (e.g. the loan id from issue 5).
     context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+@event.listens_for(DeviceEvent, "before_update")
+@event.listens_for(DeviceEvent, "before_delete")
+def _history_is_append_only(_mapper: Any, _connection: Any, target: DeviceEvent) -> None:
+    raise PermissionError(f"Device event {target.id} is history: it cannot be changed.")
 
 
 class ErasureRecord(db.Model):

@@ -166,6 +166,15 @@ def test_apply_transition_is_race_safe(tech) -> None:  # type: ignore[no-untyped
 def test_final_states_and_append_only_history(tech) -> None:  # type: ignore[no-untyped-def]
     device = laptop(tech.organisation_id)
     services.apply_transition(device, State.E_WASTE, tech, "Carte mère HS")
+    first = services.history(device)[0]
+    first.reason = "réécrit"
+    with pytest.raises(PermissionError):
+        db.session.commit()
+    db.session.rollback()
+    db.session.delete(services.history(device)[0])
+    with pytest.raises(PermissionError):
+        db.session.commit()
+    db.session.rollback()
     with pytest.raises(DomainError) as info:
         services.apply_transition(device, State.TRIAGE, tech)
     assert "état final" in info.value.message
