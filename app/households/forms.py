@@ -81,7 +81,7 @@ class HouseholdForm(FlaskForm):
     qpv = BooleanField(_l("Habite un quartier prioritaire (QPV)"))
     statuses = MultiCheckboxField(_l("Statuts que vous attestez"), choices=_choices(STATUS_LABELS))
     attestation_method = RadioField(
-        _l("Comment"),
+        _l("Vous les attestez"),
         choices=_choices(ATTESTATION_METHOD_LABELS),
         default="declared",
     )

@@ -256,20 +256,14 @@ def prescription_new(household_id: int) -> str | Response:
         )
         send = bool(form.send.data)
         try:
-            prescription = services.create_prescription(household, data, current_user, submit=False)
+            prescription = services.create_prescription(household, data, current_user, submit=send)
         except DomainError as exc:
             _form_error(form, exc)
         else:
-            if send:
-                try:
-                    services.submit_prescription(prescription, current_user)
-                except DomainError as exc:
-                    db.session.rollback()
-                    flash(_("Gardée en brouillon : %(reason)s", reason=exc.message), "warning")
-                else:
-                    flash(_("Prescription envoyée à l'association."), "success")
-            else:
+            if prescription.state is PrescriptionState.DRAFT:
                 flash(_("Prescription gardée en brouillon."), "success")
+            else:
+                flash(_("Prescription envoyée à l'association."), "success")
             return redirect(
                 url_for("households.prescription_detail", prescription_id=prescription.id)
             )

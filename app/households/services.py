@@ -575,6 +575,15 @@ def create_prescription(
     if association is None or association.kind is not OrgKind.ASSOCIATION or not association.active:
         raise DomainError(_("Choisissez une association."), field="association_org_id")
     decision = _decide(household, data.programme_code, data.device_type, data.commitments)
+    if submit and decision.eligibility is not Eligibility.ELIGIBLE:
+        # Nothing is recorded: the form says what is missing and keeps what was chosen.
+        commitment_missing = any(
+            r.kind == "commitment" and r.met is False for r in decision.conditions
+        )
+        raise DomainError(
+            _("Pas encore possible : %(reason)s", reason=decision.reason),
+            field="commitments" if commitment_missing else None,
+        )
     prescription = Prescription(
         household_id=household.id,
         prescriber_org_id=household.organisation_id,
