@@ -21,7 +21,7 @@ from wtforms import (
     URLField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.tariffs.matching import (
     AREA_KIND_LABELS,
@@ -39,7 +39,13 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class FrenchDecimalField(DecimalField):
-    """Accepts '12,99', '12.99' and '12,99 €' (people type French decimal commas)."""
+    """Accepts '12,99', '12.99' and '12,99 €' (people type French decimal commas); shows
+    '12,99'. A text input: number inputs refuse the comma in some browsers."""
+
+    widget = TextInput()
+
+    def _value(self) -> str:
+        return super()._value().replace(".", ",")
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if valuelist:

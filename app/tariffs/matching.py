@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from app.eligibility.vocabulary import STATUS_LABELS
 
@@ -303,7 +304,9 @@ class Facts:
     monthly_spend_cents: int | None = None  # current telecom spend; None: unknown
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass costs four times as much to build, and the benchmark
+# builds half a million of these. Treat it as read-only.
+@dataclass(slots=True)
 class Proposal:
     offer: Offer
     eligibility: Eligibility
@@ -329,20 +332,64 @@ class MatchResult:
 
 @dataclass(frozen=True, slots=True)
 class _Prepared:
+    """An offer with everything that does not depend on the household worked out once."""
+
     offer: Offer
     yearly: int
     needs: frozenset[Need]
     area: frozenset[str]  # normalised names, postcodes or department codes
     stale: bool
+    dates_reason: Reason
+    national_reason: Reason | None  # None: the place reason names the household's place
+    area_text: str
+    other_reason: Reason | None
+    notices: tuple[Notice, ...]  # stale, commitment, proof, intro price, fees
+    need_mask: int = 0
+    any_mask: int = 0  # statuses as bits of Catalogue.status_bits
+    all_mask: int = 0
 
 
 @dataclass(frozen=True)
 class Catalogue:
-    """Offers valid on ``on``, sorted by first-year cost, grouped by country."""
+    """Offers valid on ``on``, sorted by first-year cost, grouped by country.
+
+    Statuses and needs become bits, and the offers available in a place for a need are
+    kept once found: households of the same place then cost a few integer tests each.
+    """
 
     on: date
     by_country: Mapping[str, tuple[_Prepared, ...]]
     size: int
+    status_bits: Mapping[str, int] = field(default_factory=dict)
+    _candidates: dict[tuple[str, str, str, int], tuple[_Prepared, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def mask(self, statuses: Iterable[str]) -> int:
+        bits = self.status_bits
+        value = 0
+        for status in statuses:
+            value |= bits.get(status, 0)
+        return value
+
+    def candidates(
+        self, country: str, postcode: str, commune_norm: str, need_mask: int
+    ) -> tuple[_Prepared, ...]:
+        """The offers of that country, area and need, cheapest first (cached)."""
+        key = (country, postcode, commune_norm, need_mask)
+        found = self._candidates.get(key)
+        if found is None:
+            dept = department_of(postcode)
+            region = _REGION_OF_DEPARTMENT.get(dept, "")
+            found = tuple(
+                item
+                for item in self.by_country.get(country, ())
+                if (not need_mask or item.need_mask & need_mask)
+                and _in_area(item, postcode, commune_norm, dept, region)
+            )
+            if len(self._candidates) < 100_000:  # bounded: one entry per place and need
+                self._candidates[key] = found
+        return found
 
 
 def _sort_key(item: _Prepared) -> tuple[int, int, str, str, int]:
@@ -350,195 +397,44 @@ def _sort_key(item: _Prepared) -> tuple[int, int, str, str, int]:
     return (item.yearly, o.monthly_price_cents, o.provider, o.name, o.id)
 
 
-def prepare(offers: Iterable[Offer], on: date) -> Catalogue:
-    """Keep the offers valid on ``on`` and sort them once by what a household pays."""
-    groups: dict[str, list[_Prepared]] = {}
-    size = 0
-    for offer in offers:
-        size += 1
-        if not is_valid_on(offer, on):
-            continue
-        if offer.area_kind is AreaKind.COMMUNES:
-            area = frozenset(
-                c.strip() if _POSTCODE.match(c.strip()) else normalise_place(c)
-                for c in offer.area_codes
-            )
-        elif offer.area_kind is AreaKind.REGION:
-            area = frozenset(normalise_place(c) for c in offer.area_codes)
-        else:
-            area = frozenset(c.strip().upper() for c in offer.area_codes)
-        groups.setdefault(offer.country, []).append(
-            _Prepared(
-                offer,
-                first_year_cost_cents(offer),
-                covered_needs(offer),
-                area,
-                is_stale(offer.checked_on, on),
-            )
+def _area_of(offer: Offer) -> frozenset[str]:
+    if offer.area_kind is AreaKind.COMMUNES:
+        return frozenset(
+            c.strip() if _POSTCODE.match(c.strip()) else normalise_place(c)
+            for c in offer.area_codes
         )
-    return Catalogue(
-        on=on,
-        by_country={k: tuple(sorted(v, key=_sort_key)) for k, v in groups.items()},
-        size=size,
-    )
+    if offer.area_kind is AreaKind.REGION:
+        return frozenset(normalise_place(c) for c in offer.area_codes)
+    return frozenset(c.strip().upper() for c in offer.area_codes)
 
 
-def _in_area(item: _Prepared, postcode: str, commune_norm: str, dept: str, region: str) -> bool:
-    kind = item.offer.area_kind
-    if kind is AreaKind.NATIONAL:
-        return True
-    if kind is AreaKind.COMMUNES:
-        return (bool(postcode) and postcode in item.area) or (
-            bool(commune_norm) and commune_norm in item.area
-        )
-    if kind is AreaKind.DEPARTMENT:
-        return bool(dept) and dept in item.area
-    return bool(region) and region in item.area
-
-
-def _statuses_verdict(
-    offer: Offer, attested: frozenset[str], pending: frozenset[str]
-) -> tuple[bool, tuple[str, ...]] | None:
-    """None: not eligible. Else (fully attested?, statuses whose attestation is missing)."""
-    missing: list[str] = []
-    if offer.statuses_any and attested.isdisjoint(offer.statuses_any):
-        declared = sorted(offer.statuses_any & pending)
-        if not declared:
-            return None
-        missing.append(declared[0])
-    for status in sorted(offer.statuses_all - attested):
-        if status not in pending:
-            return None
-        missing.append(status)
-    return (not missing, tuple(missing))
-
-
-def _labels(codes: Iterable[str]) -> str:
-    return ", ".join(status_label(c) for c in sorted(codes))
-
-
-def _area_text(offer: Offer) -> str:
-    return ", ".join(offer.area_codes)
-
-
-def _reasons(offer: Offer, facts: Facts, on: date, missing: tuple[str, ...]) -> tuple[Reason, ...]:
-    reasons: list[Reason] = []
+def _dates_reason(offer: Offer) -> Reason:
     if offer.valid_from or offer.valid_to:
-        reasons.append(
-            Reason(
-                N_("Dates"),
-                Met.YES,
-                N_("L'offre est valable aujourd'hui (du %(start)s au %(end)s)."),
-                {
-                    "start": offer.valid_from.strftime("%d/%m/%Y") if offer.valid_from else "…",
-                    "end": offer.valid_to.strftime("%d/%m/%Y") if offer.valid_to else "…",
-                },
-            )
+        return Reason(
+            N_("Dates"),
+            Met.YES,
+            N_("L'offre est valable aujourd'hui (du %(start)s au %(end)s)."),
+            {
+                "start": offer.valid_from.strftime("%d/%m/%Y") if offer.valid_from else "…",
+                "end": offer.valid_to.strftime("%d/%m/%Y") if offer.valid_to else "…",
+            },
         )
-    else:
-        reasons.append(Reason(N_("Dates"), Met.YES, N_("L'offre est proposée en ce moment.")))
-    place = facts.commune or facts.postcode
-    if offer.area_kind is AreaKind.NATIONAL:
-        reasons.append(
-            Reason(
-                N_("Lieu"),
-                Met.YES,
-                N_("L'offre existe partout en %(country)s."),
-                {"country": COUNTRY_LABELS.get(offer.country, offer.country)},
-            )
-        )
-    else:
-        reasons.append(
-            Reason(
-                N_("Lieu"),
-                Met.YES,
-                N_("L'offre existe à %(place)s (zone : %(area)s)."),
-                {"place": place, "area": _area_text(offer)},
-            )
-        )
-    wanted = facts.needs & covered_needs(offer) if facts.needs else frozenset()
-    if wanted:
-        reasons.append(
-            Reason(
-                N_("Besoin"),
-                Met.YES,
-                N_("Le foyer cherche %(need)s : c'est ce que propose l'offre (%(kind)s)."),
-                {
-                    "need": " ; ".join(NEED_LABELS[n] for n in sorted(wanted)),
-                    "kind": OFFER_KIND_LABELS[offer.kind],
-                },
-            )
-        )
-    else:
-        reasons.append(
-            Reason(
-                N_("Besoin"),
-                Met.YES,
-                N_("Type d'offre : %(kind)s."),
-                {"kind": OFFER_KIND_LABELS[offer.kind]},
-            )
-        )
-    if offer.statuses_any:
-        got = sorted(offer.statuses_any & facts.statuses)
-        if got:
-            reasons.append(
-                Reason(
-                    N_("Situation"),
-                    Met.YES,
-                    N_("Réservée à : %(wanted)s. Le foyer a : %(got)s (attesté)."),
-                    {"wanted": _labels(offer.statuses_any), "got": _labels(got)},
-                )
-            )
-    for status in sorted(offer.statuses_all & facts.statuses):
-        reasons.append(
-            Reason(
-                N_("Situation"),
-                Met.YES,
-                N_("Il faut : %(status)s. Le foyer l'a (attesté)."),
-                {"status": status_label(status)},
-            )
-        )
-    for status in missing:
-        reasons.append(
-            Reason(
-                N_("Situation"),
-                Met.MISSING_ATTESTATION,
-                N_(
-                    "Il faut : %(status)s. Le foyer l'a déclaré, mais ce n'est pas encore "
-                    "attesté : le prescripteur doit l'attester."
-                ),
-                {"status": status_label(status)},
-            )
-        )
-    if not offer.statuses_any and not offer.statuses_all:
-        reasons.append(
-            Reason(N_("Situation"), Met.YES, N_("Aucune condition de ressources ou de statut."))
-        )
-    if offer.other_conditions:
-        reasons.append(
-            Reason(
-                N_("Autre condition"),
-                Met.TO_CHECK,
-                N_("À vérifier avec le foyer : %(condition)s"),
-                {"condition": offer.other_conditions},
-            )
-        )
-    return tuple(reasons)
+    return Reason(N_("Dates"), Met.YES, N_("L'offre est proposée en ce moment."))
 
 
-def _warnings(offer: Offer, stale: bool, saving: int | None, facts: Facts) -> tuple[Notice, ...]:
-    warnings: list[Notice] = []
+def _offer_notices(offer: Offer, stale: bool) -> tuple[Notice, ...]:
+    notices: list[Notice] = []
     c = offer.country
     if stale:
         if offer.checked_on is None:
-            warnings.append(
+            notices.append(
                 Notice(
                     NoticeKind.STALE,
                     N_("Information jamais vérifiée : à vérifier auprès de l'opérateur."),
                 )
             )
         else:
-            warnings.append(
+            notices.append(
                 Notice(
                     NoticeKind.STALE,
                     N_(
@@ -549,7 +445,7 @@ def _warnings(offer: Offer, stale: bool, saving: int | None, facts: Facts) -> tu
                 )
             )
     if offer.commitment_months:
-        warnings.append(
+        notices.append(
             Notice(
                 NoticeKind.COMMITMENT,
                 N_("Engagement de %(months)s mois : on ne peut pas arrêter avant sans frais."),
@@ -557,7 +453,7 @@ def _warnings(offer: Offer, stale: bool, saving: int | None, facts: Facts) -> tu
             )
         )
     if offer.proof_required:
-        warnings.append(
+        notices.append(
             Notice(
                 NoticeKind.PROOF,
                 N_("Justificatif demandé : %(proof)s"),
@@ -565,7 +461,7 @@ def _warnings(offer: Offer, stale: bool, saving: int | None, facts: Facts) -> tu
             )
         )
     if offer.intro_price_cents is not None and offer.intro_months:
-        warnings.append(
+        notices.append(
             Notice(
                 NoticeKind.INTRO_PRICE,
                 N_("%(intro)s par mois les %(months)s premiers mois, puis %(price)s par mois."),
@@ -577,7 +473,7 @@ def _warnings(offer: Offer, stale: bool, saving: int | None, facts: Facts) -> tu
             )
         )
     if offer.setup_fee_cents or offer.rental_cents:
-        warnings.append(
+        notices.append(
             Notice(
                 NoticeKind.FEES,
                 N_("Frais : %(setup)s à l'ouverture, %(rental)s par mois pour le matériel."),
@@ -587,29 +483,219 @@ def _warnings(offer: Offer, stale: bool, saving: int | None, facts: Facts) -> tu
                 },
             )
         )
-    if saving is not None and saving < 0 and facts.monthly_spend_cents:
-        warnings.append(
-            Notice(
-                NoticeKind.NO_SAVING,
-                N_("Cette offre coûte plus cher que ce que le foyer paie aujourd'hui."),
-            )
+    return tuple(notices)
+
+
+def _prepared(offer: Offer, on: date) -> _Prepared:
+    stale = is_stale(offer.checked_on, on)
+    national = None
+    if offer.area_kind is AreaKind.NATIONAL:
+        national = Reason(
+            N_("Lieu"),
+            Met.YES,
+            N_("L'offre existe partout en %(country)s."),
+            {"country": COUNTRY_LABELS.get(offer.country, offer.country)},
         )
-    return tuple(warnings)
-
-
-def _propose(item: _Prepared, facts: Facts, on: date, missing: tuple[str, ...]) -> Proposal:
-    offer = item.offer
-    saving = (
-        None if facts.monthly_spend_cents is None else 12 * facts.monthly_spend_cents - item.yearly
-    )
-    return Proposal(
+    other = None
+    if offer.other_conditions:
+        other = Reason(
+            N_("Autre condition"),
+            Met.TO_CHECK,
+            N_("À vérifier avec le foyer : %(condition)s"),
+            {"condition": offer.other_conditions},
+        )
+    return _Prepared(
         offer=offer,
+        yearly=first_year_cost_cents(offer),
+        needs=covered_needs(offer),
+        area=_area_of(offer),
+        stale=stale,
+        dates_reason=_dates_reason(offer),
+        national_reason=national,
+        area_text=", ".join(offer.area_codes),
+        other_reason=other,
+        notices=_offer_notices(offer, stale),
+    )
+
+
+_NEED_BITS = {Need.BOX: 1, Need.MOBILE: 2, Need.DATA: 4}
+
+
+def _need_mask(needs: Iterable[Need]) -> int:
+    value = 0
+    for need in needs:
+        value |= _NEED_BITS[need]
+    return value
+
+
+def prepare(offers: Iterable[Offer], on: date) -> Catalogue:
+    """Keep the offers valid on ``on`` and sort them once by what a household pays."""
+    valid: list[Offer] = []
+    size = 0
+    for offer in offers:
+        size += 1
+        if is_valid_on(offer, on):
+            valid.append(offer)
+    codes = sorted({s for o in valid for s in o.statuses_any | o.statuses_all})
+    bits = {code: 1 << i for i, code in enumerate(codes)}
+
+    def mask(statuses: Iterable[str]) -> int:
+        value = 0
+        for status in statuses:
+            value |= bits[status]
+        return value
+
+    groups: dict[str, list[_Prepared]] = {}
+    for offer in valid:
+        item = replace(
+            _prepared(offer, on),
+            any_mask=mask(offer.statuses_any),
+            all_mask=mask(offer.statuses_all),
+        )
+        groups.setdefault(offer.country, []).append(replace(item, need_mask=_need_mask(item.needs)))
+    return Catalogue(
+        on=on,
+        by_country={k: tuple(sorted(v, key=_sort_key)) for k, v in groups.items()},
+        size=size,
+        status_bits=bits,
+    )
+
+
+def _in_area(item: _Prepared, postcode: str, commune_norm: str, dept: str, region: str) -> bool:
+    kind = item.offer.area_kind
+    if kind is AreaKind.NATIONAL:
+        return True
+    if not item.area:
+        return False  # a limited area that names no place: nowhere
+    if kind is AreaKind.COMMUNES:
+        return (bool(postcode) and postcode in item.area) or (
+            bool(commune_norm) and commune_norm in item.area
+        )
+    if kind is AreaKind.DEPARTMENT:
+        return bool(dept) and dept in item.area
+    return bool(region) and region in item.area
+
+
+def _missing(offer: Offer, attested: frozenset[str], pending: frozenset[str]) -> tuple[str, ...]:
+    """The statuses whose attestation is missing for an "almost" offer."""
+    missing: list[str] = []
+    if offer.statuses_any and attested.isdisjoint(offer.statuses_any):
+        missing.append(sorted(offer.statuses_any & pending)[0])
+    missing.extend(sorted(offer.statuses_all - attested))
+    return tuple(missing)
+
+
+def _labels(codes: Iterable[str]) -> str:
+    return ", ".join(status_label(c) for c in sorted(codes))
+
+
+# The sentences below depend on few values (statuses, needs, kinds, places) that repeat
+# from one household to the next: built once each, shared (reasons are immutable).
+@lru_cache(maxsize=4096)
+def _place_reason(place: str, area: str) -> Reason:
+    return Reason(
+        N_("Lieu"),
+        Met.YES,
+        N_("L'offre existe à %(place)s (zone : %(area)s)."),
+        {"place": place, "area": area},
+    )
+
+
+@lru_cache(maxsize=1024)
+def _need_reason(wanted: frozenset[Need], kind: OfferKind) -> Reason:
+    if wanted:
+        return Reason(
+            N_("Besoin"),
+            Met.YES,
+            N_("Le foyer cherche %(need)s : c'est ce que propose l'offre (%(kind)s)."),
+            {
+                "need": " ; ".join(NEED_LABELS[n] for n in sorted(wanted)),
+                "kind": OFFER_KIND_LABELS[kind],
+            },
+        )
+    return Reason(
+        N_("Besoin"), Met.YES, N_("Type d'offre : %(kind)s."), {"kind": OFFER_KIND_LABELS[kind]}
+    )
+
+
+@lru_cache(maxsize=4096)
+def _any_reason(wanted: frozenset[str], got: frozenset[str]) -> Reason:
+    return Reason(
+        N_("Situation"),
+        Met.YES,
+        N_("Réservée à : %(wanted)s. Le foyer a : %(got)s (attesté)."),
+        {"wanted": _labels(wanted), "got": _labels(got)},
+    )
+
+
+@lru_cache(maxsize=256)
+def _all_reason(status: str) -> Reason:
+    return Reason(
+        N_("Situation"),
+        Met.YES,
+        N_("Il faut : %(status)s. Le foyer l'a (attesté)."),
+        {"status": status_label(status)},
+    )
+
+
+@lru_cache(maxsize=256)
+def _missing_reason(status: str) -> Reason:
+    return Reason(
+        N_("Situation"),
+        Met.MISSING_ATTESTATION,
+        N_(
+            "Il faut : %(status)s. Le foyer semble y avoir droit, mais ce n'est pas "
+            "(ou plus) attesté : le prescripteur doit l'attester."
+        ),
+        {"status": status_label(status)},
+    )
+
+
+_NO_CONDITION = Reason(N_("Situation"), Met.YES, N_("Aucune condition de ressources ou de statut."))
+_NO_SAVING = Notice(
+    NoticeKind.NO_SAVING,
+    N_("Cette offre coûte plus cher que ce que le foyer paie aujourd'hui."),
+)
+
+
+def _reasons(
+    item: _Prepared, facts: Facts, place: str, missing: tuple[str, ...]
+) -> tuple[Reason, ...]:
+    offer = item.offer
+    reasons = [
+        item.dates_reason,
+        item.national_reason or _place_reason(place, item.area_text),
+        _need_reason(facts.needs & item.needs, offer.kind),
+    ]
+    if offer.statuses_any:
+        got = offer.statuses_any & facts.statuses
+        if got:
+            reasons.append(_any_reason(offer.statuses_any, got))
+    for status in sorted(offer.statuses_all & facts.statuses):
+        reasons.append(_all_reason(status))
+    for status in missing:
+        reasons.append(_missing_reason(status))
+    if not offer.statuses_any and not offer.statuses_all:
+        reasons.append(_NO_CONDITION)
+    if item.other_reason is not None:
+        reasons.append(item.other_reason)
+    return tuple(reasons)
+
+
+def _propose(item: _Prepared, facts: Facts, place: str, missing: tuple[str, ...]) -> Proposal:
+    spend = facts.monthly_spend_cents
+    saving = None if spend is None else 12 * spend - item.yearly
+    notices = item.notices
+    if saving is not None and saving < 0 and spend:
+        notices = (*notices, _NO_SAVING)
+    return Proposal(
+        offer=item.offer,
         eligibility=Eligibility.ALMOST if missing else Eligibility.ELIGIBLE,
         yearly_cost_cents=item.yearly,
-        monthly_cost_cents=round(item.yearly / 12),
+        monthly_cost_cents=(item.yearly + 6) // 12,
         yearly_saving_cents=saving,
-        reasons=_reasons(offer, facts, on, missing),
-        warnings=_warnings(offer, item.stale, saving, facts),
+        reasons=_reasons(item, facts, place, missing),
+        warnings=notices,
         missing_attestations=missing,
         to_verify=item.stale,
     )
@@ -622,30 +708,31 @@ def match(facts: Facts, catalogue: Catalogue, limit: int | None = None) -> Match
     ``limit`` caps each list (the explanations are built only for what is returned).
     """
     postcode = facts.postcode.strip()
-    commune_norm = normalise_place(facts.commune)
-    dept = department_of(postcode)
-    region = _REGION_OF_DEPARTMENT.get(dept, "")
-    attested = facts.statuses
-    pending = facts.pending_statuses - attested
+    place = facts.commune or postcode
+    candidates = catalogue.candidates(
+        facts.country, postcode, normalise_place(facts.commune), _need_mask(facts.needs)
+    )
+    attested = catalogue.mask(facts.statuses)
+    pending = catalogue.mask(facts.pending_statuses) & ~attested
     eligible: list[Proposal] = []
     almost: list[Proposal] = []
     cap = limit if limit is not None else catalogue.size
-    for item in catalogue.by_country.get(facts.country, ()):
+    for item in candidates:
+        any_mask = item.any_mask
+        any_missing = bool(any_mask) and not any_mask & attested
+        if any_missing and not any_mask & pending:
+            continue
+        all_missing = item.all_mask & ~attested
+        if all_missing & ~pending:
+            continue
+        if not any_missing and not all_missing:
+            if len(eligible) < cap:
+                eligible.append(_propose(item, facts, place, ()))
+        elif len(almost) < cap:
+            missing = _missing(item.offer, facts.statuses, facts.pending_statuses)
+            almost.append(_propose(item, facts, place, missing))
         if len(eligible) >= cap and len(almost) >= cap:
             break
-        if facts.needs and facts.needs.isdisjoint(item.needs):
-            continue
-        if not _in_area(item, postcode, commune_norm, dept, region):
-            continue
-        verdict = _statuses_verdict(item.offer, attested, pending)
-        if verdict is None:
-            continue
-        complete, missing = verdict
-        if complete:
-            if len(eligible) < cap:
-                eligible.append(_propose(item, facts, catalogue.on, ()))
-        elif len(almost) < cap:
-            almost.append(_propose(item, facts, catalogue.on, missing))
     return MatchResult(on=catalogue.on, eligible=tuple(eligible), almost=tuple(almost))
 
 
@@ -661,7 +748,17 @@ NO_OFFER_SMS = (
 )
 
 
-def sms_text(result: MatchResult, count: int = 2) -> str:
+# One short word per kind: the SMS names the provider and what it sells; the printed
+# sheet gives the offer's full name and how to subscribe.
+_SMS_KIND = {
+    OfferKind.BOX: "box",
+    OfferKind.MOBILE: "forfait",
+    OfferKind.DATA: "recharges",
+    OfferKind.BUNDLE: "box+mobile",
+}
+
+
+def sms_text(result: MatchResult, count: int = 3) -> str:
     """A short French text naming the best offers, fit for one SMS (160 GSM-7 septets)."""
     best = result.eligible[:count]
     if not best:
@@ -669,17 +766,37 @@ def sms_text(result: MatchResult, count: int = 2) -> str:
     text = ""
     for n in range(len(best), 0, -1):
         parts = [
-            f"{p.offer.provider} {p.offer.name} {format_money(p.monthly_cost_cents, p.offer.country)}/mois"
+            f"{p.offer.provider}, {_SMS_KIND[p.offer.kind]} "
+            f"{format_money(p.monthly_cost_cents, p.offer.country).replace(' ', '')}/mois"
             for p in best[:n]
         ]
-        lead = "Tarifs sociaux possibles : " if n > 1 else "Tarif social possible : "
-        text = to_gsm7(lead + " ; ".join(parts) + ". Demandez à votre conseiller.")
+        lead = "Tarifs sociaux pour vous : " if n > 1 else "Tarif social pour vous : "
+        text = to_gsm7(lead + " ; ".join(parts) + ". Votre conseiller vous aide.")
         if (gsm7_length(text) or 999) <= SMS_LIMIT:
             return text
-    # A very long offer name: cut it rather than send two messages.
+    # A very long provider name: cut it rather than send two messages.
     while (gsm7_length(text + "...") or 999) > SMS_LIMIT:
         text = text[:-1]
     return text + "..."
+
+
+def best_per_need(result: MatchResult, needs: Iterable[Need], limit: int) -> tuple[Proposal, ...]:
+    """At most ``limit`` eligible offers: the cheapest for each need first (a household
+    with nothing wants to see a box, a plan and data, not three plans), then the
+    cheapest others; returned cheapest first, like every list of offers."""
+    chosen: list[Proposal] = []
+    for need in sorted(needs):
+        for p in result.eligible:
+            if len(chosen) < limit and need in covered_needs(p.offer) and p not in chosen:
+                chosen.append(p)
+                break
+    for p in result.eligible:
+        if len(chosen) >= limit:
+            break
+        if p not in chosen:
+            chosen.append(p)
+    order = {id(p): i for i, p in enumerate(result.eligible)}
+    return tuple(sorted(chosen, key=lambda p: order[id(p)]))
 
 
 # Characters of the GSM 03.38 basic set that French text uses, plus replacements for the

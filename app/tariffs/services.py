@@ -674,13 +674,20 @@ class HouseholdMatches:
 
 
 def matches_for_household(household: Any, limit: int | None = 3) -> HouseholdMatches:
-    """The best offers for a household, explained, and the SMS text that names them.
+    """The best offers for a household (the cheapest for each of its needs first),
+    explained, and the SMS text that names them.
 
     For the household's page, the family's page and the printed summary; reading is
     journalled by the page that shows it.
     """
     facts = facts_for_household(household)
-    result = match_facts(facts, limit=limit)
+    result = match_facts(facts)
+    if limit is not None:
+        result = MatchResult(
+            on=result.on,
+            eligible=matching.best_per_need(result, facts.needs, limit),
+            almost=result.almost[:limit],
+        )
     return HouseholdMatches(household.id, facts, result, matching.sms_text(result))
 
 

@@ -182,7 +182,7 @@ def test_manager_edits_the_price_and_sees_the_history(login, make_user) -> None:
     tariff = services.create_tariff(box(), manager)
     client = login(manager)
     page = client.get(f"/tarifs/{tariff.id}/modifier")
-    assert page.status_code == 200 and "15.99" in page.get_data(as_text=True)
+    assert page.status_code == 200 and 'value="15,99"' in page.get_data(as_text=True)
     form = {
         "version": "1",
         "provider": "Orange",

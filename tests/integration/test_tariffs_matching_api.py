@@ -187,7 +187,7 @@ def test_printable_sheet_and_sms(login, make_user) -> None:  # type: ignore[no-u
     assert response.status_code == 302
     [message] = db.session.scalars(select(OutboundMessage)).all()
     assert message.recipient == "+33611223344"
-    assert "Forfait bloqué" in message.body and (gsm7_length(message.body) or 999) <= 160
+    assert "SFR, forfait 10€/mois" in message.body and (gsm7_length(message.body) or 999) <= 160
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "tariff.sms"))
     # Once a day at most.
     client.post(f"/tarifs/foyers/{household.id}/sms")

@@ -216,7 +216,7 @@ def test_sms_fits_one_message() -> None:
     ]
     facts = Facts(statuses=frozenset({"rsa"}))
     text = sms_text(match_offers(facts, offers, TODAY))
-    assert "SFR" in text and "Orange" in text
+    assert "SFR, forfait 10€/mois" in text and "Orange, box 15,99€/mois" in text
     length = gsm7_length(text)
     assert length is not None and length <= 160
     long = [offer(name="x" * 300)]
@@ -377,3 +377,18 @@ def _needs_of(o: Offer) -> set[str]:
     from app.tariffs.matching import covered_needs
 
     return {str(n) for n in covered_needs(o)}
+
+
+def test_best_per_need_shows_each_need_then_cheapest() -> None:
+    from app.tariffs.matching import best_per_need
+
+    offers = [
+        offer(id=1, kind=OfferKind.MOBILE, monthly_price_cents=500),
+        offer(id=2, kind=OfferKind.MOBILE, monthly_price_cents=600),
+        offer(id=3, kind=OfferKind.MOBILE, monthly_price_cents=700),
+        offer(id=4, kind=OfferKind.BOX, monthly_price_cents=1599),
+    ]
+    facts = Facts(statuses=frozenset({"rsa"}), needs=frozenset({Need.BOX, Need.MOBILE}))
+    result = match_offers(facts, offers, TODAY)
+    assert [p.offer.id for p in best_per_need(result, facts.needs, 3)] == [1, 2, 4]
+    assert [p.offer.id for p in best_per_need(result, facts.needs, 1)] == [4]
