@@ -57,11 +57,18 @@ class Slot:
     waiting: int = 0
     # Sessions of one weekly series share a group: suggestions show one of each.
     group: str = ""
+    # Derived once here rather than for every household that looks at the slot.
     departement: str = field(default="", compare=False)
+    norm_commune: str = field(default="", compare=False)
+    day: int = field(default=0, compare=False)  # proleptic ordinal of the date
+    weekday: int = field(default=0, compare=False)
 
     def __post_init__(self) -> None:
-        if not self.departement:
-            object.__setattr__(self, "departement", departement_of(self.postcode))
+        set_ = object.__setattr__
+        set_(self, "departement", self.departement or departement_of(self.postcode))
+        set_(self, "norm_commune", _norm(self.commune))
+        set_(self, "day", self.starts_at.toordinal())
+        set_(self, "weekday", self.starts_at.weekday())
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,11 +116,9 @@ class SlotIndex:
     def __init__(self, slots: Iterable[Slot]) -> None:
         self._buckets: dict[tuple[str, str, str], list[Slot]] = {}
         self._by_level: dict[tuple[str, str], list[Slot]] = {}
-        self._norm_commune: dict[int, str] = {}
         self.size = 0
         for slot in slots:
             self.size += 1
-            self._norm_commune[slot.id] = _norm(slot.commune)
             dept = slot.departement
             for level in slot.levels or ALL_LEVELS:
                 self._by_level.setdefault((dept, level), []).append(slot)
@@ -133,30 +138,22 @@ class SlotIndex:
                     found.append(slot)
         return found
 
-    def commune_of(self, slot: Slot) -> str:
-        found = self._norm_commune.get(slot.id)
-        return _norm(slot.commune) if found is None else found
-
 
 class _Context:
     """What matching needs from one household, computed once rather than per slot."""
 
-    __slots__ = ("commune", "dept", "need", "themes")
+    __slots__ = ("commune", "dept", "need", "now", "today", "themes")
 
-    def __init__(self, need: Need) -> None:
+    def __init__(self, need: Need, now: datetime) -> None:
         self.need = need
+        self.now = now
+        self.today = now.toordinal()
         self.dept = departement_of(need.postcode) if need.postcode else ""
         self.commune = _norm(need.commune) if need.commune else ""
         self.themes = tuple(zip(need.themes, THEME_POINTS, strict=False))
 
 
-def _evaluate(
-    ctx: _Context,
-    slot: Slot,
-    now: datetime,
-    slot_commune: str,
-    reasons: list[tuple[Reason, str]] | None,
-) -> int | None:
+def _evaluate(ctx: _Context, slot: Slot, reasons: list[tuple[Reason, str]] | None) -> int | None:
     """The one scoring rule: the score, or None when a hard constraint excludes the slot.
 
     Reasons are written to ``reasons`` when given (only for the slots finally shown).
@@ -170,13 +167,13 @@ def _evaluate(
         return None
     if slot.price_kind not in need.prices:
         return None
-    if slot.starts_at < now:
+    if slot.starts_at < ctx.now:
         return None
-    if need.weekdays is not None and slot.starts_at.weekday() not in need.weekdays:
+    if need.weekdays is not None and slot.weekday not in need.weekdays:
         return None
     if ctx.dept and ctx.dept != slot.departement:
         return None
-    same_commune = bool(ctx.commune) and ctx.commune == slot_commune
+    same_commune = bool(ctx.commune) and ctx.commune == slot.norm_commune
     if need.same_commune_only and not same_commune:
         return None
     score = 0
@@ -194,7 +191,7 @@ def _evaluate(
     group_bonus = not slot.individual and need.path == "autonomie"
     score += 10 if individual_bonus else 5 if group_bonus else 0
     score += 10 if seats > 0 else -5
-    days = (slot.starts_at - now).days
+    days = slot.day - ctx.today  # calendar days from today
     score += 5 if days < 7 else max(0, 4 - days // 7)
     free = slot.price_kind is PriceKind.FREE
     score += 2 if free else 0
@@ -222,13 +219,10 @@ def _evaluate(
     return score
 
 
-def score_slot(
-    need: Need, slot: Slot, now: datetime, index: SlotIndex | None = None
-) -> Match | None:
+def score_slot(need: Need, slot: Slot, now: datetime) -> Match | None:
     """Score one slot for one household, with reasons; None when a hard constraint excludes it."""
     reasons: list[tuple[Reason, str]] = []
-    commune = index.commune_of(slot) if index else _norm(slot.commune)
-    score = _evaluate(_Context(need), slot, now, commune, reasons)
+    score = _evaluate(_Context(need, now), slot, reasons)
     return None if score is None else Match(slot, score, tuple(reasons))
 
 
@@ -238,11 +232,10 @@ def match(need: Need, index: SlotIndex, now: datetime, limit: int = 5) -> list[M
 
     Every candidate is scored without reasons; the reasons are written for the winners only.
     """
-    ctx = _Context(need)
-    commune_of = index.commune_of
+    ctx = _Context(need, now)
     ranked = []
     for slot in index.candidates(need):
-        score = _evaluate(ctx, slot, now, commune_of(slot), None)
+        score = _evaluate(ctx, slot, None)
         if score is not None:
             ranked.append((-score, slot.starts_at, slot.id, slot))
     ranked.sort()
@@ -258,7 +251,7 @@ def match(need: Need, index: SlotIndex, now: datetime, limit: int = 5) -> list[M
     found = []
     for slot in best:
         reasons: list[tuple[Reason, str]] = []
-        score = _evaluate(ctx, slot, now, commune_of(slot), reasons)
+        score = _evaluate(ctx, slot, reasons)
         assert score is not None
         found.append(Match(slot, score, tuple(reasons)))
     return found
