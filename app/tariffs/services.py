@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from flask import has_request_context
+from flask import g, has_app_context, has_request_context
 from flask_babel import gettext
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app.audit.services import record
 from app.core.clock import today, utcnow
@@ -619,8 +619,27 @@ def load_starting_catalogue(actor: Any = None) -> ImportReport:
 
 
 def catalogue(on: date | None = None) -> matching.Catalogue:
-    offers = [to_offer(t) for t in db.session.scalars(select(SocialTariff))]
-    return matching.prepare(offers, on or today())
+    """The prepared catalogue for a day, kept for the rest of the request (a report
+    matching thousands of households prepares it once); any change to the offers, even
+    from another process, shows in the key and prepares it again."""
+    on = on or today()
+    key = (
+        on,
+        *db.session.execute(
+            select(
+                func.count(SocialTariff.id),
+                func.max(SocialTariff.id),
+                func.max(SocialTariff.updated_at),
+                func.sum(SocialTariff.version),
+            )
+        ).one(),
+    )
+    cache = g.setdefault("tariff_catalogues", {}) if has_app_context() else {}
+    prepared = cache.get(key)
+    if prepared is None:
+        offers = [to_offer(t) for t in db.session.scalars(select(SocialTariff))]
+        prepared = cache[key] = matching.prepare(offers, on)
+    return prepared
 
 
 def match_facts(facts: Facts, limit: int | None = None, on: date | None = None) -> MatchResult:
