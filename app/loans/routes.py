@@ -208,6 +208,8 @@ def handover(prescription_id: int) -> BaseResponse | str:
         form.accessories.data = [rules.Accessory.CHARGER.value]
     try:
         device = services.device_for_counter(tag, p.association_org_id)
+        if request.method == "GET" and device.state not in (State.READY, State.RESERVED):
+            raise services.unavailable(device)
         terms = services.terms_for(p, device)
     except DomainError as exc:
         flash(exc.message, "error")

@@ -530,7 +530,7 @@ def handover(actor: Any, organisation_id: int, data: HandoverInput) -> Loan | Sa
                 commit=False,
                 prescription_id=prescription.id,
             )
-        event = inventory.apply_transition(
+        inventory.apply_transition(
             device,
             target,
             actor,
@@ -549,7 +549,7 @@ def handover(actor: Any, organisation_id: int, data: HandoverInput) -> Loan | Sa
         else:
             record_ = _new_sale(actor, organisation_id, prescription, device, terms, data, now)
         kind = "loan" if isinstance(record_, Loan) else "sale"
-        event.context = {**event.context, f"{kind}_id": record_.id}
+        # The device's event (append-only) names the prescription; the loan or sale has it.
         _fulfil_prescription(prescription, f"{kind}:{record_.id}", actor)
         if reservation is not None:
             db.session.execute(

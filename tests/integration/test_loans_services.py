@@ -93,7 +93,7 @@ def test_rsa_prescription_is_a_sale_at_15_euros_with_a_numbered_receipt() -> Non
         .where(DeviceEvent.device_id == device.id)
         .order_by(DeviceEvent.id.desc())
     ).first()
-    assert event.to_state is State.SOLD and event.context.get("sale_id") == sale.id
+    assert event.to_state is State.SOLD and event.context.get("prescription_id") == p.id
     actions = set(db.session.scalars(select(AuditEntry.action)))
     assert {"sale.create", "device.transition", "prescription.fulfil"} <= actions
     assert db.session.scalar(select(func.count()).select_from(FamilyAccessToken)) == 1
