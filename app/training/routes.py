@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from flask import (
@@ -63,7 +64,7 @@ from app.training.models import (
     TrainingCourse,
     TrainingSession,
 )
-from app.training.recurrence import to_local
+from app.training.recurrence import to_local, to_utc
 
 bp = Blueprint("training", __name__, url_prefix="/formation")
 
@@ -260,13 +261,19 @@ def session_edit(session_id: int) -> str | WResponse:
         form.course_id.data = session.course_id or 0
     if form.validate_on_submit():
         try:
-            services.update_session(session, _session_data(form))
+            starts_at = to_utc(
+                datetime.combine(form.first_day.data, form.start_time.data)  # type: ignore[arg-type]
+            )
+            promoted = services.update_session(session, _session_data(form), starts_at)
         except DomainError as exc:
             db.session.rollback()
             getattr(form, exc.field or "title").errors = [exc.message]
         else:
             flash(_("Séance enregistrée."), "success")
-            return redirect(url_for("training.session_detail", session_id=session.id))
+            if promoted:
+                flash(_("%(n)s personne(s) de la liste d'attente ont eu une place et sont "
+                        "prévenues.", n=len(promoted)), "success")  # fmt: skip
+            return redirect(url_for("training.session_detail", session_id=session_id))
     return render_template("training/session_form.html", form=form, session=session)
 
 

@@ -168,26 +168,99 @@ def create_sessions(
     return sessions
 
 
-def update_session(session: TrainingSession, data: SessionData) -> None:
-    """Change a session's description; capacity never goes below the seats taken."""
+def update_session(
+    session: TrainingSession, data: SessionData, starts_at: datetime | None = None
+) -> list[Booking]:
+    """Change a session. The capacity never goes below the seats taken (a conditional
+    UPDATE, so a booking at the same moment cannot slip under it); more seats go to the
+    people waiting, in order. A new date or time is told to everyone booked.
+
+    Returns the bookings moved in from the waiting list.
+    """
     _check(data)
-    if data.capacity < session.booked:
+    session_id, old_start = session.id, session.starts_at
+    moved = starts_at is not None and starts_at != old_start
+    if moved and starts_at is not None and starts_at < utcnow():
+        raise DomainError(_("La séance doit rester dans le futur."), field="first_day")
+    db.session.commit()
+    resized = db.session.execute(
+        update(TrainingSession)
+        .where(TrainingSession.id == session_id, TrainingSession.booked <= data.capacity)
+        .values(capacity=data.capacity)
+        .execution_options(synchronize_session=False)
+    )
+    if resized.rowcount != 1:  # type: ignore[attr-defined]
+        booked = db.session.scalar(
+            select(TrainingSession.booked).where(TrainingSession.id == session_id)
+        )
+        db.session.rollback()
         raise DomainError(
             _(
                 "%(n)s places sont déjà prises : la capacité ne peut pas être plus petite.",
-                n=session.booked,
+                n=booked,
             ),
             field="capacity",
         )
+    session = db.session.get(TrainingSession, session_id)  # type: ignore[assignment]
+    db.session.refresh(session)
     for name in (
-        "title", "description", "themes", "levels", "format", "capacity", "duration_minutes",
+        "title", "description", "themes", "levels", "format", "duration_minutes",
         "price_kind", "price_note", "publics", "accessible", "accessibility_note",
         "bring_own_device", "address", "postcode", "commune", "course_id",
     ):  # fmt: skip
         setattr(session, name, getattr(data, name))
-    record("training.session.update", "training_session", session.id,
+    if moved and starts_at is not None:
+        session.starts_at = starts_at
+    db.session.flush()
+    promoted = _fill_from_waiting_list(session_id)
+    record("training.session.update", "training_session", session_id,
+           detail={"moved": moved, "promoted": promoted},
            organisation_id=session.organisation_id)  # fmt: skip
     db.session.commit()
+    db.session.expire_all()
+    moved_in = [b for b in (db.session.get(Booking, i) for i in promoted) if b is not None]
+    for booking in moved_in:
+        _notify(booking, "promoted")
+    if moved:
+        refreshed = db.session.get(TrainingSession, session_id)
+        assert refreshed is not None
+        for booking in refreshed.bookings:
+            if booking.status is not BookingStatus.CANCELLED:
+                _notify(booking, "moved", key=f"moved-{refreshed.starts_at:%Y%m%d%H%M}")
+    return moved_in
+
+
+def _fill_from_waiting_list(session_id: int) -> list[int]:
+    """Give free seats to the people waiting, first come first served (in the caller's
+    transaction, after its write on the session row)."""
+    promoted: list[int] = []
+    now = utcnow()
+    while True:
+        first = db.session.scalar(
+            select(Booking.id)
+            .where(Booking.session_id == session_id, Booking.status == BookingStatus.WAITING)
+            .order_by(Booking.waiting_number, Booking.id)
+            .limit(1)
+        )
+        if first is None:
+            return promoted
+        seat = db.session.execute(
+            update(TrainingSession)
+            .where(
+                TrainingSession.id == session_id, TrainingSession.booked < TrainingSession.capacity
+            )
+            .values(booked=TrainingSession.booked + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if seat.rowcount != 1:  # type: ignore[attr-defined]
+            return promoted
+        db.session.execute(
+            update(Booking)
+            .where(Booking.id == first, Booking.status == BookingStatus.WAITING)
+            .values(status=BookingStatus.BOOKED, promoted_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        promoted.append(first)
 
 
 def create_course(org: Organisation, title: str, description: str = "") -> TrainingCourse:
@@ -386,18 +459,22 @@ def _when(session: TrainingSession) -> str:
     return str(format_datetime(local, "EEEE d MMMM 'à' H'h'mm", locale="fr"))
 
 
-def _notify(booking: Booking, kind: str, due_at: datetime | None = None) -> bool:
+def _notify(booking: Booking, kind: str, due_at: datetime | None = None, key: str = "") -> bool:
     """Queue the message of ``kind`` for this booking once (the outbox key is unique)."""
     household = booking.household
     contact = contact_for(household)
     if contact is None:
         return False
     with force_locale("fr"):  # households read French, whoever triggers the message
-        return _queue(booking, kind, contact, due_at)
+        return _queue(booking, kind, contact, due_at, key or kind)
 
 
 def _queue(
-    booking: Booking, kind: str, contact: tuple[Channel, str], due_at: datetime | None
+    booking: Booking,
+    kind: str,
+    contact: tuple[Channel, str],
+    due_at: datetime | None,
+    key: str,
 ) -> bool:
     session = booking.session
     place = session.organisation.name
@@ -422,6 +499,11 @@ def _queue(
             "Si vous ne pouvez pas venir, prévenez la structure qui vous a inscrit.",
             title=session.title, when=_when(session), place=place, where=where,
         ),
+        "moved": _(
+            "Ordilien : « %(title)s » change d'horaire. Nouveau rendez-vous : %(when)s, "
+            "%(place)s (%(where)s).",
+            title=session.title, when=_when(session), place=place, where=where,
+        ),
         "session_cancelled": _(
             "Ordilien : la séance « %(title)s » du %(when)s est annulée. Excusez-nous.",
             title=session.title, when=_when(session),
@@ -429,7 +511,7 @@ def _queue(
     }  # fmt: skip
     channel, recipient = contact
     return enqueue(
-        f"booking:{booking.id}:{kind}",
+        f"booking:{booking.id}:{key}",
         channel,
         recipient,
         texts[kind],

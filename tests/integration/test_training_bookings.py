@@ -166,3 +166,26 @@ def test_waiting_list_at_capacity_one(app: Flask) -> None:
     assert waiting.status is BookingStatus.WAITING
     assert "liste d'attente" in messages()[-1].body
     assert utcnow() < session.starts_at
+
+
+def test_more_seats_go_to_the_waiting_list_and_a_new_time_is_told() -> None:
+    ccas = factories.create_org(OrgKind.PRESCRIBER)
+    session = make_session(make_place(), capacity=1)[0]
+    households = [make_household(ccas, reference_name=f"F{n}") for n in range(4)]
+    bookings = [services.book(session.id, h, notify=False) for h in households]
+    assert [b.status for b in bookings] == [BookingStatus.BOOKED] + [BookingStatus.WAITING] * 3
+    data = services.SessionData(title=session.title, themes=session.themes, capacity=3,
+                                duration_minutes=session.duration_minutes)  # fmt: skip
+    later = session.starts_at + timedelta(days=1)
+    promoted = services.update_session(session, data, later)
+    assert [b.id for b in promoted] == [bookings[1].id, bookings[2].id]
+    db.session.expire_all()
+    refreshed = db.session.get(TrainingSession, session.id)
+    assert refreshed is not None and refreshed.booked == 3 and refreshed.starts_at == later
+    keys = [m.key for m in messages()]
+    assert f"booking:{bookings[1].id}:promoted" in keys
+    moved = [m for m in messages() if ":moved-" in m.key]
+    assert len(moved) == 4 and all("change d'horaire" in m.body for m in moved)
+    data.capacity = 2
+    with pytest.raises(DomainError):
+        services.update_session(refreshed, data)
