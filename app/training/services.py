@@ -648,12 +648,15 @@ def cancel_booking(booking_id: int, actor: Any = None) -> Booking | None:
     if session_id is None:
         raise NotFound(_("Réservation introuvable."))
     # First write: the session row, as every seat change does (one order: no deadlock).
-    db.session.execute(
+    locked = db.session.execute(
         update(TrainingSession)
-        .where(TrainingSession.id == session_id)
+        .where(TrainingSession.id == session_id, TrainingSession.starts_at > now)
         .values(waiting_seq=TrainingSession.waiting_seq)
         .execution_options(synchronize_session=False)
     )
+    if locked.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise DomainError(_("La séance a déjà eu lieu : notez plutôt la présence."))
     before = db.session.scalar(select(Booking.status).where(Booking.id == booking_id))
     done = db.session.execute(
         update(Booking)

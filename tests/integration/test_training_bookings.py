@@ -189,3 +189,15 @@ def test_more_seats_go_to_the_waiting_list_and_a_new_time_is_told() -> None:
     data.capacity = 2
     with pytest.raises(DomainError):
         services.update_session(refreshed, data)
+
+
+def test_a_past_session_is_not_cancelled_but_marked() -> None:
+    ccas = factories.create_org(OrgKind.PRESCRIBER)
+    session = make_session(make_place())[0]
+    booking = services.book(session.id, make_household(ccas), notify=False)
+    session.starts_at = utcnow() - timedelta(hours=2)
+    db.session.commit()
+    with pytest.raises(DomainError, match="présence"):
+        services.cancel_booking(booking.id)
+    db.session.expire_all()
+    assert db.session.get(Booking, booking.id).status is BookingStatus.BOOKED  # type: ignore[union-attr]
