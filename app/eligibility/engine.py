@@ -7,7 +7,7 @@ programme's source. A programme outside its dates grants nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -20,6 +20,7 @@ from app.eligibility.programme import (
     MissingParameter,
     Outcome,
     OutcomeSpec,
+    ParameterUse,
     Programme,
     Resolver,
     fr_date,
@@ -162,16 +163,41 @@ def _outcome(spec: OutcomeSpec, programme: Programme, params: Resolver) -> Outco
     return outcome
 
 
+DayPlan = tuple[
+    ConditionResult,
+    dict[str, ParameterUse],
+    Outcome | None,
+    str,
+    list[dict[Hashable, ConditionResult]],
+]
+MEMO_SIZE = 20_000  # results kept per condition and day, then forgotten
+
+
+def _plan(programme: Programme, on: date) -> DayPlan:
+    """What does not depend on the household, once per programme and day: whether it is
+    in force, its parameters' values, its outcome (or the parameter it lacks)."""
+    shared: dict[str, ParameterUse] = {}
+    outcome, gap = None, ""
+    try:
+        outcome = _outcome(programme.outcome, programme, Resolver(programme.parameters, on, shared))
+    except MissingParameter as missing:
+        gap = missing.name
+    if len(programme.day_cache) > 64:
+        programme.day_cache.clear()
+    memos: list[dict[Hashable, ConditionResult]] = [{} for _ in programme.conditions]
+    plan: DayPlan = (_validity(programme, on), shared, outcome, gap, memos)
+    programme.day_cache[on] = plan
+    return plan
+
+
 def evaluate(
     programme: Programme, facts: Facts, on: date, need: DeviceType | None = None
 ) -> Decision:
     """Check one programme for one household on one day."""
     plan = programme.day_cache.get(on)
     if plan is None:
-        if len(programme.day_cache) > 64:
-            programme.day_cache.clear()
-        plan = programme.day_cache[on] = (_validity(programme, on), {})
-    validity, shared = plan
+        plan = _plan(programme, on)
+    validity, shared, day_outcome, outcome_gap, memos = plan
     matches_need = need is None or need in programme.device_types
     if not validity.met:
         return Decision(
@@ -185,19 +211,28 @@ def evaluate(
         )
     params = Resolver(programme.parameters, on, shared)
     results: list[ConditionResult] = [validity]
-    for condition in programme.conditions:
+    for condition, memo in zip(programme.conditions, memos, strict=True):
+        key = condition.memo_key(facts)
+        if key is not None:
+            known = memo.get(key)
+            if known is not None:
+                results.append(known)
+                continue
         try:
-            results.append(condition.check(facts, on, params))
+            result = condition.check(facts, on, params)
         except MissingParameter as missing:
             params.take_used()
-            results.append(
-                ConditionResult(
-                    condition.kind,
-                    False,
-                    f"Règle non applicable : le paramètre « {missing.name} » n'a pas de valeur "
-                    f"le {fr_date(on)}.",
-                )
+            result = ConditionResult(
+                condition.kind,
+                False,
+                f"Règle non applicable : le paramètre « {missing.name} » n'a pas de valeur "
+                f"le {fr_date(on)}.",
             )
+        if key is not None:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[key] = result
+        results.append(result)
     unmet = [r for r in results if r.met is False]
     to_confirm = tuple(r.missing for r in results if r.met is None and r.missing)
     if not unmet:
@@ -209,11 +244,9 @@ def evaluate(
 
     outcome = None
     if eligibility is not Eligibility.NOT_ELIGIBLE:
-        try:
-            outcome = _outcome(programme.outcome, programme, params)
-        except MissingParameter as missing:
+        if outcome_gap:
             reason = (
-                f"Le programme n'a pas de valeur pour « {missing.name} » le {fr_date(on)} : "
+                f"Le programme n'a pas de valeur pour « {outcome_gap} » le {fr_date(on)} : "
                 "rien ne peut être accordé."
             )
             results.append(ConditionResult("outcome", False, reason))
@@ -226,6 +259,7 @@ def evaluate(
                 reason,
                 matches_need=matches_need,
             )
+        outcome = day_outcome
 
     missing_list = tuple(r.missing for r in unmet if r.missing)
     if eligibility is Eligibility.ELIGIBLE:

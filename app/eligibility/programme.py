@@ -7,7 +7,7 @@ French, why it is met or not, with the parameters it used and the date they took
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -171,6 +171,11 @@ class Condition:
     def check(self, facts: Facts, on: date, params: Resolver) -> ConditionResult:
         raise NotImplementedError
 
+    def memo_key(self, facts: Facts) -> Hashable:
+        """The facts this condition reads: on a given day, equal keys give equal results,
+        so the engine reuses them across households. None: do not reuse."""
+        return None
+
     def describe(self) -> str:
         """The rule in one French sentence, for the programme's page."""
         raise NotImplementedError
@@ -201,6 +206,9 @@ class StatusesCondition(Condition):
     proof: Proof = Proof.DECLARED
     line: int = 0
     kind = "statuses"
+
+    def memo_key(self, facts: Facts) -> Hashable:
+        return tuple(facts.status(s) for s in self.statuses)
 
     def __post_init__(self) -> None:
         names = [short_status(s) for s in self.statuses]
@@ -284,6 +292,9 @@ class MemberAgeCondition(Condition):
     line: int = 0
     kind = "member_age"
 
+    def memo_key(self, facts: Facts) -> Hashable:
+        return facts.reference_age if self.who == "reference" else facts.ages
+
     def _bounds(self) -> str:
         low = f"{self.min.name}" if isinstance(self.min, ParamRef) else str(self.min)
         high = f"{self.max.name}" if isinstance(self.max, ParamRef) else str(self.max)
@@ -340,6 +351,9 @@ class LocationCondition(Condition):
     kind = "location"
     _folded: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
+    def memo_key(self, facts: Facts) -> Hashable:
+        return (facts.postcode, facts.commune)
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "_folded", frozenset(fold(c) for c in self.communes))
 
@@ -386,6 +400,9 @@ class QpvCondition(Condition):
     line: int = 0
     kind = "qpv"
 
+    def memo_key(self, facts: Facts) -> Hashable:
+        return (facts.qpv, facts.status(Status.QPV_RESIDENT))
+
     def describe(self) -> str:
         return "Habiter un quartier prioritaire (QPV)."
 
@@ -406,6 +423,9 @@ class HouseholdSizeCondition(Condition):
     max: Value | None = None
     line: int = 0
     kind = "household_size"
+
+    def memo_key(self, facts: Facts) -> Hashable:
+        return facts.household_size
 
     def describe(self) -> str:
         parts = []
@@ -456,6 +476,9 @@ class NoEquipmentCondition(Condition):
     equipment: tuple[str, ...]  # computer, smartphone, tablet
     line: int = 0
     kind = "no_equipment"
+
+    def memo_key(self, facts: Facts) -> Hashable:
+        return (facts.has_computer, facts.has_smartphone, facts.has_tablet)
 
     def describe(self) -> str:
         return (
@@ -514,6 +537,9 @@ class QuotaCondition(Condition):
     line: int = 0
     kind = "quota"
 
+    def memo_key(self, facts: Facts) -> Hashable:
+        return facts.quota_uses
+
     def describe(self) -> str:
         limit = self.max if not isinstance(self.max, ParamRef) else self.max.name
         return f"Au plus {limit} par foyer {PERIODS[self.per]}."
@@ -541,6 +567,9 @@ class CommitmentCondition(Condition):
     commitment: Commitment
     line: int = 0
     kind = "commitment"
+
+    def memo_key(self, facts: Facts) -> Hashable:
+        return facts.commitments
 
     def describe(self) -> str:
         return f"S'engager à {COMMITMENT_LABELS[self.commitment]}."

@@ -364,3 +364,18 @@ def test_every_shipped_programme_cites_its_source(programme: Programme) -> None:
     assert programme.source.citation
     decision = evaluate(programme, Facts(), DAY)
     assert decision.as_dict()["source"]["citation"] == programme.source.citation
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(population=st.lists(facts_strategy(), min_size=2, max_size=12), on=days)
+def test_results_reused_across_households_never_change_a_decision(
+    population: list[Facts], on: date
+) -> None:
+    shared = [dataclasses.replace(p) for p in PROGRAMMES]  # one cache for the population
+    for facts in population:
+        warm = [d.as_dict() for d in evaluate_all(shared, facts, on)]
+        cold = [
+            d.as_dict()
+            for d in evaluate_all([dataclasses.replace(p) for p in PROGRAMMES], facts, on)
+        ]
+        assert warm == cold
