@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    inspect,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -197,9 +198,18 @@ class DeviceEvent(db.Model):
 
 
 @event.listens_for(DeviceEvent, "before_update")
+def _history_is_not_rewritten(_mapper: Any, _connection: Any, target: DeviceEvent) -> None:
+    # SQLAlchemy calls this for every "dirty" object, even one with no net change.
+    changed = [a.key for a in inspect(target).attrs if a.history.has_changes()]
+    if changed:
+        raise PermissionError(
+            f"Device event {target.id} is history: {', '.join(changed)} cannot be changed."
+        )
+
+
 @event.listens_for(DeviceEvent, "before_delete")
-def _history_is_append_only(_mapper: Any, _connection: Any, target: DeviceEvent) -> None:
-    raise PermissionError(f"Device event {target.id} is history: it cannot be changed.")
+def _history_is_not_deleted(_mapper: Any, _connection: Any, target: DeviceEvent) -> None:
+    raise PermissionError(f"Device event {target.id} is history: it cannot be deleted.")
 
 
 class ErasureRecord(db.Model):
