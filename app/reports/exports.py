@@ -86,7 +86,8 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _esc(value: Any) -> str:
-    text = "" if value is None else str(value)
+    # The PDF's standard fonts have no narrow no-break space (French thousands separator).
+    text = "" if value is None else str(value).replace("\u202f", " ")
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

@@ -207,7 +207,12 @@ def _scrub_table(table: Table, needles: list[str], where: Any = None) -> int:
 
 
 def scrub_everywhere(needles: list[str]) -> int:
-    """Replace the needles in every text and JSON column of every table. Returns cells changed."""
+    """Replace the needles in every text and JSON column of every table. Returns cells changed.
+
+    History tables (device events, the journal) are append-only for the application; this
+    is their one exception, on purpose: it rewrites the personal strings in them and
+    nothing else (a Core UPDATE, below the ORM's append-only guard).
+    """
     return sum(_scrub_table(table, needles) for table in db.metadata.sorted_tables)
 
 

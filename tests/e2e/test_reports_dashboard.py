@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from app.accounts.demo import DEMO_PASSWORD
 from app.core.cli import seed_demo
 from app.core.clock import today
+from tests.e2e.a11y import AXE, axe_violations
 from tests.e2e.conftest import browser_login
 
 VIEWER = "financeur@coordination-moselle.local"
@@ -99,3 +100,33 @@ def test_dashboard_on_a_phone(phone_page, demo) -> None:  # type: ignore[no-unty
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_dashboard_passes_axe(page, phone_page, demo, width: str) -> None:  # type: ignore[no-untyped-def]
+    if not AXE.exists():
+        pytest.fail("axe-core missing: run `npm install` (make test does)")
+    target = phone_page if width == "phone" else page
+    browser_login(target, VIEWER, DEMO_PASSWORD)
+    target.goto("/rapports/")
+    assert axe_violations(target) == []
+    # The error state of the filters too.
+    target.goto("/rapports/?debut=2026-05-01&fin=2026-04-01")
+    expect(target.get_by_role("alert")).to_contain_text("La date de fin est avant")
+    assert axe_violations(target) == []
+
+
+def test_personal_data_pages_pass_axe(page, demo) -> None:  # type: ignore[no-untyped-def]
+    if not AXE.exists():
+        pytest.fail("axe-core missing: run `npm install` (make test does)")
+    browser_login(page, "prescripteur@ccas-metz.local", DEMO_PASSWORD)
+    page.goto("/rapports/donnees-personnelles/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Données personnelles des foyers")
+    assert axe_violations(page) == []
+    link = page.locator("table a").first
+    if link.count():
+        link.click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(
+            "Données personnelles du foyer"
+        )
+        assert axe_violations(page) == []
