@@ -130,6 +130,10 @@ class Device(db.Model):
         Index("ix_device_org_state_id", "organisation_id", "state", "id"),
         Index("ix_device_org_serial", "organisation_id", "serial"),
         Index("ix_device_org_location", "organisation_id", "location_id"),
+        # The list's other sorts, so that a page of 100,000 devices reads 50 rows.
+        Index("ix_device_org_model_id", "organisation_id", "model", "id"),
+        Index("ix_device_org_brand_id", "organisation_id", "brand", "id"),
+        Index("ix_device_org_tag", "organisation_id", "asset_tag"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

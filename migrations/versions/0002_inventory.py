@@ -113,6 +113,9 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_device_batch_id'), ['batch_id'], unique=False)
         batch_op.create_index('ix_device_org_id', ['organisation_id', 'id'], unique=False)
         batch_op.create_index('ix_device_org_location', ['organisation_id', 'location_id'], unique=False)
+        batch_op.create_index('ix_device_org_model_id', ['organisation_id', 'model', 'id'], unique=False)
+        batch_op.create_index('ix_device_org_brand_id', ['organisation_id', 'brand', 'id'], unique=False)
+        batch_op.create_index('ix_device_org_tag', ['organisation_id', 'asset_tag'], unique=False)
         batch_op.create_index('ix_device_org_serial', ['organisation_id', 'serial'], unique=False)
         batch_op.create_index('ix_device_org_state_id', ['organisation_id', 'state', 'id'], unique=False)
 
@@ -194,6 +197,9 @@ def downgrade():
     with op.batch_alter_table('device', schema=None) as batch_op:
         batch_op.drop_index('ix_device_org_state_id')
         batch_op.drop_index('ix_device_org_serial')
+        batch_op.drop_index('ix_device_org_tag')
+        batch_op.drop_index('ix_device_org_brand_id')
+        batch_op.drop_index('ix_device_org_model_id')
         batch_op.drop_index('ix_device_org_location')
         batch_op.drop_index('ix_device_org_id')
         batch_op.drop_index(batch_op.f('ix_device_batch_id'))
