@@ -91,7 +91,7 @@ def training_helpers() -> dict[str, Any]:
             Permission.TRAINING_BOOK, household.organisation_id
         ),
         "training_waiting_position": services.waiting_position,
-        "household_url": household_url,
+        "training_household_url": household_url,
     }
 
 
