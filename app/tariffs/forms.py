@@ -38,6 +38,11 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+MAX_AMOUNT = 99_999
+_AMOUNT_RANGE = _l("Entre 0 et 99 999.")
+_MONTHS = NumberRange(min=0, max=120, message=_l("Entre 0 et 120 mois."))
+
+
 class FrenchDecimalField(DecimalField):
     """Accepts '12,99', '12.99' and '12,99 €' (people type French decimal commas); shows
     '12,99'. A text input: number inputs refuse the comma in some browsers."""
@@ -59,6 +64,9 @@ class FrenchDecimalField(DecimalField):
                 for v in valuelist
             ]
         super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
 
 
 def kind_choices() -> list[SelectChoice]:
@@ -78,7 +86,7 @@ def _amount(label: str, required: bool = False) -> FrenchDecimalField:
     return FrenchDecimalField(
         label,
         places=2,
-        validators=[*validators, NumberRange(min=0, message=_l("Pas de montant négatif."))],
+        validators=[*validators, NumberRange(min=0, max=MAX_AMOUNT, message=_AMOUNT_RANGE)],
         render_kw={"inputmode": "decimal"},
     )
 
@@ -97,16 +105,20 @@ class TariffForm(FlaskForm):
     monthly_price = _amount(_l("Prix par mois (après la période de découverte)"), required=True)
     intro_price = _amount(_l("Prix par mois pendant la découverte"))
     intro_months = IntegerField(
-        _l("Durée de la découverte (mois)"), default=0, validators=[Optional(), NumberRange(min=0)]
+        _l("Durée de la découverte (mois)"), default=0, validators=[Optional(), _MONTHS]
     )
     setup_fee = _amount(_l("Frais d'ouverture"))
     equipment_rental = _amount(_l("Location du matériel, par mois"))
     commitment_months = IntegerField(
-        _l("Engagement (mois)"), default=0, validators=[Optional(), NumberRange(min=0)]
+        _l("Engagement (mois)"), default=0, validators=[Optional(), _MONTHS]
     )
-    speed_mbps = IntegerField(_l("Débit (Mb/s)"), validators=[Optional(), NumberRange(min=0)])
+    speed_mbps = IntegerField(
+        _l("Débit (Mb/s)"), validators=[Optional(), NumberRange(min=0, max=100_000)]
+    )
     data_gb = FrenchDecimalField(
-        _l("Données mobiles (Go par mois)"), places=2, validators=[Optional(), NumberRange(min=0)]
+        _l("Données mobiles (Go par mois)"),
+        places=2,
+        validators=[Optional(), NumberRange(min=0, max=MAX_AMOUNT, message=_AMOUNT_RANGE)],
     )
     content = StringField(_l("Contenu en quelques mots"), validators=[Optional(), Length(max=300)])
     area_kind = SelectField(
@@ -172,7 +184,7 @@ class SimulatorForm(FlaskForm):
     monthly_spend = FrenchDecimalField(
         _l("Ce que le foyer paie aujourd'hui par mois (téléphone et internet)"),
         places=2,
-        validators=[Optional(), NumberRange(min=0)],
+        validators=[Optional(), NumberRange(min=0, max=MAX_AMOUNT, message=_AMOUNT_RANGE)],
         render_kw={"inputmode": "decimal"},
     )
     submit = SubmitField(_l("Chercher les offres"))

@@ -48,6 +48,7 @@ def _(text: str, **values: Any) -> str:
 
 CATALOGUE_FILE = Path(__file__).parent / "data" / "catalogue.csv"
 COUNTRIES = ("FR", "UK")
+MAX_AMOUNT = Decimal("99999")
 
 
 @dataclass(frozen=True)
@@ -178,12 +179,21 @@ _DEPARTMENTS = {d for depts in REGION_DEPARTMENTS.values() for d in depts}
 
 def clean(data: TariffData) -> TariffData:
     """Trim texts and lists; raise DomainError (with the field) on the first fault."""
+    # NUL characters: PostgreSQL refuses them in text.
+    data = replace(
+        data,
+        **{
+            f.name: getattr(data, f.name).replace("\x00", "")
+            for f in fields(TariffData)
+            if type(getattr(data, f.name)) is str  # not the StrEnum fields
+        },
+    )
     data = replace(
         data,
         provider=data.provider.strip(),
         name=data.name.strip(),
         country=data.country.strip().upper() or "FR",
-        area_codes=tuple(c.strip() for c in data.area_codes if c.strip()),
+        area_codes=tuple(c.replace("\x00", "").strip() for c in data.area_codes if c.strip()),
         statuses_any=tuple(sorted({s.strip() for s in data.statuses_any if s.strip()})),
         statuses_all=tuple(sorted({s.strip() for s in data.statuses_all if s.strip()})),
         source_url=data.source_url.strip(),
@@ -196,12 +206,15 @@ def clean(data: TariffData) -> TariffData:
         raise DomainError(_("Pays inconnu : FR ou UK."), field="country")
     for name in ("monthly_price", "intro_price", "setup_fee", "equipment_rental", "data_gb"):
         value = getattr(data, name)
-        if value is not None and value < 0:
-            raise DomainError(_("Un montant ne peut pas être négatif."), field=name)
-    for name in ("intro_months", "commitment_months", "speed_mbps"):
+        if value is not None and (not value.is_finite() or not 0 <= value <= MAX_AMOUNT):
+            raise DomainError(_("Un montant va de 0 à 99 999."), field=name)
+    for name, top in (("intro_months", 120), ("commitment_months", 120), ("speed_mbps", 100_000)):
         value = getattr(data, name)
-        if value is not None and value < 0:
-            raise DomainError(_("Ce nombre ne peut pas être négatif."), field=name)
+        if value is not None and not 0 <= value <= top:
+            raise DomainError(_("Ce nombre va de 0 à %(top)s.", top=top), field=name)
+    for name, limit in (("provider", 120), ("name", 200), ("content", 300), ("source_url", 500)):
+        if len(getattr(data, name)) > limit:
+            raise DomainError(_("Texte trop long (%(n)s caractères au plus).", n=limit), field=name)
     if data.intro_price is not None and data.intro_months == 0:
         raise DomainError(
             _("Indiquez combien de mois dure le prix de découverte."), field="intro_months"

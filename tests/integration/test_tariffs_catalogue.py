@@ -81,6 +81,9 @@ def test_no_change_writes_no_revision(make_user) -> None:  # type: ignore[no-unt
         ({"intro_price": Decimal("1")}, "intro_months"),
         ({"source_url": "orange.fr"}, "source_url"),
         ({"country": "DE"}, "country"),
+        ({"monthly_price": Decimal("NaN")}, "monthly_price"),
+        ({"setup_fee": Decimal("1e309")}, "setup_fee"),
+        ({"commitment_months": 10**22}, "commitment_months"),
     ],
 )
 def test_faults_are_refused_with_their_field(fields, field) -> None:  # type: ignore[no-untyped-def]
@@ -89,6 +92,11 @@ def test_faults_are_refused_with_their_field(fields, field) -> None:  # type: ig
     assert caught.value.field == field
     db.session.rollback()
     assert db.session.scalar(select(SocialTariff)) is None
+
+
+def test_nul_characters_are_dropped() -> None:
+    tariff = services.create_tariff(box(provider="Ora\x00nge", notes="a\x00b"))
+    assert tariff.provider == "Orange" and tariff.notes == "ab"
 
 
 def test_duplicate_offer_is_refused() -> None:
