@@ -166,44 +166,42 @@ def fig_stock_by_grade(f: Filters) -> Figure:
     )
 
 
-def _events_by_month(f: Filters, to_states: tuple[str, ...], exclude_from: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+def _flows_by_month(f: Filters) -> dict[str, tuple[int, int, int, int]]:
+    """Devices received, made ready, handed over and scrapped per month: one pass over the
+    events of the period (each device counted once per month and flow)."""
     from app.inventory.models import DeviceEvent
 
-    month = month_of(DeviceEvent.at)
-    query = (
-        select(month, func.count(func.distinct(DeviceEvent.device_id)))
+    e = DeviceEvent
+    month = month_of(e.at)
+    handed = e.to_state.in_(HANDED_OVER) & (
+        e.from_state.is_(None) | e.from_state.not_in(HANDED_OVER)
+    )
+
+    def devices(condition: Any) -> Any:
+        return func.count(func.distinct(case((condition, e.device_id))))
+
+    rows = db.session.execute(
+        select(
+            month,
+            devices(e.to_state == "received"),
+            devices(e.to_state == "ready"),
+            devices(handed),
+            devices(e.to_state.in_(SCRAPPED)),
+        )
         .where(
-            f.scope.where(DeviceEvent.organisation_id),
-            DeviceEvent.at >= f.period.start_at,
-            DeviceEvent.at < f.period.end_before,
-            DeviceEvent.to_state.in_(to_states),
+            f.scope.where(e.organisation_id),
+            e.at >= f.period.start_at,
+            e.at < f.period.end_before,
+            e.to_state.in_(("received", "ready", *HANDED_OVER, *SCRAPPED)),
         )
         .group_by(month)
-    )
-    if exclude_from:
-        query = query.where(
-            (DeviceEvent.from_state.is_(None)) | DeviceEvent.from_state.not_in(exclude_from)
-        )
-    return _count_by(db.session.execute(query).all())
+    ).all()
+    return {m: (int(a), int(b), int(c), int(d)) for m, a, b, c, d in rows}
 
 
 def fig_monthly_flows(f: Filters) -> Figure:
-    months = f.period.months()
-    received = _events_by_month(f, ("received",))
-    ready = _events_by_month(f, ("ready",))
-    # A loan turned into a sale (cession) is not a second handover.
-    handed = _events_by_month(f, HANDED_OVER, exclude_from=HANDED_OVER)
-    scrapped = _events_by_month(f, SCRAPPED)
-    rows = [
-        [
-            month_label_short(m),
-            received.get(m, 0),
-            ready.get(m, 0),
-            handed.get(m, 0),
-            scrapped.get(m, 0),
-        ]
-        for m in months
-    ]
+    flows = _flows_by_month(f)
+    rows = [[month_label_short(m), *flows.get(m, (0, 0, 0, 0))] for m in f.period.months()]
     table = Table(
         [_("Mois"), _("Reçus"), _("Reconditionnés"), _("Remis aux foyers"), _("Mis au rebut")],
         rows,
