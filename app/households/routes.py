@@ -66,8 +66,10 @@ def labels() -> dict[str, Any]:
 
 
 def _household(household_id: int, *, write: bool = False) -> Household:
+    # Forms shown with the household's data are reads too: journalled on GET.
+    journal = True if not write else request.method == "GET"
     try:
-        return services.get_household(household_id, current_user, write=write)
+        return services.get_household(household_id, current_user, write=write, journal=journal)
     except NotFound:
         abort(404)
 

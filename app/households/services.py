@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale, gettext
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Organisation, User
@@ -38,7 +38,6 @@ from app.eligibility.vocabulary import (
 )
 from app.extensions import db
 from app.households.lifecycle import (
-    HOLDS_QUOTA,
     STATE_LABELS,
     Action,
     PrescriptionState,
@@ -118,10 +117,13 @@ def may_read_prescription(prescription: Prescription, user: Any) -> bool:
     )
 
 
-def get_household(household_id: int, user: Any, *, write: bool = False) -> Household:
+def get_household(
+    household_id: int, user: Any, *, write: bool = False, journal: bool | None = None
+) -> Household:
     """The household, or NotFound when it does not exist or is not the user's to see.
 
-    Reading is journalled here: every read of household data leaves a trace.
+    The read is journalled (by default when reading, not when about to write: the change
+    is journalled then): every read of household data leaves a trace.
     """
     household = db.session.get(Household, household_id)
     if household is None or household.anonymised_at is not None:
@@ -129,7 +131,7 @@ def get_household(household_id: int, user: Any, *, write: bool = False) -> House
     allowed = may_write_household(household) if write else may_read_household(household, user)
     if not allowed:
         raise NotFound(_("Foyer introuvable."))
-    if not write:
+    if journal if journal is not None else not write:
         record(
             "household.read",
             "household",
@@ -906,21 +908,3 @@ def _state_email(prescription: Prescription) -> tuple[str, str]:
     ]
     subject = _("Prescription n° %(id)s : %(state)s", id=prescription.id, state=state)
     return subject, "\n".join(lines)
-
-
-def queue_counts(org_id: int) -> int:
-    return int(
-        db.session.scalar(
-            select(func.count())
-            .select_from(Prescription)
-            .where(
-                Prescription.association_org_id == org_id,
-                Prescription.state == PrescriptionState.SUBMITTED,
-            )
-        )
-        or 0
-    )
-
-
-def holds_quota(prescription: Prescription) -> bool:
-    return prescription.state in HOLDS_QUOTA

@@ -189,3 +189,24 @@ def test_every_read_of_household_data_is_journalled(app: Any, world: dict[str, A
         )
         == before + 3
     )
+
+
+def test_edit_and_prescribe_forms_are_journalled_reads(app: Any, world: dict[str, Any]) -> None:
+    client = login_client(app.test_client(), world["users"]["prescriber"])
+    for path in (
+        f"/foyers/{world['household']}/modifier",
+        f"/foyers/{world['household']}/prescrire",
+    ):
+        before = db.session.scalar(
+            select(db.func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "household.read")
+        )
+        assert client.get(path).status_code == 200
+        db.session.expire_all()
+        after = db.session.scalar(
+            select(db.func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "household.read")
+        )
+        assert after == before + 1, path
