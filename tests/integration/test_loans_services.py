@@ -239,3 +239,27 @@ def test_receipt_numbers_are_per_organisation_and_consecutive() -> None:
     pb = validated_prescription(b, RSA, name="Foyer B")
     assert sell(b, pb, ready_device(b.association)).receipt_seq == 1
     assert numbers == [1, 2, 3]
+
+
+def test_overdue_list_and_expire_command(app) -> None:  # type: ignore[no-untyped-def]
+    counter = make_counter()
+    p = validated_prescription(counter, PRE, name="Famille Retard")
+    loan = lend(counter, p, ready_device(counter.association))
+    loan.due_on = today() - timedelta(days=5)
+    db.session.commit()
+    overdue = services.list_loans(counter.association.id, services.LoanFilter("overdue"))
+    assert [x.id for x in overdue] == [loan.id]
+    assert services.overdue_count(counter.association.id) == 1
+    r_p = validated_prescription(counter, RSA, name="Foyer Réservé")
+    device = ready_device(counter.association)
+    r = services.reserve(counter.front_desk, counter.association.id, r_p.id, device.asset_tag, 1)
+    db.session.execute(
+        db.update(Reservation)
+        .where(Reservation.id == r.id)
+        .values(expires_at=utcnow() - timedelta(minutes=1))
+    )
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["loans", "expire"])
+    assert result.exit_code == 0 and "Réservations expirées : 1" in result.output
+    db.session.expire_all()
+    assert db.session.get(Device, device.id).state is State.READY
