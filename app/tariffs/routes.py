@@ -65,6 +65,14 @@ def _history_value(value: Any) -> str:
     return str(value)
 
 
+def _version(raw: str | None) -> int:
+    """The version the editor saw; anything unreadable loses the race (Conflict)."""
+    try:
+        return int(raw or "")
+    except ValueError:
+        return 0
+
+
 def _tariff(tariff_id: int) -> SocialTariff:
     try:
         return services.get_tariff(tariff_id)
@@ -179,7 +187,7 @@ def edit(tariff_id: int) -> str | WResponse:
         form.area_codes.data = services.LIST_SEPARATOR.join(tariff.area_codes or [])
     if form.validate_on_submit():
         try:
-            version = int(form.version.data or tariff.version)
+            version = _version(form.version.data)
             services.update_tariff(tariff.id, _data_from_form(form), version, current_user)
         except Conflict as exc:
             db.session.rollback()
@@ -200,7 +208,7 @@ def checked(tariff_id: int) -> WResponse:
     form = CheckedForm()
     if form.validate_on_submit():
         try:
-            services.mark_checked(tariff.id, int(form.version.data or tariff.version), current_user)
+            services.mark_checked(tariff.id, _version(form.version.data), current_user)
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "error")
