@@ -223,7 +223,12 @@ def household_get(household_id: int) -> ResponseReturnValue:
 
 
 @api_bp.put("/households/<int:household_id>")
-@operation("Modifier un foyer", request=HouseholdIn, response=HouseholdOut, tags=["foyers"])
+@operation(
+    "Modifier un foyer (remplace toutes ses informations)",
+    request=HouseholdIn,
+    response=HouseholdOut,
+    tags=["foyers"],
+)
 @api_auth(Permission.HOUSEHOLD_WRITE)
 def household_update(household_id: int) -> ResponseReturnValue:
     household = services.get_household(household_id, current_user, write=True)
