@@ -193,3 +193,46 @@ def test_api_handover_conflict_and_lists(app) -> None:  # type: ignore[no-untype
     assert (
         "/api/v1/handovers" in spec["paths"] and "/api/v1/loans/{loan_id}/return" in spec["paths"]
     )
+
+
+def test_training_booked_on_the_loan_sheet_and_the_family_page(app) -> None:  # type: ignore[no-untyped-def]
+    from datetime import time, timedelta
+
+    from app.authz.policy import OrgKind
+    from app.core.clock import today
+    from app.training import services as training
+    from app.training.diagnostic import Theme
+    from tests import factories
+
+    counter = make_counter()
+    p = validated_prescription(counter, PRE, name="Famille Atelier")
+    place = factories.create_org(OrgKind.TRAINING_PLACE, slug="mjc-test", name="MJC Test")
+    session = training.create_sessions(
+        place,
+        training.SessionData(
+            title="Découvrir son ordinateur",
+            themes=[Theme.DISCOVER.value],
+            address="2 rue Gargan",
+            postcode="57050",
+            commune="Metz",
+        ),
+        today() + timedelta(days=10),
+        time(9, 0),
+    )[0]
+    training.book(session.id, p.household, counter.front_desk, notify=False)
+    desk = login_client(app.test_client(), counter.front_desk)
+    desk.post(
+        f"/comptoir/prescriptions/{p.id}/remise",
+        data={
+            "scanned": ready_device(counter.association).asset_tag,
+            "signature_kind": "paper",
+            "signer_name": "Famille Atelier",
+        },
+    )
+    db.session.expire_all()
+    loan = db.session.scalars(db.select(Loan)).one()
+    pdf = desk.get(f"/prets/{loan.id}/convention.pdf").data
+    assert "Découvrir son ordinateur" in pdf_text(pdf) and "MJC Test" in pdf_text(pdf)
+    path = re.sub(r"^https?://[^/]+", "", pdf_qr(pdf))
+    page = app.test_client().get(path).get_data(as_text=True)
+    assert "Découvrir son ordinateur" in page and "MJC Test" in page
