@@ -342,6 +342,9 @@ def loan_detail(loan_id: int) -> str:
         post_form=EmptyForm(),
         LoanStatus=LoanStatus,
         overdue=rules.days_overdue(loan.due_on, today()),
+        family_link=services.family_url(
+            services.ensure_family_token(loan.household, loan.organisation_id, current_user)
+        ),
     )
 
 
@@ -503,6 +506,9 @@ def sale_detail(sale_id: int) -> str:
         accessories=printing.accessory_labels(sale.accessories),
         device_kind=services.device_kind(sale.device),
         post_form=EmptyForm(),
+        family_link=services.family_url(
+            services.ensure_family_token(sale.household, sale.organisation_id, current_user)
+        ),
     )
 
 
