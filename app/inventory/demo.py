@@ -91,10 +91,10 @@ def seed(ctx: DemoContext) -> None:
         org = ctx.orgs.get(slug)
         if org is None:
             continue
-        actor = next(
-            (u for u in ctx.users.values() if getattr(u, "organisation_id", None) == org.id),
-            None,
-        )
+        staff = [u for u in ctx.users.values() if getattr(u, "organisation_id", None) == org.id]
+        # The workshop's technician when the association has one, else its manager.
+        staff.sort(key=lambda u: (u.role.value != "technician", u.role.value != "manager"))
+        actor = staff[0] if staff else None
         serial = 0
         for donor_name, kind, reference, days_ago, lines in batches:
             exists = db.session.scalar(

@@ -23,6 +23,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import to_user_timezone, to_utc
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -562,7 +563,8 @@ def erasure_new(device_id: int) -> str | Response:
     device = _device(device_id, Permission.INVENTORY_WRITE)
     data = None
     if request.method == "GET":
-        now = utcnow().replace(second=0, microsecond=0)
+        # People type local times; the database keeps naive UTC (app/core/clock.py).
+        now = to_user_timezone(utcnow()).replace(second=0, microsecond=0, tzinfo=None)
         data = {
             "technician_name": current_user.display_name,
             "started_at": now,
@@ -588,8 +590,8 @@ def erasure_new(device_id: int) -> str | Response:
                     method=ErasureMethod(form.method.data),
                     tool=form.tool.data or "",
                     tool_version=form.tool_version.data or "",
-                    started_at=form.started_at.data,
-                    ended_at=form.ended_at.data,
+                    started_at=to_utc(form.started_at.data),
+                    ended_at=to_utc(form.ended_at.data),
                     result=ErasureResult(form.result.data),
                     technician_name=form.technician_name.data or "",
                     signature=form.signature.data or "",
