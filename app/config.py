@@ -80,4 +80,7 @@ def build_config(instance_path: str) -> dict[str, object]:
         "SMS_HTTP_TOKEN": os.environ.get("SMS_HTTP_TOKEN", ""),
         "SMS_SENDER_NAME": os.environ.get("SMS_SENDER_NAME", "Ordilien"),
         "RETENTION_DAYS": int(os.environ.get("RETENTION_DAYS", 3 * 365)),
+        # Number of reverse proxies in front (nginx: 1). Their X-Forwarded-For/-Proto are
+        # then trusted, so throttling and rate limits see the visitor's own address.
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", 0)),
     }
