@@ -14,7 +14,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -22,8 +21,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale, to_user_timezone, to_utc
 from flask_babel import gettext as _
-from flask_babel import to_user_timezone, to_utc
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -102,13 +101,17 @@ REMEMBERED = (
 )
 
 
+_LABELS: dict[tuple[str, str], dict[str, str]] = {}
+
+
 def _translated(kind: str) -> dict[str, str]:
-    """State and type names in the page's language, translated once per request."""
-    cache = g.setdefault("inventory_labels", {})
-    if kind not in cache:
+    """State and type names in the page's language, translated once per language: the
+    catalogues do not change while the process runs, and the list shows them 50 times."""
+    key = (str(get_locale()), kind)
+    if key not in _LABELS:
         source = STATE_LABELS if kind == "state" else DEVICE_TYPE_LABELS
-        cache[kind] = {key.value: _(label) for key, label in source.items()}
-    return cache[kind]  # type: ignore[no-any-return]
+        _LABELS[key] = {k.value: _(label) for k, label in source.items()}
+    return _LABELS[key]
 
 
 def _label(kind: str, value: Any) -> str:
