@@ -434,8 +434,7 @@ def test_tariff_matches(demo: None) -> None:
     followed = [
         h
         for h in db.session.scalars(select(Household))
-        if h.last_activity_at >= period.start_at
-        and h.created_at < period.end_before
+        if h.last_activity_at >= period.start_at and h.created_at < period.end_before
     ]
     assert followed, "households expected"
     eligible: Counter[str] = Counter()
