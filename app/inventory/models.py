@@ -134,6 +134,7 @@ class Device(db.Model):
         Index("ix_device_org_model_id", "organisation_id", "model", "id"),
         Index("ix_device_org_brand_id", "organisation_id", "brand", "id"),
         Index("ix_device_org_tag", "organisation_id", "asset_tag"),
+        Index("ix_device_org_imei", "organisation_id", "imei"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

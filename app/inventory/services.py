@@ -790,18 +790,25 @@ def _filtered(organisation_id: int, flt: DeviceFilter) -> Any:
         conditions.append(Device.location_id == flt.location_id)
     text = flt.q.strip()
     if text:
-        tag = tags.normalise(text)
-        like = f"%{text.lower()}%"
-        conditions.append(
-            or_(
-                Device.asset_tag == tag,
-                Device.serial == text.upper(),
-                func.lower(Device.serial).like(like),
-                func.lower(Device.model).like(like),
-                func.lower(Device.brand).like(like),
-                Device.imei == text.replace(" ", ""),
-            )
+        exact = or_(
+            Device.asset_tag == tags.normalise(text),
+            Device.serial == " ".join(text.split()).upper(),
+            Device.imei == text.replace(" ", ""),
         )
+        # A scanned or typed tag, serial or IMEI is found by index; only other words
+        # search inside serials, brands and models (a scan of the association's stock).
+        probe = select(Device.id).where(Device.organisation_id == organisation_id, exact)
+        if db.session.scalar(probe.limit(1)) is not None:
+            conditions.append(exact)
+        else:
+            like = f"%{text.lower()}%"
+            conditions.append(
+                or_(
+                    func.lower(Device.serial).like(like),
+                    func.lower(Device.model).like(like),
+                    func.lower(Device.brand).like(like),
+                )
+            )
     return and_(*conditions)
 
 

@@ -116,6 +116,7 @@ def upgrade():
         batch_op.create_index('ix_device_org_model_id', ['organisation_id', 'model', 'id'], unique=False)
         batch_op.create_index('ix_device_org_brand_id', ['organisation_id', 'brand', 'id'], unique=False)
         batch_op.create_index('ix_device_org_tag', ['organisation_id', 'asset_tag'], unique=False)
+        batch_op.create_index('ix_device_org_imei', ['organisation_id', 'imei'], unique=False)
         batch_op.create_index('ix_device_org_serial', ['organisation_id', 'serial'], unique=False)
         batch_op.create_index('ix_device_org_state_id', ['organisation_id', 'state', 'id'], unique=False)
 
@@ -197,6 +198,7 @@ def downgrade():
     with op.batch_alter_table('device', schema=None) as batch_op:
         batch_op.drop_index('ix_device_org_state_id')
         batch_op.drop_index('ix_device_org_serial')
+        batch_op.drop_index('ix_device_org_imei')
         batch_op.drop_index('ix_device_org_tag')
         batch_op.drop_index('ix_device_org_brand_id')
         batch_op.drop_index('ix_device_org_model_id')
