@@ -68,9 +68,10 @@ def _history_value(value: Any) -> str:
 def _version(raw: str | None) -> int:
     """The version the editor saw; anything unreadable loses the race (Conflict)."""
     try:
-        return int(raw or "")
+        version = int(raw or "")
     except ValueError:
         return 0
+    return version if 0 < version < 2**31 else 0  # an INTEGER column on PostgreSQL
 
 
 def _tariff(tariff_id: int) -> SocialTariff:

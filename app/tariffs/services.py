@@ -254,7 +254,8 @@ def clean(data: TariffData) -> TariffData:
 
 
 def get_tariff(tariff_id: int) -> SocialTariff:
-    tariff = db.session.get(SocialTariff, tariff_id)
+    # Out of the INTEGER range, PostgreSQL would fail rather than find nothing.
+    tariff = db.session.get(SocialTariff, tariff_id) if 0 < tariff_id < 2**31 else None
     if tariff is None:
         raise NotFound(_("Cette offre n'existe pas."))
     return tariff

@@ -262,6 +262,12 @@ def test_upload_and_download(login, make_user) -> None:  # type: ignore[no-untyp
     assert "Ligne 2" in response.get_data(as_text=True)
 
 
+def test_unknown_offer_is_a_404(login, make_user) -> None:  # type: ignore[no-untyped-def]
+    client = login(make_user(Role.MANAGER))
+    assert client.get("/tarifs/99999999999999999999").status_code == 404
+    assert client.get("/tarifs/12345").status_code == 404
+
+
 def test_simulator(login, make_user) -> None:  # type: ignore[no-untyped-def]
     services.create_tariff(box())
     client = login(make_user(Role.TECHNICIAN))
