@@ -225,6 +225,9 @@ def device_list() -> str:
         page=page,
         filter_args=_filter_args(flt),
         first_page=not request.args.get("apres"),
+        states=_translated("state"),
+        types=_translated("type"),
+        grades={g.value: label for g, label in GRADE_LABELS.items()},
     )
 
 
