@@ -294,7 +294,7 @@ def _household(household_id: int) -> Any:
 def household_sheet(household_id: int) -> str:
     """One printable page: the best offers, why, what they save, how to subscribe."""
     household = _household(household_id)
-    matches = services.matches_for_household(household, limit=4)
+    matches = services.matches_for_household(household, limit=3)
     return render_template(
         "tariffs/household_sheet.html",
         household=household,

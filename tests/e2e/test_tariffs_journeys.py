@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from app.authz.policy import OrgKind, Role
 from app.eligibility.vocabulary import Connection
@@ -70,6 +72,9 @@ def test_prescriber_sees_offers_with_reasons_and_savings_for_an_rsa_household(pa
     expect(page.get_by_role("heading", level=1)).to_have_text("Internet et téléphone moins chers")
     expect(page.get_by_role("main")).to_contain_text("Mme Sans Internet")
     expect(page.get_by_role("button", name="Imprimer")).to_be_visible()
+    # It prints on one A4 page.
+    page.emulate_media(media="print")
+    assert len(PdfReader(io.BytesIO(page.pdf(format="A4"))).pages) == 1
 
 
 def test_manager_edits_a_price_and_sees_it_in_history_and_match(page) -> None:  # type: ignore[no-untyped-def]
