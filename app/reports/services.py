@@ -144,7 +144,7 @@ def fig_stock_by_type(f: Filters) -> Figure:
 
 
 def fig_stock_by_grade(f: Filters) -> Figure:
-    from app.inventory.grading import Grade
+    from app.inventory.grading import GRADE_LABELS, Grade
     from app.inventory.models import Device
 
     counts = _count_by(
@@ -154,7 +154,8 @@ def fig_stock_by_grade(f: Filters) -> Figure:
             .group_by(Device.grade)
         ).all()
     )
-    rows = [[g.value, counts[g]] for g in Grade if counts.get(g)]
+    # Best first, as on the grid.
+    rows = [[GRADE_LABELS.get(g, g.value), counts[g]] for g in reversed(Grade) if counts.get(g)]
     if counts.get(None):
         rows.append([_("Pas encore noté"), counts[None]])
     return Figure(
@@ -162,7 +163,7 @@ def fig_stock_by_grade(f: Filters) -> Figure:
         title=_("Stock par note (grade), aujourd'hui"),
         table=Table([_("Note"), _("Appareils en stock")], rows),
         chart=ChartKind.BARS,
-        note=_("Grille d'Emmaüs Connect : PREMIUM, A, B, C, HC."),
+        note=_("Grille d'Emmaüs Connect : Premium, A, B, C, HC, invendable."),
     )
 
 

@@ -253,7 +253,9 @@ def test_stock_by_state_type_and_grade(demo: None, scope_index: int) -> None:
     by_type = Counter(DEVICE_TYPE_LABELS[d.device_type] for d in stock)
     assert _as_dict(services.fig_stock_by_type(f)) == dict(by_type)
 
-    by_grade = Counter(d.grade.value if d.grade else "Pas encore noté" for d in stock)
+    from app.inventory.grading import GRADE_LABELS
+
+    by_grade = Counter(GRADE_LABELS[d.grade] if d.grade else "Pas encore noté" for d in stock)
     assert _as_dict(services.fig_stock_by_grade(f)) == dict(by_grade)
 
 
