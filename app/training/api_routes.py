@@ -8,7 +8,7 @@ from typing import Annotated
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from sqlalchemy import select
 
 from app.api.auth import api_auth
@@ -57,7 +57,6 @@ class SessionOut(BaseModel):
 
 class BookingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    session_id: int
     household_id: int
 
 
@@ -71,11 +70,18 @@ class BookingOut(BaseModel):
     course_id: int | None
 
 
+Answers = create_model(  # the ten questions, each 0 (non), 1 (avec de l'aide), 2 (seul)
+    "Answers",
+    __config__=ConfigDict(extra="forbid"),
+    **{key: (int, Field(ge=0, le=2)) for key in dg.QUESTION_KEYS},  # type: ignore[call-overload]
+)
+
+
 class MatchIn(BaseModel):
-    """Either the ten diagnostic answers, or a field level and themes."""
+    """Either the ten diagnostic answers, or a field level (débutant when neither) and themes."""
 
     model_config = ConfigDict(extra="forbid")
-    answers: dict[str, int] | None = None
+    answers: Answers | None = None  # type: ignore[valid-type]
     field_level: dg.FieldLevel | None = None
     themes: list[dg.Theme] = Field(default_factory=list, max_length=7)
     path: dg.Path | None = None
@@ -128,11 +134,12 @@ def _booking_out(b: Booking) -> BookingOut:
     )  # fmt: skip
 
 
-def _household(household_id: int) -> Household:
-    household = db.session.get(Household, household_id)
+def _household(household_id: int) -> Household | None:
+    """The household, if it exists and the caller may book for it."""
+    household = services.fetch(Household, household_id)
     if household is None or not can(Permission.TRAINING_BOOK, household.organisation_id):
-        raise ApiError(404, "Foyer introuvable.")
-    return household
+        return None
+    return household  # type: ignore[no-any-return]
 
 
 @api_bp.get("/sessions")
@@ -155,7 +162,7 @@ def sessions() -> ResponseReturnValue:
 @operation("Une séance", response=SessionOut, tags=["formation"])
 @api_auth(Permission.TRAINING_READ)
 def session(session_id: int) -> ResponseReturnValue:
-    found = db.session.get(TrainingSession, session_id)
+    found = services.fetch(TrainingSession, session_id)
     if found is None:
         raise ApiError(404, "Séance introuvable.")
     return jsonify(_session_out(found).model_dump(mode="json"))
@@ -170,9 +177,9 @@ def session(session_id: int) -> ResponseReturnValue:
 def bookings() -> ResponseReturnValue:
     raw = request.args.get("household_id", "")
     if raw:
-        if not raw.isdigit():
-            raise ApiError(422, "household_id doit être un nombre entier.")
-        household = _household(int(raw))
+        household = _household(int(raw)) if raw.isdigit() else None
+        if household is None:  # unknown, or another structure's: nothing to show
+            return jsonify([])
         rows = services.bookings_for_household(household)
         record("household.read", "household", household.id,
                detail={"api": "training.bookings"}, organisation_id=household.organisation_id)  # fmt: skip
@@ -185,18 +192,20 @@ def bookings() -> ResponseReturnValue:
     return jsonify([_booking_out(b).model_dump(mode="json") for b in rows])
 
 
-@api_bp.post("/bookings")
+@api_bp.post("/sessions/<int:session_id>/bookings")
 @operation(
-    "Inscrire un foyer (ou le mettre en liste d'attente si c'est complet)",
+    "Inscrire un foyer à une séance (ou en liste d'attente si elle est complète)",
     request=BookingIn, response=BookingOut, tags=["formation"], status=201,
 )  # fmt: skip
 @api_auth(Permission.TRAINING_BOOK)
-def booking_create() -> ResponseReturnValue:
+def booking_create(session_id: int) -> ResponseReturnValue:
     body = parse_body(BookingIn)
-    household = _household(body.household_id)
-    if db.session.get(TrainingSession, body.session_id) is None:
+    if services.fetch(TrainingSession, session_id) is None:
         raise ApiError(404, "Séance introuvable.")
-    booking = services.book(body.session_id, household, current_user)
+    household = _household(body.household_id)
+    if household is None:
+        raise ApiError(404, "Foyer introuvable.")
+    booking = services.book(session_id, household, current_user)
     return jsonify(_booking_out(booking).model_dump(mode="json")), 201
 
 
@@ -204,12 +213,12 @@ def booking_create() -> ResponseReturnValue:
 @operation("Annuler une inscription", response=BookingOut, tags=["formation"])
 @api_auth(Permission.TRAINING_BOOK)
 def booking_cancel(booking_id: int) -> ResponseReturnValue:
-    booking = db.session.get(Booking, booking_id)
+    booking = services.fetch(Booking, booking_id)
     if booking is None or not can(Permission.TRAINING_BOOK, booking.organisation_id):
         raise ApiError(404, "Inscription introuvable.")
     services.cancel_booking(booking.id, current_user)
     db.session.expire_all()
-    refreshed = db.session.get(Booking, booking_id)
+    refreshed = services.fetch(Booking, booking_id)
     assert refreshed is not None
     return jsonify(_booking_out(refreshed).model_dump(mode="json"))
 
@@ -225,7 +234,7 @@ def match() -> ResponseReturnValue:
     profile = None
     if body.answers is not None:
         try:
-            result = dg.evaluate(dg.parse_answers(body.answers))
+            result = dg.evaluate(dg.parse_answers(body.answers.model_dump()))
         except dg.DiagnosticError as exc:
             raise ApiError(
                 422, "Réponses incomplètes.",
@@ -233,13 +242,10 @@ def match() -> ResponseReturnValue:
             ) from None  # fmt: skip
         level, path, themes = result.field_level, result.path, list(result.themes)
         profile = {d.value: v for d, v in result.profile.items()}
-    elif body.field_level is not None:
-        level = body.field_level
+    else:
+        level = body.field_level or dg.FieldLevel.BEGINNER
         path = body.path or dg.PATH_FOR_LEVEL[level]
         themes = list(body.themes)
-    else:
-        raise ApiError(422, "Donnez « answers » ou « field_level ».",
-                       [{"field": "field_level", "message": "champ obligatoire manquant"}])  # fmt: skip
     need = mt.Need(
         field_level=level.value, themes=tuple(t.value for t in themes), commune=body.commune,
         postcode=body.postcode, path=path.value, has_device=body.has_device,

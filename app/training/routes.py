@@ -104,7 +104,7 @@ def household_url(household: Household) -> str | None:
 
 
 def _household(household_id: int) -> Household:
-    household = db.session.get(Household, household_id)
+    household = services.fetch(Household, household_id)
     if household is None or household.anonymised_at is not None:
         abort(404)
     ensure_record_access(Permission.TRAINING_BOOK, household.organisation_id)
@@ -112,7 +112,7 @@ def _household(household_id: int) -> Household:
 
 
 def _session(session_id: int) -> TrainingSession:
-    return db.session.get(TrainingSession, session_id) or abort(404)
+    return services.fetch(TrainingSession, session_id) or abort(404)
 
 
 def _own_session(session_id: int) -> TrainingSession:
@@ -338,7 +338,7 @@ def session_book(session_id: int) -> WResponse:
 @bp.post("/reservations/<int:booking_id>/annuler")
 @permission_required(Permission.TRAINING_BOOK)
 def booking_cancel(booking_id: int) -> WResponse:
-    booking = db.session.get(Booking, booking_id) or abort(404)
+    booking = services.fetch(Booking, booking_id) or abort(404)
     ensure_record_access(Permission.TRAINING_BOOK, booking.organisation_id)
     back = safe_next(
         request.form.get("next_url"),
@@ -421,7 +421,7 @@ def course_new() -> str | WResponse:
 @bp.get("/parcours/<int:course_id>")
 @permission_required(Permission.TRAINING_READ)
 def course_detail(course_id: int) -> str:
-    course = db.session.get(TrainingCourse, course_id) or abort(404)
+    course = services.fetch(TrainingCourse, course_id) or abort(404)
     book_form = None
     if can(Permission.TRAINING_BOOK):
         book_form = BookForm()
@@ -440,7 +440,7 @@ def course_detail(course_id: int) -> str:
 @bp.post("/parcours/<int:course_id>/inscrire")
 @permission_required(Permission.TRAINING_BOOK)
 def course_book(course_id: int) -> WResponse:
-    course = db.session.get(TrainingCourse, course_id) or abort(404)
+    course = services.fetch(TrainingCourse, course_id) or abort(404)
     raw = request.form.get("household_id", "")
     if not raw.isdigit():
         flash(_("Choisissez un foyer."), "error")
@@ -502,7 +502,7 @@ def diagnostic_new(household_id: int) -> str | WResponse:
 @bp.get("/diagnostics/<int:diagnostic_id>")
 @permission_required(Permission.TRAINING_BOOK)
 def diagnostic_detail(diagnostic_id: int) -> str:
-    diagnostic = db.session.get(Diagnostic, diagnostic_id) or abort(404)
+    diagnostic = services.fetch(Diagnostic, diagnostic_id) or abort(404)
     household = _household(diagnostic.household_id)
     suggestions = services.suggestions_for(diagnostic, household)
     record("household.read", "household", household.id,
@@ -537,7 +537,7 @@ def _ics(body: bytes, filename: str) -> Response:
 @bp.get("/lieux/<int:org_id>/agenda.ics")
 @permission_required(Permission.TRAINING_READ)
 def place_ics(org_id: int) -> Response:
-    org = db.session.get(Organisation, org_id) or abort(404)
+    org = services.fetch(Organisation, org_id) or abort(404)
     sessions = services.upcoming_sessions(org_id=org.id, limit=500)
     return _ics(ical.calendar(sessions, org.name), f"ateliers-{org.slug}.ics")
 

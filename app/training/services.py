@@ -51,6 +51,14 @@ MATCH_HORIZON = timedelta(weeks=8)
 REMINDER_BEFORE = timedelta(hours=48)
 
 
+MAX_ID = 2**62  # beyond what the databases store: such an identifier finds nothing
+
+
+def fetch(model: Any, ident: int) -> Any:
+    """``db.session.get`` for an identifier from a URL or a body (None when out of range)."""
+    return db.session.get(model, ident) if 0 < ident < MAX_ID else None
+
+
 # --- places and sessions ---------------------------------------------------------------
 
 
@@ -656,7 +664,7 @@ def cancel_booking(booking_id: int, actor: Any = None) -> Booking | None:
     )
     if locked.rowcount != 1:  # type: ignore[attr-defined]
         db.session.rollback()
-        raise DomainError(_("La séance a déjà eu lieu : notez plutôt la présence."))
+        raise Conflict(_("La séance a déjà eu lieu : notez plutôt la présence."))
     before = db.session.scalar(select(Booking.status).where(Booking.id == booking_id))
     done = db.session.execute(
         update(Booking)

@@ -121,8 +121,9 @@ ROUTES = [
     Route("training_api.bookings", allow=BOOK),
     Route(
         "training_api.booking_create", "POST", allow=HOUSEHOLD, ok=(201,), fresh_per_role=True,
-        data=lambda ctx: {"session_id": ctx.records["training_session"] + 1,
-                          "household_id": ctx.records["training_household"]},
+        path=lambda ctx: url_for("training_api.booking_create",
+                                 session_id=ctx.records["training_session"] + 1),
+        data=lambda ctx: {"household_id": ctx.records["training_household"]},
     ),
     Route(
         "training_api.booking_cancel", "POST", allow=HOUSEHOLD, fresh_per_role=True,
