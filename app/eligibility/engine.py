@@ -16,7 +16,6 @@ from typing import Any
 from app.eligibility.facts import Facts
 from app.eligibility.programme import (
     ConditionResult,
-    Fix,
     MissingParameter,
     Outcome,
     OutcomeSpec,
@@ -43,7 +42,9 @@ ELIGIBILITY_LABELS: dict[Eligibility, str] = {
 _ORDER = {Eligibility.ELIGIBLE: 0, Eligibility.ALMOST: 1, Eligibility.NOT_ELIGIBLE: 2}
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, like ConditionResult: built for every household and programme (see the
+# benchmark). Treat it as read-only.
+@dataclass(slots=True)
 class Decision:
     programme: Programme
     on: date
@@ -233,11 +234,20 @@ def evaluate(
                 memo.clear()
             memo[key] = result
         results.append(result)
-    unmet = [r for r in results if r.met is False]
-    to_confirm = tuple(r.missing for r in results if r.met is None and r.missing)
+    unmet: list[ConditionResult] = []
+    pending: list[str] = []
+    blocking = False  # an unmet condition that no attestation or commitment would fix
+    for r in results:
+        if r.met is False:
+            unmet.append(r)
+            if r.fix is None:
+                blocking = True
+        elif r.met is None and r.missing:
+            pending.append(r.missing)
+    to_confirm = tuple(pending)
     if not unmet:
         eligibility = Eligibility.ELIGIBLE
-    elif all(r.fix in (Fix.ATTESTATION, Fix.COMMITMENT) for r in unmet):
+    elif not blocking:
         eligibility = Eligibility.ALMOST
     else:
         eligibility = Eligibility.NOT_ELIGIBLE

@@ -208,7 +208,7 @@ class StatusesCondition(Condition):
     kind = "statuses"
 
     def memo_key(self, facts: Facts) -> Hashable:
-        return tuple(facts.status(s) for s in self.statuses)
+        return facts.statuses  # cheaper than picking this condition's statuses out
 
     def __post_init__(self) -> None:
         names = [short_status(s) for s in self.statuses]
