@@ -157,9 +157,14 @@ def _base_url() -> str:
     return current_app.config.get("PUBLIC_BASE_URL") or request.host_url
 
 
-def _batch_choices(blank: str | None = None) -> list[SelectChoice]:
+def _batch_choices(blank: str | None = None, selected: Any = None) -> list[SelectChoice]:
+    """The recent batches (and the one chosen, however old): a select, not a catalogue."""
     choices = [SelectChoice("", blank)] if blank is not None else []
-    return choices + [SelectChoice(str(b.id), b.label) for b in services.batches(_org_id())]
+    recent = list(services.batches(_org_id(), limit=40))
+    chosen = _own_batch(_int(selected))
+    if chosen is not None and chosen not in recent:
+        recent.append(chosen)
+    return choices + [SelectChoice(str(b.id), b.label) for b in recent]
 
 
 def _donor_choices(blank: str) -> list[SelectChoice]:
@@ -185,7 +190,7 @@ def _put_error(form: Any, exc: DomainError, default: str) -> None:
 
 def _filter_from_args() -> tuple[FilterForm, services.DeviceFilter]:
     form = FilterForm(request.args)
-    form.batch_id.choices = _batch_choices(blank=_("Tous"))
+    form.batch_id.choices = _batch_choices(blank=_("Tous"), selected=request.args.get("batch_id"))
     form.location_id.choices = [SelectChoice("", _("Tous"))] + [
         SelectChoice(str(loc.id), loc.name) for loc in services.locations(_org_id())
     ]
@@ -264,7 +269,7 @@ def intake() -> str | Response:
         remembered = {}
     data = None if request.method == "POST" else {**remembered, "batch_id": batch_id}
     form = IntakeForm(data=data)
-    form.batch_id.choices = _batch_choices(blank=_("Sans lot"))
+    form.batch_id.choices = _batch_choices(blank=_("Sans lot"), selected=batch_id)
     if form.validate_on_submit():
         batch = _own_batch(_int(form.batch_id.data))
         try:
@@ -703,7 +708,9 @@ def device_grade(device_id: int) -> str | Response:
 @permission_required(Permission.INVENTORY_READ)
 def labels() -> str | Response:
     form = LabelsForm(request.args, meta={"csrf": False})
-    form.batch_id.choices = _batch_choices(blank=_("— Appareils du filtre ou de la liste —"))
+    form.batch_id.choices = _batch_choices(
+        blank=_("— Appareils du filtre ou de la liste —"), selected=request.args.get("batch_id")
+    )
     _filter_form, flt = _filter_from_args()
     ids = [i for i in (_int(x) for x in request.args.get("ids", "").split(",")) if i]
     wants_pdf = "sheet" in request.args

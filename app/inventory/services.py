@@ -798,8 +798,9 @@ def _filtered(organisation_id: int, flt: DeviceFilter) -> Any:
         # A scanned or typed tag, serial or IMEI is found by index; only other words
         # search inside serials, brands and models (a scan of the association's stock).
         probe = select(Device.id).where(Device.organisation_id == organisation_id, exact)
-        if db.session.scalar(probe.limit(1)) is not None:
-            conditions.append(exact)
+        found = db.session.scalars(probe.limit(COUNT_CAP)).all()
+        if found:
+            conditions.append(Device.id.in_(found))
         else:
             like = f"%{text.lower()}%"
             conditions.append(
