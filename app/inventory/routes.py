@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -766,9 +767,17 @@ def _pdf(data: bytes, filename: str) -> Response:
 # ---------------------------------------------------------------- import
 
 
+IMPORT_KEEP_SECONDS = 24 * 3600
+
+
 def _import_dir() -> Path:
+    """Where a checked file waits for its confirmation; files never confirmed go after a day."""
     path = Path(current_app.instance_path) / "imports"
     path.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - IMPORT_KEEP_SECONDS
+    for old in path.iterdir():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
     return path
 
 
