@@ -51,7 +51,7 @@ MATCH_HORIZON = timedelta(weeks=8)
 REMINDER_BEFORE = timedelta(hours=48)
 
 
-MAX_ID = 2**62  # beyond what the databases store: such an identifier finds nothing
+MAX_ID = 2**31  # ids are 32-bit integers in PostgreSQL: beyond, nothing can be found
 
 
 def fetch(model: Any, ident: int) -> Any:
@@ -290,8 +290,9 @@ def upcoming_sessions(
     )
     if org_id is not None:
         query = query.where(TrainingSession.organisation_id == org_id)
+    commune = commune.replace("\x00", "").strip()[:120]  # PostgreSQL refuses NUL bytes
     if commune:
-        query = query.where(func.lower(TrainingSession.commune) == commune.strip().lower())
+        query = query.where(func.lower(TrainingSession.commune) == commune.lower())
     rows = db.session.scalars(query.order_by(TrainingSession.starts_at).limit(limit * 3)).all()
     if theme:  # JSON lists: filtered here, the same way on both databases
         rows = [s for s in rows if theme in s.themes]

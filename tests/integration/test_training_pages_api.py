@@ -159,3 +159,15 @@ def test_api_sessions_bookings_and_match(client: FlaskClient) -> None:
     assert foreign.status_code == 404
     doc = client.get("/api/v1/openapi.json").get_json()
     assert "/api/v1/training/match" in doc["paths"]
+
+
+def test_odd_identifiers_and_nul_bytes_find_nothing(client: FlaskClient) -> None:
+    prescriber = factories.create_user(Role.PRESCRIBER)
+    token = accounts.create_api_token(prescriber, "test")
+    headers = {"Authorization": f"Bearer {token}"}
+    huge = 2**40
+    assert client.get(f"/api/v1/training/sessions/{huge}", headers=headers).status_code == 404
+    assert client.get("/api/v1/training/sessions?commune=Metz%00", headers=headers).get_json() == []
+    login_client(client, prescriber)
+    assert client.get(f"/formation/seances/{huge}").status_code == 404
+    assert client.get("/formation/?commune=%00").status_code == 200
