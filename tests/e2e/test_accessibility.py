@@ -9,7 +9,14 @@ from app.core.cli import seed_demo
 from tests.e2e.a11y import AXE, axe_violations
 from tests.e2e.conftest import browser_login
 
-PAGES = ["/", "/compte", "/admin/organisations", "/admin/comptes", "/admin/comptes/nouveau", "/journal"]
+PAGES = [
+    "/",
+    "/compte",
+    "/admin/organisations",
+    "/admin/comptes",
+    "/admin/comptes/nouveau",
+    "/journal",
+]
 
 
 @pytest.fixture
