@@ -38,6 +38,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure(app, test_config)
     register_proxy(app)
     register_extensions(app)
+    from app.core.converters import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
     register_blueprints(app)
     register_errorhandlers(app)
     register_security(app)

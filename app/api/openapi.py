@@ -107,16 +107,18 @@ def build_document(app: Flask) -> dict[str, Any]:
             }
             for m in _CONVERTER.finditer(rule.rule)
         ]
-        parameters += [
-            {
-                "name": name,
-                "in": "query",
-                "required": False,
-                "description": text,
-                "schema": {"type": "string"},
-            }
-            for name, text in meta["query"].items()
-        ]
+        for name, spec in meta["query"].items():
+            if isinstance(spec, str):
+                spec = {"description": spec}
+            parameters.append(
+                {
+                    "name": name,
+                    "in": "query",
+                    "required": False,
+                    "description": spec.get("description", ""),
+                    "schema": spec.get("schema", {"type": "string"}),
+                }
+            )
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             op: dict[str, Any] = {
                 "operationId": f"{rule.endpoint}.{method.lower()}",
@@ -148,8 +150,13 @@ def build_document(app: Flask) -> dict[str, Any]:
                     "description": "Conflit (état changé entre-temps)",
                     **error_response,
                 }
-            if parameters and any(p["in"] == "path" for p in parameters):
-                op["responses"]["404"] = {"description": "Introuvable", **error_response}
+            # A record named in the path or the body may not exist, or belong to another
+            # organisation: both answer 404.
+            op["responses"]["404"] = {"description": "Introuvable", **error_response}
+            # A domain rule refused the request (DomainError): French message, 422.
+            op["responses"]["422"] = {"description": "Refusé par une règle", **error_response}
+            # An identifier out of range matches no route for this method.
+            op["responses"]["405"] = {"description": "Action impossible", **error_response}
             ok: dict[str, Any] = {"description": "Succès"}
             if meta["response"] is not None:
                 schema = _schema_ref(meta["response"], components)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, jsonify, request
@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.api.auth import api_auth
 from app.api.errors import ApiError, parse_body
 from app.api.openapi import operation
+from app.api.types import UtcDateTime
 from app.authz.guards import can
 from app.authz.policy import Permission
 from app.core.clock import today
@@ -85,8 +86,8 @@ class HouseholdOut(BaseModel):
     phone: str
     email: str
     consent_basis: ConsentBasis
-    consent_at: datetime | None
-    created_at: datetime
+    consent_at: UtcDateTime | None
+    created_at: UtcDateTime
 
 
 class PrescriptionIn(BaseModel):
@@ -117,10 +118,10 @@ class PrescriptionOut(BaseModel):
     state: PrescriptionState
     refusal_reason: str
     outcome: dict[str, Any]
-    created_at: datetime
-    submitted_at: datetime | None
-    decided_at: datetime | None
-    closed_at: datetime | None
+    created_at: UtcDateTime
+    submitted_at: UtcDateTime | None
+    decided_at: UtcDateTime | None
+    closed_at: UtcDateTime | None
     fulfilled_by: str
 
 

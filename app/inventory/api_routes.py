@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
@@ -13,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.api.auth import api_auth
 from app.api.errors import ApiError, parse_body
 from app.api.openapi import operation
+from app.api.types import UtcDateTime
 from app.authz.guards import ensure_record_access
 from app.authz.policy import Permission
 from app.extensions import db
@@ -50,7 +50,7 @@ class DeviceOut(BaseModel):
     batch_id: int | None
     location: str | None
     version: int
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class DeviceListOut(BaseModel):
@@ -79,7 +79,7 @@ class DeviceCreate(BaseModel):
     condition: Condition = Condition.UNTESTED
     condition_notes: str = Field("", max_length=2000)
     location: str = Field("", max_length=120)
-    batch_id: int | None = None
+    batch_id: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
 class TransitionIn(BaseModel):
@@ -94,7 +94,7 @@ class TransitionIn(BaseModel):
 
 class EventOut(BaseModel):
     id: int
-    at: datetime
+    at: UtcDateTime
     actor: str
     from_state: State | None
     to_state: State
@@ -154,14 +154,34 @@ def _device(device_id: int, permission: Permission) -> Device:
     response=DeviceListOut,
     tags=["inventaire"],
     query={
-        "state": "état (received, triage, reconditioning, ready, …) ou in_stock",
-        "device_type": "type (laptop, desktop, tablet, smartphone, screen, printer, other)",
-        "grade": "note (invendable, hc, c, b, a, premium) ou none",
-        "batch_id": "numéro de lot",
+        "state": {
+            "description": "état, ou in_stock (tout ce qui est en stock)",
+            "schema": {"type": "string", "enum": [*(s.value for s in State), "in_stock"]},
+        },
+        "device_type": {
+            "description": "type d'appareil",
+            "schema": {"type": "string", "enum": [t.value for t in DeviceType]},
+        },
+        "grade": {
+            "description": "note, ou none (pas encore notée)",
+            "schema": {"type": "string", "enum": [*(g.value for g in Grade), "none"]},
+        },
+        "batch_id": {"description": "numéro de lot", "schema": {"type": "integer", "minimum": 1}},
         "q": "étiquette, numéro de série, marque ou modèle",
-        "sort": "recent (défaut), oldest, tag, brand, model, state",
-        "cursor": "curseur de la page suivante (next_cursor)",
-        "limit": "nombre d'appareils par page (1 à 200, 50 par défaut)",
+        "sort": {
+            "description": "ordre",
+            "schema": {"type": "string", "enum": list(services.SORTS)},
+        },
+        "cursor": "curseur de la page suivante (next_cursor); un curseur illisible repart du début",
+        "limit": {
+            "description": "appareils par page",
+            "schema": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 200,
+                "default": services.PER_PAGE,
+            },
+        },
     },
 )
 @api_auth(Permission.INVENTORY_READ)

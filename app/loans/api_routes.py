@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from flask import Blueprint, jsonify, request
@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.api.auth import api_auth
 from app.api.errors import ApiError, parse_body
 from app.api.openapi import operation
+from app.api.types import UtcDateTime
 from app.audit.services import record
 from app.authz.guards import can
 from app.authz.policy import Permission
@@ -52,17 +53,17 @@ class LoanOut(BaseModel):
     deposit_cents: int
     accessories: list[str]
     signature: str
-    returned_at: datetime | None
+    returned_at: UtcDateTime | None
     return_checklist: dict[str, bool]
     damage_notes: str
     deposit_refunded_cents: int | None
-    ceded_at: datetime | None
+    ceded_at: UtcDateTime | None
 
 
 class SaleOut(BaseModel):
     id: int
     receipt_number: str
-    sold_at: datetime
+    sold_at: UtcDateTime
     household_id: int
     prescription_id: int | None
     programme_code: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from app.api.auth import api_auth
 from app.api.errors import parse_body
 from app.api.openapi import operation
+from app.api.types import UtcDateTime
 from app.authz.policy import Permission
 from app.core.clock import today
 from app.tariffs import matching, services
@@ -53,7 +54,7 @@ class TariffOut(BaseModel):
     valid_to: date | None
     to_verify: bool = Field(description="Pas vérifiée depuis plus d'un an (ou jamais)")
     version: int
-    updated_at: datetime
+    updated_at: UtcDateTime
 
 
 class MatchRequest(BaseModel):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from flask import Blueprint, jsonify, request
@@ -14,6 +13,7 @@ from sqlalchemy import select
 from app.api.auth import api_auth
 from app.api.errors import ApiError, parse_body
 from app.api.openapi import operation
+from app.api.types import UtcDateTime
 from app.audit.services import record
 from app.authz.guards import can
 from app.authz.policy import Permission
@@ -35,7 +35,7 @@ class SessionOut(BaseModel):
     title: str
     place: str
     place_id: int
-    starts_at: datetime = Field(description="UTC")
+    starts_at: UtcDateTime = Field(description="UTC")
     duration_minutes: int
     format: str
     themes: list[str]

@@ -3,12 +3,17 @@ operation, from three roles; no server error, and every answer conforms to the d
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
 from app.accounts import services
 from app.authz.policy import Role
+
+# Long generated runs, kept out of `make test` until issue 9: `make test-hardening`.
+pytestmark = pytest.mark.hardening
+
 
 ROLES = (Role.ADMIN, Role.MANAGER, Role.PRESCRIBER)
 
@@ -27,6 +32,7 @@ def test_api_conforms_to_its_document(app, role_users) -> None:  # type: ignore[
         @settings(
             max_examples=25,
             deadline=None,
+            derandomize=True,  # the same cases here and in CI
             database=None,
             suppress_health_check=list(HealthCheck),
         )
@@ -35,9 +41,14 @@ def test_api_conforms_to_its_document(app, role_users) -> None:  # type: ignore[
                 response = case.call(headers={"Authorization": f"Bearer {tokens[role]}"})
                 assert response.status_code < 500, f"{role.value}: {response.text[:300]}"
                 # ignored_auth would replay the request with its own broken credentials
-                # while we pass a valid token: it cannot tell them apart. Auth is checked
-                # by tests/integration/test_route_access.py instead.
-                case.validate_response(response, excluded_checks=[checks.ignored_auth])
+                # while we pass a valid token: it cannot tell them apart (auth is checked by
+                # tests/integration/test_route_access.py). positive_data_acceptance wants
+                # every schema-valid body accepted, but business rules rightly refuse some
+                # with a documented 422 (a batch that does not exist, an illegal move).
+                case.validate_response(
+                    response,
+                    excluded_checks=[checks.ignored_auth, checks.positive_data_acceptance],
+                )
 
         try:
             run()

@@ -21,6 +21,10 @@ from tests.access.table import ANY_USER, PUBLIC, Route
 from tests.conftest import login_client
 from tests.integration.test_route_access import ALL_ROUTES, _build_ctx
 
+# Long generated runs, kept out of `make test` until issue 9: `make test-hardening`.
+pytestmark = pytest.mark.hardening
+
+
 NASTY = st.sampled_from(
     [
         "",
@@ -140,7 +144,13 @@ def test_forms_survive_hostile_input(app, route: Route, role_users) -> None:  # 
     state = {"before": _fingerprint()}
 
     @given(values=st.fixed_dictionaries({name: VALUES for name in names}))
-    @settings(max_examples=8, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=8,
+        deadline=None,
+        derandomize=True,  # the same cases here and in CI
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     def run(values: dict[str, str]) -> None:
         response = client.post(path, data=values)
         assert response.status_code < 500, f"{response.status_code} on POST {path} with {values!r}"
