@@ -102,4 +102,9 @@ def browser_login(page, email: str, password: str) -> None:  # type: ignore[no-u
     page.goto("/connexion")
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
+    # Wait until the browser has left the login page and the landing page has
+    # loaded: a test that types or presses keys straight after the click would
+    # otherwise race the navigation.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state("load")

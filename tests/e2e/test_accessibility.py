@@ -43,6 +43,7 @@ def test_admin_pages_are_accessible(page, demo, path: str) -> None:  # type: ign
 
 def test_skip_link_reaches_the_content(page, demo) -> None:  # type: ignore[no-untyped-def]
     browser_login(page, "admin@ordilien.local", DEMO_PASSWORD)
+    page.goto("/")
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")
     assert focused == "Aller au contenu"
