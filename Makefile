@@ -10,7 +10,7 @@ export ORDILIEN_ENV ?= development
 PYTEST := $(BIN)/pytest -q -p no:cacheprovider
 
 .PHONY: run test install install-dev assets system-deps translations lint typecheck migrations-check \
-        test-sqlite test-postgres test-browser pg-start pg-stop bench clean
+        test-sqlite test-postgres test-browser pg-start pg-stop bench bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -108,6 +108,12 @@ test-hardening: install-dev
 
 bench: install-dev
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# Load test of a handover day (issue 9): 50 people for 2 minutes against gunicorn on a
+# throwaway PostgreSQL; fails on any error or a device page p95 over 4x /compte's.
+# Its short form (--short) runs in make test (tests/integration/test_load_short.py).
+bench-load: install-dev
+	$(BIN)/python bench/load_handover.py
 
 clean:
 	rm -rf $(VENV) .pgtest instance/migrations-check.db
