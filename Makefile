@@ -73,7 +73,7 @@ migrations-check: $(VENV)/.installed-dev
 	rm -f instance/migrations-check.db
 
 test-sqlite: install-dev
-	$(PYTEST) -m "not e2e and not hardening" tests
+	$(PYTEST) -m "not e2e" tests
 
 pg-start:
 	@scripts/pgtest.sh start
@@ -90,7 +90,7 @@ test-postgres: install-dev
 	DATABASE_URL="$$url" $(FLASK) db upgrade; \
 	DATABASE_URL="$$url" $(FLASK) db check; \
 	$(BIN)/python scripts/reset_pg.py "$$url"; \
-	TEST_DATABASE_URL="$$url" $(PYTEST) -m "not e2e and not hardening" tests
+	TEST_DATABASE_URL="$$url" $(PYTEST) -m "not e2e" tests
 
 test-browser: install-dev assets
 	@if ! command -v chromium >/dev/null; then \
@@ -102,9 +102,10 @@ test-browser: install-dev assets
 test: system-deps install-dev lint typecheck migrations-check test-sqlite test-postgres test-browser
 	@echo "All checks passed."
 
-# Hostile-input fuzzing of every form and schemathesis over the whole API (issue 9).
+# The generated-input tests of make test, long and with fresh random cases each run.
 test-hardening: install-dev
-	$(PYTEST) -m hardening tests
+	ORDILIEN_FUZZ_EXAMPLES=200 ORDILIEN_FUZZ_RANDOM=1 $(PYTEST) \
+	  tests/integration/test_hostile_input.py tests/integration/test_api_schemathesis.py
 
 bench: install-dev
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -4,6 +4,7 @@ from wtforms import EmailField, PasswordField, SelectChoice, SelectField, String
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.authz.policy import OrgKind, Role
+from app.core.converters import coerce_id
 
 ORG_KIND_LABELS = {
     OrgKind.ASSOCIATION: _l("Association de reconditionnement"),
@@ -58,7 +59,7 @@ class UserForm(FlaskForm):
     role = SelectField(
         _l("Rôle"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()]
     )
-    organisation_id = SelectField(_l("Organisation"), coerce=int, choices=[])
+    organisation_id = SelectField(_l("Organisation"), coerce=coerce_id, choices=[])
     password = PasswordField(
         _l("Mot de passe provisoire (10 caractères au moins)"),
         validators=[DataRequired(_l("Indiquez un mot de passe provisoire.")), Length(max=200)],

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import PlainSerializer
+from pydantic import Field, PlainSerializer
+
+from app.core.converters import MAX_ID
 
 
 def _utc_iso(value: datetime) -> str:
@@ -15,3 +17,7 @@ def _utc_iso(value: datetime) -> str:
 
 
 UtcDateTime = Annotated[datetime, PlainSerializer(_utc_iso, return_type=str, when_used="json")]
+
+# A record's id in a request body: a number an INTEGER column can hold, else a 422 that
+# says so (rather than an overflow deep in the database driver).
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]

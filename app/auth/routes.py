@@ -51,18 +51,12 @@ def account() -> str | Response:
     password_form = ChangePasswordForm(prefix="pw")
     token_form = TokenForm(prefix="tok")
     new_token = None
-    if password_form.submit.data and password_form.validate_on_submit():
-        if not check_password_hash(current_user.password_hash, password_form.current.data or ""):
-            password_form.current.errors = [_("Le mot de passe actuel est incorrect.")]
-        else:
-            try:
-                services.set_password(current_user, password_form.password.data or "")
-            except DomainError as exc:
-                password_form.password.errors = [exc.message]
-            else:
-                login_user(current_user)  # keep this session after the version bump
-                flash(_("Mot de passe changé."), "success")
-                return redirect(url_for("auth.account"))
+    # One form per submission: the button pressed decides (a forged request sending both
+    # must not create a token while the password change is refused).
+    if password_form.submit.data:
+        if password_form.validate_on_submit() and _change_password(password_form):
+            flash(_("Mot de passe changé."), "success")
+            return redirect(url_for("auth.account"))
     elif token_form.submit.data and token_form.validate_on_submit():
         new_token = services.create_api_token(current_user, token_form.name.data or "")
         token_form = TokenForm(prefix="tok", formdata=None)
@@ -75,6 +69,20 @@ def account() -> str | Response:
         new_token=new_token,
         revoke_form=EmptyForm(),
     )
+
+
+def _change_password(form: ChangePasswordForm) -> bool:
+    """Change the password if the current one is right; errors go on the form."""
+    if not check_password_hash(current_user.password_hash, form.current.data or ""):
+        form.current.errors = [_("Le mot de passe actuel est incorrect.")]
+        return False
+    try:
+        services.set_password(current_user, form.password.data or "")
+    except DomainError as exc:
+        form.password.errors = [exc.message]
+        return False
+    login_user(current_user)  # keep this session after the version bump
+    return True
 
 
 @bp.post("/compte/jetons/<int:token_id>/revoquer")

@@ -14,3 +14,21 @@ class BoundedIntConverter(IntegerConverter):
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+def parse_id(value: Any) -> int | None:
+    """A record id typed or posted by anyone: an int in the range ids can have, else None."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
+def coerce_id(value: Any) -> int:
+    """WTForms ``coerce`` for id choices: numbers no INTEGER column can hold are refused like
+    any bad choice (placeholders such as 0 stay allowed)."""
+    number = int(value)
+    if not -MAX_ID <= number <= MAX_ID:
+        raise ValueError(value)
+    return number

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.api.auth import api_auth
 from app.api.errors import ApiError, parse_body
 from app.api.openapi import operation
-from app.api.types import UtcDateTime
+from app.api.types import RecordId, UtcDateTime
 from app.authz.guards import can
 from app.authz.policy import Permission
 from app.core.clock import today
@@ -68,7 +68,7 @@ class AttestationOut(BaseModel):
 
 class HouseholdOut(BaseModel):
     id: int
-    organisation_id: int
+    organisation_id: RecordId
     reference_name: str
     reference_age: int | None
     other_ages: list[int]
@@ -92,9 +92,9 @@ class HouseholdOut(BaseModel):
 
 class PrescriptionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    household_id: int
+    household_id: RecordId
     programme_code: str = Field(max_length=60)
-    association_org_id: int
+    association_org_id: RecordId
     device_type: DeviceType
     purposes: list[Purpose] = Field(default_factory=list)
     commitments: list[Commitment] = Field(default_factory=list)
@@ -109,9 +109,9 @@ class RefuseIn(BaseModel):
 
 class PrescriptionOut(BaseModel):
     id: int
-    household_id: int
-    prescriber_org_id: int
-    association_org_id: int
+    household_id: RecordId
+    prescriber_org_id: RecordId
+    association_org_id: RecordId
     programme_code: str
     device_type: DeviceType
     purposes: list[str]

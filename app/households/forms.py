@@ -21,6 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core.converters import coerce_id
 from app.eligibility.vocabulary import (
     ATTESTATION_METHOD_LABELS,
     COMMITMENT_LABELS,
@@ -132,7 +133,7 @@ class PrescriptionForm(FlaskForm):
     commitments = MultiCheckboxField(
         _l("La personne s'engage à"), choices=_choices(COMMITMENT_LABELS)
     )
-    association_org_id = SelectField(_l("Association"), coerce=int, choices=[])
+    association_org_id = SelectField(_l("Association"), coerce=coerce_id, choices=[])
     justification = TextAreaField(
         _l("Justification (facultatif)"), validators=[Optional(), Length(max=2000)]
     )

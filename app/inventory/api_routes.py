@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.api.auth import api_auth
 from app.api.errors import ApiError, parse_body
 from app.api.openapi import operation
-from app.api.types import UtcDateTime
+from app.api.types import RecordId, UtcDateTime
 from app.authz.guards import ensure_record_access
 from app.authz.policy import Permission
 from app.extensions import db
@@ -29,7 +29,7 @@ class DeviceOut(BaseModel):
     id: int
     asset_tag: str
     url: str
-    organisation_id: int
+    organisation_id: RecordId
     device_type: DeviceType
     brand: str
     model: str
@@ -47,7 +47,7 @@ class DeviceOut(BaseModel):
     state: State
     grade: Grade | None
     grade_computed: Grade | None
-    batch_id: int | None
+    batch_id: RecordId | None
     location: str | None
     version: int
     created_at: UtcDateTime
@@ -79,7 +79,7 @@ class DeviceCreate(BaseModel):
     condition: Condition = Condition.UNTESTED
     condition_notes: str = Field("", max_length=2000)
     location: str = Field("", max_length=120)
-    batch_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    batch_id: RecordId | None = None
 
 
 class TransitionIn(BaseModel):

@@ -33,6 +33,7 @@ from app.auth.forms import EmptyForm
 from app.authz.guards import can, ensure_record_access, permission_required
 from app.authz.policy import Permission
 from app.core.clock import utcnow
+from app.core.converters import parse_id
 from app.core.errors import DomainError
 from app.documents.qr import qr_png
 from app.extensions import db
@@ -175,10 +176,7 @@ def _donor_choices(blank: str) -> list[SelectChoice]:
 
 
 def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_id(value)
 
 
 def _put_error(form: Any, exc: DomainError, default: str) -> None:
@@ -690,7 +688,7 @@ def device_grade(device_id: int) -> str | Response:
                 device,
                 override=override,
                 reason=form.reason.data or "",
-                adjustment=_int(form.adjustment.data) or 0,
+                adjustment=int(form.adjustment.data or 0),  # one of the choices
                 actor=current_user,
             )
         except DomainError as exc:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.api.auth import api_auth
 from app.api.errors import ApiError, parse_body
 from app.api.openapi import operation
-from app.api.types import UtcDateTime
+from app.api.types import RecordId, UtcDateTime
 from app.audit.services import record
 from app.authz.guards import can
 from app.authz.policy import Permission
@@ -42,8 +42,8 @@ class LoanOut(BaseModel):
     id: int
     number: str
     status: str
-    household_id: int
-    prescription_id: int | None
+    household_id: RecordId
+    prescription_id: RecordId | None
     programme_code: str
     device: DeviceOut
     start_on: date
@@ -64,8 +64,8 @@ class SaleOut(BaseModel):
     id: int
     receipt_number: str
     sold_at: UtcDateTime
-    household_id: int
-    prescription_id: int | None
+    household_id: RecordId
+    prescription_id: RecordId | None
     programme_code: str
     device: DeviceOut
     price_cents: int
@@ -78,7 +78,7 @@ class SaleOut(BaseModel):
 class HandoverIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    prescription_id: int
+    prescription_id: RecordId
     asset_tag: str = Field(min_length=1, max_length=300)
     accessories: list[Accessory] = []
     condition_note: str = Field("", max_length=500)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from app.api.auth import api_auth
 from app.api.errors import parse_body
 from app.api.openapi import operation
-from app.api.types import UtcDateTime
+from app.api.types import RecordId, UtcDateTime
 from app.authz.policy import Permission
 from app.core.clock import today
 from app.tariffs import matching, services
@@ -97,7 +97,7 @@ class NoticeOut(BaseModel):
 
 
 class ProposalOut(BaseModel):
-    tariff_id: int
+    tariff_id: RecordId
     provider: str
     name: str
     kind: str

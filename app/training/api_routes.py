@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.api.auth import api_auth
 from app.api.errors import ApiError, parse_body
 from app.api.openapi import operation
-from app.api.types import UtcDateTime
+from app.api.types import RecordId, UtcDateTime
 from app.audit.services import record
 from app.authz.guards import can
 from app.authz.policy import Permission
@@ -34,7 +34,7 @@ class SessionOut(BaseModel):
     id: int
     title: str
     place: str
-    place_id: int
+    place_id: RecordId
     starts_at: UtcDateTime = Field(description="UTC")
     duration_minutes: int
     format: str
@@ -51,23 +51,23 @@ class SessionOut(BaseModel):
     postcode: str
     commune: str
     weekly: bool
-    course_id: int | None
+    course_id: RecordId | None
     status: str
 
 
 class BookingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    household_id: int
+    household_id: RecordId
 
 
 class BookingOut(BaseModel):
     id: int
-    session_id: int
-    household_id: int
+    session_id: RecordId
+    household_id: RecordId
     status: str
     waiting_position: int | None
     attendance: str | None
-    course_id: int | None
+    course_id: RecordId | None
 
 
 Answers = create_model(  # the ten questions, each 0 (non), 1 (avec de l'aide), 2 (seul)

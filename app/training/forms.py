@@ -23,6 +23,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core.converters import coerce_id
 from app.training import diagnostic as dg
 from app.training.matching import PriceKind, Reason
 from app.training.models import Attendance, BookingStatus, SessionFormat
@@ -196,7 +197,7 @@ class SessionForm(FlaskForm):
     )
     postcode = StringField(_l("Code postal"), validators=[Optional(), Length(max=10)])
     commune = StringField(_l("Commune"), validators=[Optional(), Length(max=120)])
-    course_id = SelectField(_l("Parcours"), coerce=int, choices=[], validate_choice=False)
+    course_id = SelectField(_l("Parcours"), coerce=coerce_id, choices=[], validate_choice=False)
     submit = SubmitField(_l("Enregistrer"))
 
 
@@ -230,7 +231,7 @@ class PlaceForm(FlaskForm):
 
 
 class BookForm(FlaskForm):
-    household_id = SelectField(_l("Foyer"), coerce=int, choices=[], validate_choice=False)
+    household_id = SelectField(_l("Foyer"), coerce=coerce_id, choices=[], validate_choice=False)
     submit = SubmitField(_l("Inscrire"))
 
 

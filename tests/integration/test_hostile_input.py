@@ -11,19 +11,14 @@ from html.parser import HTMLParser
 
 import pytest
 from flask import url_for
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import func, select
 
 from app.authz.policy import Role
-from app.extensions import db
 from tests.access.table import ANY_USER, PUBLIC, Route
 from tests.conftest import login_client
+from tests.fuzzing import fuzz_settings, table_counts
 from tests.integration.test_route_access import ALL_ROUTES, _build_ctx
-
-# Long generated runs, kept out of `make test` until issue 9: `make test-hardening`.
-pytestmark = pytest.mark.hardening
-
 
 NASTY = st.sampled_from(
     [
@@ -53,28 +48,67 @@ NASTY = st.sampled_from(
     ]
 )
 VALUES = st.one_of(NASTY, st.text(max_size=60))
-# Tables whose rows may grow on a rejected request: the journal and login throttling.
-LOG_TABLES = {"audit_entry", "login_attempt", "outbound_message", "family_page_hit"}
+
+
+# Every query parameter the application reads (grep request.args in app/), fuzzed on
+# every page beside the fields of the page's own search forms.
+QUERY_NAMES = [
+    "a_verifier",
+    "annee",
+    "appareil",
+    "apres",
+    "batch_id",
+    "besoin",
+    "commune",
+    "country",
+    "current",
+    "etat",
+    "foyer",
+    "household_id",
+    "id",
+    "ids",
+    "kind",
+    "need",
+    "next",
+    "nouveau",
+    "organisation",
+    "page",
+    "pays",
+    "place_id",
+    "programme",
+    "q",
+    "state",
+    "status",
+    "statut",
+    "theme",
+    "to_verify",
+    "type",
+    "year",
+    "lang",
+]
 
 
 class _FormFields(HTMLParser):
-    def __init__(self) -> None:
+    """The field names of the page's forms of one method (post, or get for search forms)."""
+
+    def __init__(self, method: str = "post") -> None:
         super().__init__()
+        self.method = method
         self.names: set[str] = set()
-        self._in_post_form = False
+        self._in_form = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         if tag == "form":
-            self._in_post_form = (a.get("method") or "").lower() == "post"
-        elif self._in_post_form and tag in {"input", "select", "textarea"}:
+            self._in_form = (a.get("method") or "get").lower() == self.method
+        elif self._in_form and tag in {"input", "select", "textarea"}:
             name = a.get("name")
             if name and name != "csrf_token" and a.get("type") not in {"file"}:
                 self.names.add(name)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":
-            self._in_post_form = False
+            self._in_form = False
 
 
 def _role_for(route: Route) -> Role | None:
@@ -97,17 +131,6 @@ def _role_for(route: Route) -> Role | None:
     return None
 
 
-def _fingerprint() -> tuple[int, ...]:
-    """Row counts of every table but the logs, in one round trip."""
-    db.session.expire_all()
-    tables = [t for t in db.metadata.sorted_tables if t.name not in LOG_TABLES]
-    row = db.session.execute(
-        select(*[select(func.count()).select_from(t).scalar_subquery() for t in tables])
-    ).one()
-    db.session.commit()
-    return tuple(row)
-
-
 FORM_ROUTES = [
     r
     for r in ALL_ROUTES
@@ -115,6 +138,16 @@ FORM_ROUTES = [
     and not (r.path is None and r.endpoint.startswith("api"))
     and "api" not in r.endpoint.split(".")[0]
 ]
+
+
+def _rejected(response) -> bool:  # type: ignore[no-untyped-def]
+    """A refusal: a 4xx, or the form shown again with its errors (what a clerk sees)."""
+    if 400 <= response.status_code < 500:
+        return True
+    if response.status_code != 200 or response.mimetype != "text/html":
+        return False
+    body = response.get_data(as_text=True)
+    return 'aria-invalid="true"' in body or 'class="error-summary"' in body
 
 
 @pytest.mark.parametrize("route", FORM_ROUTES, ids=[r.endpoint for r in FORM_ROUTES])
@@ -141,22 +174,49 @@ def test_forms_survive_hostile_input(app, route: Route, role_users) -> None:  # 
     if not names:
         names = ["q"]
 
-    state = {"before": _fingerprint()}
-
     @given(values=st.fixed_dictionaries({name: VALUES for name in names}))
-    @settings(
-        max_examples=8,
-        deadline=None,
-        derandomize=True,  # the same cases here and in CI
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @fuzz_settings(8)
     def run(values: dict[str, str]) -> None:
+        before = table_counts()
         response = client.post(path, data=values)
         assert response.status_code < 500, f"{response.status_code} on POST {path} with {values!r}"
-        after = _fingerprint()
-        if 400 <= response.status_code < 500:
-            assert after == state["before"], f"rejected POST {path} changed the database"
-        state["before"] = after
+        after = table_counts()
+        if _rejected(response):
+            assert after == before, f"rejected POST {path} changed the database"
+
+    run()
+
+
+GET_ROUTES = [r for r in ALL_ROUTES if r.method == "GET"]
+
+
+@pytest.mark.parametrize("route", GET_ROUTES, ids=[r.endpoint for r in GET_ROUTES])
+def test_pages_survive_hostile_query_strings(app, route: Route, role_users) -> None:  # type: ignore[no-untyped-def]
+    ctx = _build_ctx(role_users)
+    role = _role_for(route)
+    with app.test_request_context():
+        owner = ctx.users[role] if role is not None else ctx.users[Role.ADMIN]
+        ctx.records["own_token_id"] = owner.api_tokens[0].id
+        path = route.path(ctx) if route.path else url_for(route.endpoint)
+    client = app.test_client()
+    headers = {}
+    if path.startswith("/api/"):
+        headers["Authorization"] = f"Bearer {ctx.tokens[role or Role.ADMIN]}"
+    elif role is not None:
+        login_client(client, ctx.users[role])
+    page = client.get(path, headers=headers)
+    parser = _FormFields("get")
+    if page.status_code == 200 and page.mimetype == "text/html":
+        parser.feed(page.get_data(as_text=True))
+    names = sorted(parser.names | set(QUERY_NAMES))
+    base = path.split("?", 1)[0]
+
+    @given(values=st.dictionaries(st.sampled_from(names), VALUES, max_size=4))
+    @fuzz_settings(4)
+    def run(values: dict[str, str]) -> None:
+        before = table_counts()
+        response = client.get(base, query_string=values, headers=headers)
+        assert response.status_code < 500, f"{response.status_code} on GET {base} {values!r}"
+        assert table_counts() == before, f"GET {base} changed the database"
 
     run()
