@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+import contextlib
+
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db
+from app.extensions import db, login_manager
+
+# Seconds a client should wait before trying again while the database is unreachable.
+RETRY_AFTER_SECONDS = 5
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -45,7 +52,30 @@ def render_error(code: int, detail: str | None = None):  # type: ignore[no-untyp
     return body, code
 
 
+def rollback_quietly() -> None:
+    """Undo the request's writes; a connection the database already dropped has none."""
+    with contextlib.suppress(OperationalError, InterfaceError):
+        db.session.rollback()
+
+
+def release_session() -> None:
+    """End the request's session. If the database dropped the connection (a restart),
+    closing it fails: throw the connection away instead of failing a finished response
+    with a 500; the pool opens a new one (pre-ping) for the next request."""
+    try:
+        db.session.remove()
+    except (OperationalError, InterfaceError) as error:
+        current_app.logger.warning("Database connection lost: %s", error.orig or error)
+        with contextlib.suppress(Exception):
+            db.session().invalidate()
+        db.session.registry.clear()
+
+
 def register(app: Flask) -> None:
+    # Runs before Flask-SQLAlchemy's own teardown (registered earlier), which then finds
+    # nothing left to close.
+    app.teardown_appcontext(lambda _exc: release_session())
+
     from app.api.errors import ApiError
     from app.core.errors import Conflict, DomainError, NotFound
 
@@ -56,7 +86,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):  # type: ignore[no-untyped-def]
         # Views should catch these and put them on the form; this is the safety net.
-        db.session.rollback()
+        rollback_quietly()
         code = 404 if isinstance(error, NotFound) else 409 if isinstance(error, Conflict) else 422
         if request.path.startswith("/api/"):
             fields = [{"field": error.field, "message": error.message}] if error.field else None
@@ -78,9 +108,28 @@ def register(app: Flask) -> None:
         code = error.code or 500
         return render_error(code)
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
+    def database_unavailable(error: Exception):  # type: ignore[no-untyped-def]
+        """The database is down, restarting or saturated: a clean 503, then recovery.
+
+        The session is thrown away (its connection may be dead; the pool's pre-ping
+        replaces it on the next request) and the page is rendered for an anonymous
+        visitor, so that drawing it does not query the database again."""
+        rollback_quietly()
+        release_session()
+        g._login_user = login_manager.anonymous_user()
+        app.logger.warning(
+            "Database unavailable on %s: %s", request.path, getattr(error, "orig", None) or error
+        )
+        response = current_app.make_response(render_error(503))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):  # type: ignore[no-untyped-def]
-        db.session.rollback()
+        rollback_quietly()
         app.logger.exception("Unexpected error on %s", request.path)
         if app.config.get("PROPAGATE_EXCEPTIONS_IN_TESTS"):
             raise error
