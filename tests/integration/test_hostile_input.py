@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from app.authz.policy import Role
 from tests.access.table import ANY_USER, PUBLIC, Route
 from tests.conftest import login_client
-from tests.fuzzing import fuzz_settings, table_counts
+from tests.fuzzing import fuzz_settings, table_digest
 from tests.integration.test_route_access import ALL_ROUTES, _build_ctx
 
 NASTY = st.sampled_from(
@@ -177,10 +177,10 @@ def test_forms_survive_hostile_input(app, route: Route, role_users) -> None:  # 
     @given(values=st.fixed_dictionaries({name: VALUES for name in names}))
     @fuzz_settings(8)
     def run(values: dict[str, str]) -> None:
-        before = table_counts()
+        before = table_digest()
         response = client.post(path, data=values)
         assert response.status_code < 500, f"{response.status_code} on POST {path} with {values!r}"
-        after = table_counts()
+        after = table_digest()
         if _rejected(response):
             assert after == before, f"rejected POST {path} changed the database"
 
@@ -214,9 +214,9 @@ def test_pages_survive_hostile_query_strings(app, route: Route, role_users) -> N
     @given(values=st.dictionaries(st.sampled_from(names), VALUES, max_size=4))
     @fuzz_settings(4)
     def run(values: dict[str, str]) -> None:
-        before = table_counts()
+        before = table_digest()
         response = client.get(base, query_string=values, headers=headers)
         assert response.status_code < 500, f"{response.status_code} on GET {base} {values!r}"
-        assert table_counts() == before, f"GET {base} changed the database"
+        assert table_digest() == before, f"GET {base} changed the database"
 
     run()
