@@ -21,7 +21,7 @@ from flask import Flask, url_for
 from sqlalchemy import select
 
 from app.accounts import services
-from app.authz.policy import OrgKind, Role
+from app.authz.policy import DEFAULT_ORG_KIND, Role
 from app.extensions import db
 from app.households.models import Household
 from app.inventory.models import Device
@@ -50,14 +50,8 @@ SAME_AS_MISSING: dict[str, str] = {
     "inventory.labels": "Aucun appareil à étiqueter.",
 }
 
-HOME_KIND = {
-    Role.MANAGER: OrgKind.ASSOCIATION,
-    Role.TECHNICIAN: OrgKind.ASSOCIATION,
-    Role.FRONT_DESK: OrgKind.ASSOCIATION,
-    Role.PRESCRIBER: OrgKind.PRESCRIBER,
-    Role.TRAINER: OrgKind.TRAINING_PLACE,
-    Role.VIEWER: OrgKind.COORDINATOR,
-}
+# Every role but the instance's administrator, who sees everything by design.
+HOME_KIND = {r: k for r, k in DEFAULT_ORG_KIND.items() if r is not Role.ADMIN}
 
 
 class _Tracking(dict):  # type: ignore[type-arg]
