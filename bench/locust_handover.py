@@ -15,15 +15,39 @@ import json
 import os
 import random
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
 from load_handover import DEVICE_PAGE, MINIMAL_PAGE, ROLE_WEIGHTS
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 PLAN: dict[str, Any] = json.loads(open(os.environ["LOAD_PLAN"]).read())  # noqa: SIM115
 THINK = [float(x) for x in os.environ.get("LOAD_THINK", "0.5,2.5").split(",")]
 CSRF = re.compile(r'name="(?:[\w-]*-)?csrf_token"[^>]*?value="([^"]+)"')
+
+
+# Every request (end time, name, milliseconds, error or ""), written to LOAD_RESULTS at the
+# end: the runner computes exact percentiles, and leaves the arrivals out of them.
+RECORDS: list[list[Any]] = []
+
+
+@events.request.add_listener
+def _record(name: str, response_time: float, exception: Any = None, **_kw: Any) -> None:
+    error = "" if exception is None else f"{type(exception).__name__}: {exception}"[:300]
+    RECORDS.append([round(time.time(), 3), name, round(response_time, 1), error])
+
+
+@events.user_error.add_listener
+def _user_error(user_instance: Any, exception: Exception, **_kw: Any) -> None:
+    name = f"exception in {type(user_instance).__name__}"
+    RECORDS.append([round(time.time(), 3), name, 0.0, repr(exception)[:300]])
+
+
+@events.quit.add_listener
+def _save(**_kw: Any) -> None:
+    with open(os.environ["LOAD_RESULTS"], "w") as f:
+        json.dump(RECORDS, f)
 
 
 def csrf(html: str) -> str | None:
@@ -54,8 +78,10 @@ class Staff(HttpUser):
         random.shuffle(pages)
         self.list_cycle = itertools.cycle(pages)
         self.prepare()
-        page = self.client.get("/connexion", name="/connexion")
-        token = csrf(page.text)
+        # As nginx in front of gunicorn (docs/DEPLOY.md): one connection per request, so
+        # gunicorn's short keep-alive never races a request sent after a think time.
+        self.client.headers["Connection"] = "close"
+        token = self.form_page("/connexion", "/connexion")
         login = {"email": self.account["email"], "password": PLAN["password"]}
         self.post_form("/connexion", login, token, "POST /connexion", r"^/$")
         for step in [self.my_account, *self.first_round(), *[self.lists] * len(self.list_pages)]:
@@ -97,6 +123,7 @@ class Staff(HttpUser):
             return self.expect_redirect(r, success)
 
     def form_page(self, url: str, name: str) -> str | None:
+        """GET a page with a form; its CSRF token, None (and the flow stops) on failure."""
         with self.client.get(url, name=name, catch_response=True) as r:
             token = csrf(r.text) if r.status_code == 200 else None
             if r.status_code == 200 and token is None:
@@ -135,6 +162,8 @@ class Technician(Staff):
             return self.scan()
         device_id = self.triage.pop()
         token = self.form_page(f"/inventaire/appareils/{device_id}", DEVICE_PAGE)
+        if token is None:
+            return
         self.wait()
         self.post_form(
             f"/inventaire/appareils/{device_id}/etat",
@@ -176,6 +205,8 @@ class FrontDesk(Staff):
         self.client.get("/comptoir", name="/comptoir")
         self.wait()
         token = self.form_page(f"/comptoir/prescriptions/{pid}", "/comptoir/prescriptions/[id]")
+        if token is None:
+            return
         self.wait()
         scanned = self.post_form(
             f"/comptoir/prescriptions/{pid}",
@@ -190,6 +221,8 @@ class FrontDesk(Staff):
             f"/comptoir/prescriptions/{pid}/remise?appareil={tag}",
             "/comptoir/prescriptions/[id]/remise",
         )
+        if token is None:
+            return
         self.wait()
         data: dict[str, Any] = {"scanned": tag, "accessories": ["charger"]}
         if mode == "vente":
@@ -239,6 +272,8 @@ class Prescriber(Staff):
         self.client.get("/formation/", name="/formation/")
         self.wait()
         token = self.form_page(f"/formation/seances/{session}", "/formation/seances/[id]")
+        if token is None:
+            return
         self.wait()
         # Success goes to the household's page; a refusal back to the session's.
         booked = self.post_form(
