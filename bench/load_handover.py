@@ -11,11 +11,11 @@ migrations and the demo data through the real commands, a few thousand more devi
 their history, households, validated prescriptions and one account per simulated person;
 gunicorn on 127.0.0.1 (5 workers x 2 threads, as docs/DEPLOY.md); locust headless.
 
-People arrive over the first 20 seconds and log in once (scrypt, on purpose slow); each
-does each of their tasks once, then picks tasks by weight with a think time of 0.5 to 2.5 s
-between pages. Printed: per page, requests, failures, req/s, median and 95th percentile
-over the steady state (once everyone is logged in; the logins over the arrivals), the
-throughput, and every error over the whole run.
+People arrive over the first 20 seconds (a sixth of a shorter run) and log in once
+(scrypt, slow on purpose); each does each of their tasks once, then picks tasks by weight
+with a think time of 0.5 to 2.5 s between pages. Printed: per page, requests, failures,
+req/s, median and 95th percentile over the steady state (once everyone is logged in; the
+logins over the arrivals), the throughput, and every error over the whole run.
 
 Targets (full form, exit code 1 when missed): zero errors; 95th percentile of the device
 page under 4 times that of /compte. The short form (what `make test` runs,
@@ -23,7 +23,7 @@ tests/integration/test_load_short.py) judges only the errors and that every page
 scenario was requested.
 
     .venv/bin/python bench/load_handover.py            # full: 50 users, 2 minutes (make bench-load)
-    .venv/bin/python bench/load_handover.py --short    # 10 users, 20 seconds
+    .venv/bin/python bench/load_handover.py --short    # 10 users, 30 seconds
       [--users N] [--duration SECONDS] [--pg-url postgresql://user@host:port/any_db]
       [--think 0.5,2.5] [--json FILE] [--workers 5] [--threads 2]
 """
@@ -591,7 +591,7 @@ def report(records: list[list[Any]], short: bool, tracebacks: list[str]) -> dict
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--short", action="store_true", help="10 users, 20 s, smaller data")
+    parser.add_argument("--short", action="store_true", help="10 users, 30 s, smaller data")
     parser.add_argument("--users", type=int)
     parser.add_argument("--duration", type=int, help="seconds of load")
     parser.add_argument("--pg-url", help="an existing server (a new database is made on it)")
@@ -601,7 +601,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     users = args.users or (10 if args.short else 50)
-    duration = args.duration or (20 if args.short else 120)
+    duration = args.duration or (30 if args.short else 120)
     think = args.think or ("0.2,1.0" if args.short else "0.5,2.5")
     devices = 600 if args.short else 3000
     handovers = 6 if args.short else 8

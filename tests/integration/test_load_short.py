@@ -1,5 +1,5 @@
 """The load test of a handover day in its short form (bench/load_handover.py --short):
-10 people for 20 seconds against gunicorn on PostgreSQL, through the real forms.
+10 people for 30 seconds against gunicorn on PostgreSQL, through the real forms.
 
 Judges what does not depend on the machine: no failed request, no server traceback,
 every page of the scenario requested. The figures (throughput, medians, 95th
