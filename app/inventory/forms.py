@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from app.core.uploads import MIB, UploadCheck
 from app.inventory.grading import GRADE_LABELS, STORAGE_LABELS
 from app.inventory.importing import parse_number
 from app.inventory.labels import SHEETS
@@ -249,7 +250,7 @@ class ImportForm(FlaskForm):
         _l("Fichier CSV ou Excel (.xlsx)"),
         validators=[
             FileRequired(_l("Choisissez un fichier.")),
-            FileAllowed(["csv", "txt", "xlsx"], _l("Fichier .csv ou .xlsx attendu.")),
+            UploadCheck(("csv", "xlsx"), max_bytes=10 * MIB),
         ],
     )
     donor_id = SelectField(_l("Donateur"), choices=[], validate_choice=False)

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     DecimalField,
@@ -23,6 +23,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
+from app.core.uploads import MIB, UploadCheck
 from app.tariffs.matching import (
     AREA_KIND_LABELS,
     COUNTRY_LABELS,
@@ -153,7 +154,7 @@ class ImportForm(FlaskForm):
         _l("Fichier CSV (séparateur ; ou ,)"),
         validators=[
             FileRequired(_l("Choisissez un fichier.")),
-            FileAllowed(["csv", "txt"], _l("Un fichier .csv, s'il vous plaît.")),
+            UploadCheck(("csv",), max_bytes=2 * MIB),
         ],
     )
     submit = SubmitField(_l("Importer"))

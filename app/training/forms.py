@@ -24,6 +24,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.converters import coerce_id
+from app.core.uploads import MIB, UploadCheck
 from app.training import diagnostic as dg
 from app.training.matching import PriceKind, Reason
 from app.training.models import Attendance, BookingStatus, SessionFormat
@@ -243,5 +244,11 @@ class ImportForm(FlaskForm):
             SelectChoice("mednum", _l("Lieux de médiation numérique (CSV La MedNum)")),
         ],
     )
-    file = FileField(_l("Fichier"), validators=[FileRequired(_l("Choisissez un fichier."))])
+    file = FileField(
+        _l("Fichier"),
+        validators=[
+            FileRequired(_l("Choisissez un fichier.")),
+            UploadCheck(("json", "csv"), max_bytes=15 * MIB),
+        ],
+    )
     submit = SubmitField(_l("Importer"))
