@@ -12,6 +12,7 @@ transaction id, and row-exclusive locks on the tables it wrote), then SIGKILLs g
 
 They run once per ``make test``: in the pass without TEST_DATABASE_URL (they bring their
 own server). Without PostgreSQL binaries they are skipped, except in CI where they fail.
+KEEP_FAULT_TMP=1 keeps the cluster's folder (server.log, gunicorn.log) for a post-mortem.
 """
 
 from __future__ import annotations
@@ -145,6 +146,10 @@ def rows(pg: PostgresCluster, query: str, *params: Any) -> list[tuple[Any, ...]]
 def value(pg: PostgresCluster, query: str, *params: Any) -> Any:
     found = rows(pg, query, *params)
     return found[0][0] if found else None
+
+
+def journal(pg: PostgresCluster, action: str) -> int:
+    return int(value(pg, "SELECT count(*) FROM audit_entry WHERE action = %s", action))
 
 
 def wait_for_blocked_writer(
@@ -282,7 +287,7 @@ def devices_csv(n: int, prefix: str) -> bytes:
 def import_counts(pg: PostgresCluster, org_id: int) -> dict[str, int]:
     return {
         table: value(pg, f"SELECT count(*) FROM {table} WHERE organisation_id = %s", org_id)  # noqa: S608
-        for table in ("donation_batch", "device", "device_event")
+        for table in ("donation_batch", "device", "device_event", "stock_location")
     } | {
         "journal": value(
             pg,
@@ -332,14 +337,15 @@ def test_import_killed_midway_writes_nothing(
         (ROOT / "instance" / "imports" / f"{user_id}-{token}.csv").unlink(missing_ok=True)
     assert {"donation_batch", "device", "audit_entry"} <= written, written
     assert import_counts(pg, org_id) == {
-        "donation_batch": 0, "device": 0, "device_event": 0, "journal": 0,
+        "donation_batch": 0, "device": 0, "device_event": 0, "stock_location": 0, "journal": 0,
     }  # fmt: skip
 
     live.start()  # the same file again, on a new app: all of it, once
     done = confirm(preview(), browser.csrf_token())
     assert done.status == 302 and "/inventaire/lots/" in done.location, done.text[:1000]
     assert import_counts(pg, org_id) == {
-        "donation_batch": 1, "device": IMPORT_ROWS, "device_event": IMPORT_ROWS, "journal": 2,
+        "donation_batch": 1, "device": IMPORT_ROWS, "device_event": IMPORT_ROWS,
+        "stock_location": 7, "journal": 2,
     }  # fmt: skip
 
 
@@ -395,12 +401,13 @@ def test_sale_killed_midway_keeps_receipt_numbering(
     assert counter_last() == 1  # the killed sale's number went back with it
     assert device() == before  # still ready, same version, no new event
     assert value(pg, "SELECT state FROM prescription WHERE id = %s", second) == "validated"
+    assert journal(pg, "sale.create") == 1
 
     live.start()  # the same desk, same session cookie, on a new app
     again = sell(second, tag_2)
     assert again.status == 302 and "/ventes/" in again.location, again.text[:1000]
     assert [s[:2] for s in sales()] == [(1, f"{year}-00001"), (2, f"{year}-00002")]
-    assert counter_last() == 2 and device()[0] == "sold"
+    assert counter_last() == 2 and device()[0] == "sold" and journal(pg, "sale.create") == 2
 
 
 def test_booking_killed_midway_takes_no_seat(
@@ -439,11 +446,11 @@ def test_booking_killed_midway_takes_no_seat(
         pg, live, "LOCK TABLE audit_entry IN SHARE MODE", (), lambda: book(csrf)
     )
     assert {"training_session", "training_booking"} <= written, written
-    assert seats() == (0, 0, 0)
+    assert seats() == (0, 0, 0) and journal(pg, "training.booking.create") == 0
 
     live.start()
     assert book().status == 302
-    assert seats() == (1, 0, 1)
+    assert seats() == (1, 0, 1) and journal(pg, "training.booking.create") == 1
     assert value(pg, "SELECT status FROM training_booking WHERE session_id = %s",
                  session_id) == "booked"  # fmt: skip
 
