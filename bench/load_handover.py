@@ -46,7 +46,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -457,7 +457,7 @@ def wait_for(url: str, proc: subprocess.Popen[bytes], timeout: float = 90) -> No
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError("gunicorn stopped before answering (see its log above)")
+            raise RuntimeError("gunicorn stopped before answering")
         with (
             suppress(OSError, urllib.error.URLError),
             urllib.request.urlopen(url, timeout=5) as response,  # noqa: S310 (our server)
@@ -612,8 +612,8 @@ def main() -> int:
     gunicorn_log = work / "gunicorn.log"
     locust_log = work / "locust.log"
     try:
-        with (throwaway_cluster() if not args.pg_url else _existing(args.pg_url)) as server, \
-                dedicated_database(server) as url:  # fmt: skip
+        cluster = nullcontext(args.pg_url) if args.pg_url else throwaway_cluster()
+        with cluster as server, dedicated_database(server) as url:
             env = {
                 **os.environ,
                 "ORDILIEN_ENV": "production",
@@ -674,6 +674,10 @@ def main() -> int:
                 print("gunicorn:", line)
             records = json.loads(results.read_text())
             summary = report(records, args.short, server_errors(gunicorn_log))
+    except BaseException:
+        if gunicorn_log.exists():
+            print("gunicorn's log, the end:", gunicorn_log.read_text(errors="replace")[-5000:])
+        raise
     finally:
         stop(locust)
         stop(gunicorn)
@@ -685,11 +689,6 @@ def main() -> int:
     if not args.short and not summary["ratio_ok"]:
         failed = True
     return 1 if failed else 0
-
-
-@contextmanager
-def _existing(url: str) -> Iterator[str]:
-    yield url
 
 
 if __name__ == "__main__":
