@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.audit.models import AuditEntry
 from app.authz.guards import permission_required
 from app.authz.policy import Permission, Role
+from app.core.converters import page_number
 from app.extensions import db
 
 bp = Blueprint("audit", __name__)
@@ -28,7 +29,7 @@ def journal() -> str:
         query = query.where(AuditEntry.object_type == object_type)
     if object_id:
         query = query.where(AuditEntry.object_id == object_id)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number(request.args.get("page"))
     entries = db.session.scalars(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
     return render_template(
         "audit/journal.html",

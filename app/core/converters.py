@@ -32,3 +32,24 @@ def coerce_id(value: Any) -> int:
     if not -MAX_ID <= number <= MAX_ID:
         raise ValueError(value)
     return number
+
+
+MAX_PAGE = 100_000  # pages beyond are empty anyway; keeps OFFSET within what databases take
+
+
+def page_number(value: Any) -> int:
+    """A ``?page=`` as typed by anyone: 1 when absent or silly, never beyond MAX_PAGE."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
+
+def year_number(value: Any) -> int | None:
+    """A ``?year=`` that a date can hold, else None (the caller's default)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 1900 <= number <= 2999 else None

@@ -17,6 +17,7 @@ from app.api.types import RecordId, UtcDateTime
 from app.authz.guards import can
 from app.authz.policy import Permission
 from app.core.clock import today
+from app.core.converters import page_number
 from app.eligibility.api_routes import CheckOut
 from app.eligibility.vocabulary import (
     AttestationMethod,
@@ -200,7 +201,7 @@ def _input(body: HouseholdIn) -> services.HouseholdInput:
 )
 @api_auth(Permission.HOUSEHOLD_READ)
 def household_list() -> ResponseReturnValue:
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number(request.args.get("page"))
     rows = services.households_for(current_user, request.args.get("q", ""), page)[:25]
     return jsonify([household_out(h) for h in rows])
 

@@ -14,6 +14,7 @@ from wtforms import SelectChoice
 from app.accounts.models import Organisation, User
 from app.authz.guards import can, permission_required
 from app.authz.policy import Permission
+from app.core.converters import page_number
 from app.core.errors import DomainError, NotFound
 from app.eligibility import catalogue
 from app.eligibility.engine import Eligibility
@@ -88,7 +89,7 @@ def _prescription(prescription_id: int, *, journal: bool = False) -> Prescriptio
 @permission_required(Permission.HOUSEHOLD_READ)
 def household_list() -> str:
     query = request.args.get("q", "")
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number(request.args.get("page"))
     rows = services.households_for(current_user, query, page)
     return render_template(
         "households/list.html",

@@ -16,12 +16,14 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale, gettext
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Organisation, User
 from app.audit.services import record
 from app.authz.guards import can
 from app.authz.policy import OrgKind, Permission, Role
 from app.core.clock import today, utcnow
+from app.core.converters import MAX_PAGE
 from app.core.errors import Conflict, DomainError, NotFound
 from app.eligibility import catalogue
 from app.eligibility.engine import Decision, Eligibility, evaluate, evaluate_all
@@ -187,9 +189,11 @@ def households_for(
                 Household.postcode.ilike(like),
             )
         )
-    rows = list(
+    page = min(max(page, 1), MAX_PAGE)
+    ids = list(
         db.session.scalars(
-            stmt.order_by(Household.updated_at.desc(), Household.id.desc())
+            stmt.with_only_columns(Household.id)
+            .order_by(Household.updated_at.desc(), Household.id.desc())
             .offset((page - 1) * per_page)
             .limit(per_page + 1)
         )
@@ -198,11 +202,21 @@ def households_for(
         "household.list",
         "household",
         "",
-        detail={"count": min(len(rows), per_page), "query": bool(query.strip())},
+        detail={"count": min(len(ids), per_page), "query": bool(query.strip())},
         actor=user,
     )
     db.session.commit()
-    return rows
+    # Loaded after the commit (which expires what the session holds), with what the list
+    # shows: one query per relationship instead of one per household and row.
+    found = {
+        h.id: h
+        for h in db.session.scalars(
+            select(Household)
+            .where(Household.id.in_(ids))
+            .options(selectinload(Household.members), selectinload(Household.attestations))
+        )
+    }
+    return [found[i] for i in ids if i in found]
 
 
 def prescriptions_for(

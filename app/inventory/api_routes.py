@@ -15,6 +15,7 @@ from app.api.openapi import operation
 from app.api.types import RecordId, UtcDateTime
 from app.authz.guards import ensure_record_access
 from app.authz.policy import Permission
+from app.core.converters import parse_id
 from app.extensions import db
 from app.inventory import services
 from app.inventory.grading import Grade, StorageType
@@ -190,6 +191,8 @@ def list_devices() -> ResponseReturnValue:
     try:
         limit = max(1, min(200, int(args.get("limit", services.PER_PAGE))))
         batch_id = int(args["batch_id"]) if args.get("batch_id") else None
+        if batch_id is not None and parse_id(batch_id) is None:
+            raise ValueError(batch_id)
     except ValueError:
         raise ApiError(400, "limit et batch_id doivent être des nombres entiers.") from None
     flt = services.DeviceFilter(

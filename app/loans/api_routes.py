@@ -17,6 +17,7 @@ from app.api.types import RecordId, UtcDateTime
 from app.audit.services import record
 from app.authz.guards import can
 from app.authz.policy import Permission
+from app.core.converters import year_number
 from app.core.errors import DomainError
 from app.extensions import db
 from app.households.models import Prescription
@@ -233,7 +234,7 @@ def loan_extend(loan_id: int) -> ResponseReturnValue:
 )
 @api_auth(H)
 def sales() -> ResponseReturnValue:
-    year = request.args.get("year", type=int)
+    year = year_number(request.args.get("year"))
     rows = services.list_sales(current_user.organisation_id, year)
     return jsonify([sale_out(x).model_dump(mode="json") for x in rows])
 

@@ -22,6 +22,7 @@ from app.auth.forms import EmptyForm
 from app.authz.guards import ensure_record_access, permission_required
 from app.authz.policy import Permission
 from app.core.clock import today
+from app.core.converters import year_number
 from app.core.errors import DomainError, NotFound
 from app.extensions import db
 from app.households.models import Household, Prescription
@@ -482,7 +483,7 @@ def family_revoke(household_id: int) -> BaseResponse:
 @bp.get("/ventes")
 @permission_required(H)
 def sales() -> str:
-    year = request.args.get("annee", type=int)
+    year = year_number(request.args.get("annee"))
     return render_template(
         "loans/sales.html",
         rows=services.list_sales(_my_org(), year),

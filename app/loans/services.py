@@ -22,6 +22,7 @@ from flask import current_app, has_request_context, url_for
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Organisation
 from app.audit.services import record
@@ -105,6 +106,7 @@ def awaiting_handover(organisation_id: int) -> Sequence[Prescription]:
             Prescription.association_org_id == organisation_id,
             Prescription.state == PrescriptionState.VALIDATED,
         )
+        .options(selectinload(Prescription.household))  # the queue shows each family's name
         .order_by(Prescription.decided_at, Prescription.id)
     ).all()
 
@@ -365,6 +367,7 @@ def reservations(organisation_id: int) -> Sequence[Reservation]:
             Reservation.organisation_id == organisation_id,
             Reservation.status == ReservationStatus.ACTIVE,
         )
+        .options(selectinload(Reservation.device))  # the counter shows each reserved tag
         .order_by(Reservation.expires_at)
     ).all()
 

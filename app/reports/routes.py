@@ -17,6 +17,7 @@ from app.accounts.models import Organisation
 from app.authz.guards import can, ensure_record_access, permission_required
 from app.authz.policy import OrgKind, Permission
 from app.core.clock import today, utcnow
+from app.core.converters import page_number
 from app.core.errors import DomainError
 from app.extensions import db
 from app.reports import charts, exports, services
@@ -209,7 +210,7 @@ def privacy_index() -> str:
     from app.reports import gdpr
 
     query_text = request.args.get("q", "").strip()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number(request.args.get("page"))
     org_id = None if current_user.role.value == "admin" else current_user.organisation_id
     rows, has_next = gdpr.households_page(org_id, query_text, page)
     record_list_view(len(rows))
