@@ -9,6 +9,11 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+def N_(text: str) -> str:  # noqa: N802  (the gettext convention for "mark only")
+    """Mark a French label for extraction; translation happens where it is shown."""
+    return text
+
+
 class Status(StrEnum):
     """Social statuses a prescriber attests (DOMAIN.md section 3)."""
 
@@ -29,20 +34,20 @@ class Status(StrEnum):
 
 
 STATUS_LABELS: dict[Status, str] = {
-    Status.RSA: "RSA (revenu de solidarité active)",
-    Status.AAH: "AAH (allocation aux adultes handicapés)",
-    Status.ASS: "ASS (allocation de solidarité spécifique)",
-    Status.ASPA: "ASPA (minimum vieillesse)",
-    Status.CSS: "Complémentaire santé solidaire (CSS)",
-    Status.PRIME_ACTIVITE: "Prime d'activité",
-    Status.JOB_SEEKER: "Demandeur d'emploi",
-    Status.BURSARY_STUDENT: "Étudiant boursier",
-    Status.QPV_RESIDENT: "Habitant d'un quartier prioritaire (QPV)",
-    Status.PRE_FAMILY: "Famille suivie par le PRE (réussite éducative)",
-    Status.SENIOR_60: "Personne de 60 ans ou plus",
-    Status.YOUNG_NEET: "Jeune de 16 à 25 ans sans emploi, ni formation, ni études",
-    Status.REFUGEE: "Réfugié ou bénéficiaire de la protection internationale",
-    Status.DOMICILIATION: "Domiciliation (sans adresse stable)",
+    Status.RSA: N_("RSA (revenu de solidarité active)"),
+    Status.AAH: N_("AAH (allocation aux adultes handicapés)"),
+    Status.ASS: N_("ASS (allocation de solidarité spécifique)"),
+    Status.ASPA: N_("ASPA (minimum vieillesse)"),
+    Status.CSS: N_("Complémentaire santé solidaire (CSS)"),
+    Status.PRIME_ACTIVITE: N_("Prime d'activité"),
+    Status.JOB_SEEKER: N_("Demandeur d'emploi"),
+    Status.BURSARY_STUDENT: N_("Étudiant boursier"),
+    Status.QPV_RESIDENT: N_("Habitant d'un quartier prioritaire (QPV)"),
+    Status.PRE_FAMILY: N_("Famille suivie par le PRE (réussite éducative)"),
+    Status.SENIOR_60: N_("Personne de 60 ans ou plus"),
+    Status.YOUNG_NEET: N_("Jeune de 16 à 25 ans sans emploi, ni formation, ni études"),
+    Status.REFUGEE: N_("Réfugié ou bénéficiaire de la protection internationale"),
+    Status.DOMICILIATION: N_("Domiciliation (sans adresse stable)"),
 }
 
 
@@ -52,8 +57,8 @@ class AttestationMethod(StrEnum):
 
 
 ATTESTATION_METHOD_LABELS: dict[AttestationMethod, str] = {
-    AttestationMethod.DECLARED: "Sur la parole du prescripteur",
-    AttestationMethod.DOCUMENT_SEEN: "Justificatif vu",
+    AttestationMethod.DECLARED: N_("Sur la parole du prescripteur"),
+    AttestationMethod.DOCUMENT_SEEN: N_("Justificatif vu"),
 }
 
 
@@ -65,10 +70,10 @@ class DeviceType(StrEnum):
 
 
 DEVICE_TYPE_LABELS: dict[DeviceType, str] = {
-    DeviceType.LAPTOP: "Ordinateur portable",
-    DeviceType.DESKTOP: "Ordinateur fixe",
-    DeviceType.TABLET: "Tablette",
-    DeviceType.SMARTPHONE: "Smartphone",
+    DeviceType.LAPTOP: N_("Ordinateur portable"),
+    DeviceType.DESKTOP: N_("Ordinateur fixe"),
+    DeviceType.TABLET: N_("Tablette"),
+    DeviceType.SMARTPHONE: N_("Smartphone"),
 }
 
 COMPUTERS = frozenset({DeviceType.LAPTOP, DeviceType.DESKTOP})
@@ -83,11 +88,11 @@ class Purpose(StrEnum):
 
 
 PURPOSE_LABELS: dict[Purpose, str] = {
-    Purpose.SCHOOL: "École, devoirs",
-    Purpose.JOB_SEARCH: "Recherche d'emploi",
-    Purpose.ONLINE_PROCEDURES: "Démarches en ligne (CAF, impôts, santé)",
-    Purpose.TRAINING: "Formation",
-    Purpose.KEEPING_IN_TOUCH: "Garder le contact avec ses proches",
+    Purpose.SCHOOL: N_("École, devoirs"),
+    Purpose.JOB_SEARCH: N_("Recherche d'emploi"),
+    Purpose.ONLINE_PROCEDURES: N_("Démarches en ligne (CAF, impôts, santé)"),
+    Purpose.TRAINING: N_("Formation"),
+    Purpose.KEEPING_IN_TOUCH: N_("Garder le contact avec ses proches"),
 }
 
 
@@ -99,10 +104,10 @@ class ContactChannel(StrEnum):
 
 
 CONTACT_CHANNEL_LABELS: dict[ContactChannel, str] = {
-    ContactChannel.SMS: "SMS",
-    ContactChannel.PHONE: "Appel téléphonique",
-    ContactChannel.EMAIL: "E-mail",
-    ContactChannel.POST: "Courrier",
+    ContactChannel.SMS: N_("SMS"),
+    ContactChannel.PHONE: N_("Appel téléphonique"),
+    ContactChannel.EMAIL: N_("E-mail"),
+    ContactChannel.POST: N_("Courrier"),
 }
 
 
@@ -116,10 +121,10 @@ class Connection(StrEnum):
 
 
 CONNECTION_LABELS: dict[Connection, str] = {
-    Connection.BOX: "Box internet",
-    Connection.MOBILE: "Forfait mobile seulement",
-    Connection.BOX_AND_MOBILE: "Box et forfait mobile",
-    Connection.NONE: "Aucune connexion",
+    Connection.BOX: N_("Box internet"),
+    Connection.MOBILE: N_("Forfait mobile seulement"),
+    Connection.BOX_AND_MOBILE: N_("Box et forfait mobile"),
+    Connection.NONE: N_("Aucune connexion"),
 }
 
 
@@ -141,6 +146,6 @@ class Commitment(StrEnum):
 
 
 COMMITMENT_LABELS: dict[Commitment, str] = {
-    Commitment.PIX_TEST: "passer le test Pix",
-    Commitment.TRAINING: "suivre un atelier de prise en main",
+    Commitment.PIX_TEST: N_("passer le test Pix"),
+    Commitment.TRAINING: N_("suivre un atelier de prise en main"),
 }

@@ -54,7 +54,11 @@ CONSENT_LABELS = {
 
 
 def _choices(labels: dict) -> list[SelectChoice]:  # type: ignore[type-arg]
-    return [SelectChoice(key.value, label) for key, label in labels.items()]
+    """Choices in the page's language: the pure modules' French labels are translated."""
+    return [
+        SelectChoice(key.value, _l(label) if isinstance(label, str) else label)
+        for key, label in labels.items()
+    ]
 
 
 class HouseholdForm(FlaskForm):

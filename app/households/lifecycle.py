@@ -10,6 +10,11 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+def N_(text: str) -> str:  # noqa: N802  (the gettext convention for "mark only")
+    """Mark a French label for extraction; translation happens where it is shown."""
+    return text
+
+
 class PrescriptionState(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
@@ -23,13 +28,13 @@ class PrescriptionState(StrEnum):
 S = PrescriptionState
 
 STATE_LABELS: dict[PrescriptionState, str] = {
-    S.DRAFT: "Brouillon",
-    S.SUBMITTED: "Envoyée à l'association",
-    S.VALIDATED: "Validée",
-    S.REFUSED: "Refusée",
-    S.FULFILLED: "Équipement remis",
-    S.EXPIRED: "Expirée",
-    S.CANCELLED: "Annulée",
+    S.DRAFT: N_("Brouillon"),
+    S.SUBMITTED: N_("Envoyée à l'association"),
+    S.VALIDATED: N_("Validée"),
+    S.REFUSED: N_("Refusée"),
+    S.FULFILLED: N_("Équipement remis"),
+    S.EXPIRED: N_("Expirée"),
+    S.CANCELLED: N_("Annulée"),
 }
 
 

@@ -16,6 +16,7 @@ from app.authz.guards import can, permission_required
 from app.authz.policy import Permission
 from app.core.converters import page_number
 from app.core.errors import DomainError, NotFound
+from app.core.labels import Translated
 from app.eligibility import catalogue
 from app.eligibility.engine import Eligibility
 from app.eligibility.vocabulary import (
@@ -48,15 +49,16 @@ from app.households.models import ConsentBasis, Household, Prescription
 
 bp = Blueprint("households", __name__)
 
+# The pure modules' French labels, translated when a template reads them.
 LABELS = {
-    "status": STATUS_LABELS,
-    "method": ATTESTATION_METHOD_LABELS,
-    "device": DEVICE_TYPE_LABELS,
-    "purpose": PURPOSE_LABELS,
-    "connection": CONNECTION_LABELS,
-    "contact": CONTACT_CHANNEL_LABELS,
-    "commitment": COMMITMENT_LABELS,
-    "state": STATE_LABELS,
+    "status": Translated(STATUS_LABELS),
+    "method": Translated(ATTESTATION_METHOD_LABELS),
+    "device": Translated(DEVICE_TYPE_LABELS),
+    "purpose": Translated(PURPOSE_LABELS),
+    "connection": Translated(CONNECTION_LABELS),
+    "contact": Translated(CONTACT_CHANNEL_LABELS),
+    "commitment": Translated(COMMITMENT_LABELS),
+    "state": Translated(STATE_LABELS),
     "consent": CONSENT_LABELS,
 }
 

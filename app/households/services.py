@@ -901,7 +901,7 @@ def _queue_state_email(prescription: Prescription) -> None:
 def _state_email(prescription: Prescription) -> tuple[str, str]:
     programme = catalogue.find(prescription.programme_code)
     name = programme.name if programme else prescription.programme_code
-    state = str(STATE_LABELS[prescription.state]).lower()
+    state = _(STATE_LABELS[prescription.state]).lower()
     lines = [
         _("Bonjour,"),
         "",

@@ -55,8 +55,12 @@ RESULT_LABELS = {ErasureResult.ERASED: _l("Effacé"), ErasureResult.FAILED: _l("
 
 
 def _choices(labels: dict[Any, Any], blank: str | None = None) -> list[SelectChoice]:
+    """Plain French labels (from the pure modules) are translated when shown."""
     result = [SelectChoice("", blank)] if blank is not None else []
-    return result + [SelectChoice(key.value, label) for key, label in labels.items()]
+    return result + [
+        SelectChoice(key.value, _l(label) if isinstance(label, str) else label)
+        for key, label in labels.items()
+    ]
 
 
 def type_choices(blank: str | None = None) -> list[SelectChoice]:

@@ -13,6 +13,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 
+def N_(text: str) -> str:  # noqa: N802  (the gettext convention for "mark only")
+    """Mark a French label for extraction; translation happens where it is shown."""
+    return text
+
+
 class Grade(StrEnum):
     INVENDABLE = "invendable"
     HC = "hc"
@@ -23,12 +28,12 @@ class Grade(StrEnum):
 
 
 GRADE_LABELS: dict[Grade, str] = {
-    Grade.INVENDABLE: "Invendable",
-    Grade.HC: "HC (hors catégorie)",
-    Grade.C: "C",
-    Grade.B: "B",
-    Grade.A: "A",
-    Grade.PREMIUM: "Premium",
+    Grade.INVENDABLE: N_("Invendable"),
+    Grade.HC: N_("HC (hors catégorie)"),
+    Grade.C: N_("C"),
+    Grade.B: N_("B"),
+    Grade.A: N_("A"),
+    Grade.PREMIUM: N_("Premium"),
 }
 
 # Worst to best: adjustments move along this order.
@@ -44,11 +49,11 @@ class StorageType(StrEnum):
 
 
 STORAGE_LABELS: dict[StorageType, str] = {
-    StorageType.NONE: "Aucun",
-    StorageType.HDD: "Disque dur (HDD)",
-    StorageType.SSD: "SSD",
-    StorageType.NVME: "SSD NVMe",
-    StorageType.EMMC: "eMMC",
+    StorageType.NONE: N_("Aucun"),
+    StorageType.HDD: N_("Disque dur (HDD)"),
+    StorageType.SSD: N_("SSD"),
+    StorageType.NVME: N_("SSD NVMe"),
+    StorageType.EMMC: N_("eMMC"),
 }
 
 

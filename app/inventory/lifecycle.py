@@ -11,6 +11,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
+def N_(text: str) -> str:  # noqa: N802  (the gettext convention for "mark only")
+    """Mark a French label for extraction; translation happens where it is shown."""
+    return text
+
+
 class DeviceType(StrEnum):
     LAPTOP = "laptop"
     DESKTOP = "desktop"
@@ -22,13 +27,13 @@ class DeviceType(StrEnum):
 
 
 DEVICE_TYPE_LABELS: dict[DeviceType, str] = {
-    DeviceType.LAPTOP: "Ordinateur portable",
-    DeviceType.DESKTOP: "Ordinateur fixe",
-    DeviceType.TABLET: "Tablette",
-    DeviceType.SMARTPHONE: "Smartphone",
-    DeviceType.SCREEN: "Écran",
-    DeviceType.PRINTER: "Imprimante",
-    DeviceType.OTHER: "Autre",
+    DeviceType.LAPTOP: N_("Ordinateur portable"),
+    DeviceType.DESKTOP: N_("Ordinateur fixe"),
+    DeviceType.TABLET: N_("Tablette"),
+    DeviceType.SMARTPHONE: N_("Smartphone"),
+    DeviceType.SCREEN: N_("Écran"),
+    DeviceType.PRINTER: N_("Imprimante"),
+    DeviceType.OTHER: N_("Autre"),
 }
 
 # Types that hold personal data: they need a passed erasure before "ready".
@@ -58,17 +63,17 @@ class State(StrEnum):
 
 
 STATE_LABELS: dict[State, str] = {
-    State.RECEIVED: "Reçu",
-    State.TRIAGE: "En tri",
-    State.RECONDITIONING: "En reconditionnement",
-    State.READY: "Prêt à distribuer",
-    State.RESERVED: "Réservé",
-    State.ON_LOAN: "Prêté",
-    State.SOLD: "Vendu",
-    State.GIVEN: "Donné",
-    State.RETURNED: "Rendu",
-    State.E_WASTE: "DEEE (recyclage)",
-    State.PARTS: "Pièces détachées",
+    State.RECEIVED: N_("Reçu"),
+    State.TRIAGE: N_("En tri"),
+    State.RECONDITIONING: N_("En reconditionnement"),
+    State.READY: N_("Prêt à distribuer"),
+    State.RESERVED: N_("Réservé"),
+    State.ON_LOAN: N_("Prêté"),
+    State.SOLD: N_("Vendu"),
+    State.GIVEN: N_("Donné"),
+    State.RETURNED: N_("Rendu"),
+    State.E_WASTE: N_("DEEE (recyclage)"),
+    State.PARTS: N_("Pièces détachées"),
 }
 
 # No move out of these: the device is recycled or taken apart.

@@ -127,8 +127,8 @@ def inventory_helpers() -> dict[str, Any]:
     return {
         "state_label": lambda s: _label("state", s),
         "type_label": lambda t: _label("type", t),
-        "grade_label": lambda g: GRADE_LABELS[Grade(g)] if g else "—",
-        "storage_label": lambda s: STORAGE_LABELS[StorageType(s)] if s else "—",
+        "grade_label": lambda g: _(GRADE_LABELS[Grade(g)]) if g else "—",
+        "storage_label": lambda s: _(STORAGE_LABELS[StorageType(s)]) if s else "—",
         "condition_label": lambda c: CONDITION_LABELS[Condition(c)] if c else "—",
         "number": _number,
         "inv_can": lambda permission: can(Permission(permission)),
@@ -231,7 +231,7 @@ def device_list() -> str:
         first_page=not request.args.get("apres"),
         states=_translated("state"),
         types=_translated("type"),
-        grades={g.value: label for g, label in GRADE_LABELS.items()},
+        grades={g.value: _(label) for g, label in GRADE_LABELS.items()},
     )
 
 
@@ -695,7 +695,7 @@ def device_grade(device_id: int) -> str | Response:
             db.session.rollback()
             _put_error(form, exc, "override")
             return _render_device(_device(device_id), grade_form=form)
-        flash(_("Note validée : %(grade)s.", grade=GRADE_LABELS[grade]), "success")
+        flash(_("Note validée : %(grade)s.", grade=_(GRADE_LABELS[grade])), "success")
         return redirect(url_for("inventory.device_detail", device_id=device.id))
     return _render_device(device, grade_form=form)
 

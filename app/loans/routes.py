@@ -269,7 +269,7 @@ def handover(prescription_id: int) -> BaseResponse | str:
         form=form,
         device=device,
         device_kind=services.device_kind(device),
-        state_label=STATE_LABELS.get(device.state, ""),
+        state_label=_(STATE_LABELS[device.state]) if device.state in STATE_LABELS else "",
         terms=terms,
         Mode=Mode,
         due=rules.due_date(today(), terms) if terms.mode is Mode.LOAN else None,

@@ -146,7 +146,7 @@ def check_device_fits(device: Device, prescription: Prescription) -> None:
         raise DomainError(
             _(
                 "La prescription demande : %(want)s. Cet appareil (%(tag)s) est : %(got)s.",
-                want=DEVICE_TYPE_LABELS.get(DeviceType(wanted), wanted),
+                want=_(DEVICE_TYPE_LABELS.get(DeviceType(wanted), wanted)),
                 tag=device.asset_tag,
                 got=device_kind(device),
             ),
@@ -155,11 +155,11 @@ def check_device_fits(device: Device, prescription: Prescription) -> None:
 
 
 def wanted_label(device_type: Any) -> str:
-    """The prescribed device type, in French."""
+    """The prescribed device type, in the page's language."""
     from app.eligibility.vocabulary import DEVICE_TYPE_LABELS, DeviceType
 
     try:
-        return DEVICE_TYPE_LABELS[DeviceType(str(getattr(device_type, "value", device_type)))]
+        return _(DEVICE_TYPE_LABELS[DeviceType(str(getattr(device_type, "value", device_type)))])
     except ValueError:
         return str(device_type)
 
@@ -171,7 +171,7 @@ def prescription_programme(prescription: Prescription) -> str:
 def device_kind(device: Device) -> str:
     from app.inventory.lifecycle import DEVICE_TYPE_LABELS
 
-    return DEVICE_TYPE_LABELS.get(device.device_type, str(device.device_type))
+    return _(DEVICE_TYPE_LABELS.get(device.device_type, str(device.device_type)))
 
 
 def unavailable(device: Device) -> Conflict:
@@ -180,7 +180,7 @@ def unavailable(device: Device) -> Conflict:
             "L'appareil %(tag)s n'est plus disponible (état : %(state)s). "
             "Il a peut-être été remis à un autre foyer : scannez un autre appareil.",
             tag=device.asset_tag,
-            state=STATE_LABELS.get(device.state, str(device.state)),
+            state=_(STATE_LABELS.get(device.state, str(device.state))),
         ),
         field="scanned",
     )
@@ -753,7 +753,7 @@ def open_loan_for_scan(scanned: str, organisation_id: int) -> Loan:
             _(
                 "L'appareil %(tag)s n'a pas de prêt en cours (état : %(state)s).",
                 tag=device.asset_tag,
-                state=STATE_LABELS.get(device.state, str(device.state)),
+                state=_(STATE_LABELS.get(device.state, str(device.state))),
             )
         )
     return loan

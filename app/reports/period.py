@@ -35,6 +35,12 @@ MONTH_ABBREVIATIONS_FR = (
     "déc.",
 )
 
+
+def N_(text: str) -> str:  # noqa: N802  (the gettext convention for "mark only")
+    """Mark a French message for extraction; translation happens where it is shown."""
+    return text
+
+
 # Longest period a report may cover: ten years of months keeps charts readable.
 MAX_DAYS = 3660
 
@@ -109,11 +115,11 @@ def parse_period(start: str | date | None, end: str | date | None, today: date) 
         first = _as_date(start) or default.start
         last = _as_date(end) or (today if start else default.end)
     except ValueError:
-        raise PeriodError("Date invalide : utilisez le format jj/mm/aaaa.") from None
+        raise PeriodError(N_("Date invalide : utilisez le format jj/mm/aaaa.")) from None
     if last < first:
-        raise PeriodError("La date de fin est avant la date de début.")
+        raise PeriodError(N_("La date de fin est avant la date de début."))
     if (last - first).days + 1 > MAX_DAYS:
-        raise PeriodError("La période est trop longue : dix ans au plus.")
+        raise PeriodError(N_("La période est trop longue : dix ans au plus."))
     return Period(first, last)
 
 

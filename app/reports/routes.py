@@ -22,7 +22,7 @@ from app.core.errors import DomainError
 from app.extensions import db
 from app.reports import charts, exports, services
 from app.reports.forms import EraseForm, ReportFilterForm
-from app.reports.period import PeriodError, parse_period
+from app.reports.period import Period, PeriodError, parse_period
 from app.reports.tables import ChartKind, Figure, fr_number
 
 bp = Blueprint("reports", __name__, url_prefix="/rapports")
@@ -79,7 +79,7 @@ def _filters() -> tuple[services.Filters, ReportFilterForm, str | None]:
     try:
         period = parse_period(form.debut.data, form.fin.data, today())
     except PeriodError as exc:
-        error = str(exc)
+        error = _(str(exc))  # the pure module's French message, marked for translation
         period = parse_period(None, None, today())
     form.debut.data, form.fin.data = period.start, period.end
     if territory:
@@ -102,9 +102,18 @@ def _filter_args(filters: services.Filters) -> dict[str, str]:
     return args
 
 
+def period_label(period: Period) -> str:
+    """Period.label() in the page's language (the pure module writes French)."""
+    return _(
+        "du %(start)s au %(end)s",
+        start=period.start.strftime("%d/%m/%Y"),
+        end=period.end.strftime("%d/%m/%Y"),
+    )
+
+
 def _about(filters: services.Filters) -> list[tuple[str, str]]:
     return [
-        (_("Période"), filters.period.label()),
+        (_("Période"), period_label(filters.period)),
         (_("Organisations"), filters.scope.label),
         (_("Produit le"), utcnow().strftime("%d/%m/%Y %H:%M") + " UTC"),
         (_("Produit par"), current_user.display_name),
@@ -148,6 +157,7 @@ def dashboard() -> str:
         form=form,
         error=error,
         filters=filters,
+        period_label=period_label(filters.period),
         figures=[(fig, _chart(fig)) for fig in figures],
         args=_filter_args(filters),
         territory=can(Permission.REPORTS_TERRITORY),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -72,7 +73,19 @@ def _count_by(rows: Iterable[tuple[Any, int]]) -> dict[Any, int]:
 def _label(value: Any, labels: dict[Any, str]) -> str:
     if value is None:
         return _("Non renseigné")
-    return labels.get(value, str(getattr(value, "value", value)))
+    if value in labels:
+        return _(labels[value])
+    return str(getattr(value, "value", value))
+
+
+def _month(key: str) -> str:
+    """'2026-02' -> 'févr. 2026' in French (the pure module's words), 'Feb 2026' in
+    another language (Babel's abbreviated month names)."""
+    locale = get_locale()
+    if locale is None or locale.language == "fr":
+        return month_label_short(key)
+    year, month = key.split("-")
+    return format_date(date(int(year), int(month), 1), "MMM y")
 
 
 def unavailable(key: str, title: str, reason: str | None = None) -> Figure:
@@ -102,7 +115,7 @@ def fig_stock_by_state(f: Filters) -> Figure:
             .group_by(Device.state)
         ).all()
     )
-    rows = [[STATE_LABELS[s], counts.get(s, 0)] for s in State if counts.get(s, 0)]
+    rows = [[_(STATE_LABELS[s]), counts.get(s, 0)] for s in State if counts.get(s, 0)]
     return Figure(
         key="stock_etat",
         title=_("Appareils par état, aujourd'hui"),
@@ -202,7 +215,7 @@ def _flows_by_month(f: Filters) -> dict[str, tuple[int, int, int, int]]:
 
 def fig_monthly_flows(f: Filters) -> Figure:
     flows = _flows_by_month(f)
-    rows = [[month_label_short(m), *flows.get(m, (0, 0, 0, 0))] for m in f.period.months()]
+    rows = [[_month(m), *flows.get(m, (0, 0, 0, 0))] for m in f.period.months()]
     table = Table(
         [_("Mois"), _("Reçus"), _("Reconditionnés"), _("Remis aux foyers"), _("Mis au rebut")],
         rows,
@@ -281,7 +294,7 @@ def fig_lead_time(f: Filters) -> Figure:
         values = by_month.get(m, [])
         table_rows.append(
             [
-                month_label_short(m),
+                _month(m),
                 len(values),
                 round(sum(values) / len(values), 1) if values else 0,
                 round(_median(values), 1) if values else 0,
@@ -611,7 +624,7 @@ def fig_training(f: Filters) -> Figure:
         booked, present, absent, excused, waiting = by_month.get(m, [0, 0, 0, 0, 0])
         table_rows.append(
             [
-                month_label_short(m),
+                _month(m),
                 booked,
                 present,
                 absent,

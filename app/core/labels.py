@@ -1,0 +1,31 @@
+"""French labels of the pure modules (marked with ``N_``), in the page's language.
+
+The pure rule modules hold French constants and may not import Flask; the web side wraps
+their dictionaries with ``Translated`` so each lookup is translated when it is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TypeVar
+
+from flask_babel import gettext
+
+K = TypeVar("K")
+
+
+class Translated(Mapping[K, str]):
+    """A read-only view of a {value: French label} dict that answers in the current
+    language (French unchanged outside a request or when the language is French)."""
+
+    def __init__(self, source: Mapping[K, str]) -> None:
+        self._source = source
+
+    def __getitem__(self, key: K) -> str:
+        return str(gettext(self._source[key]))
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._source)
+
+    def __len__(self) -> int:
+        return len(self._source)
