@@ -16,6 +16,7 @@ from app.audit.services import record
 from app.authz.policy import DEFAULT_ORG_KIND, OrgKind, Role, role_may_belong
 from app.core.clock import utcnow
 from app.core.errors import DomainError
+from app.core.i18n import translate as _
 from app.extensions import db
 
 MIN_PASSWORD_LENGTH = 10
@@ -35,7 +36,7 @@ def hash_password(password: str) -> str:
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(
-            f"Le mot de passe doit faire au moins {MIN_PASSWORD_LENGTH} caractères.",
+            _("Le mot de passe doit faire au moins %(n)s caractères.", n=MIN_PASSWORD_LENGTH),
             field="password",
         )
 
@@ -58,12 +59,14 @@ def create_organisation(
     slug = slug.strip().lower()
     if not SLUG_RE.match(slug):
         raise DomainError(
-            "L'identifiant court ne peut contenir que des minuscules, des chiffres et des "
-            "tirets (3 à 80 caractères).",
+            _(
+                "L'identifiant court ne peut contenir que des minuscules, des chiffres et des "
+                "tirets (3 à 80 caractères)."
+            ),
             field="slug",
         )
     if find_org(slug):
-        raise DomainError("Une organisation utilise déjà cet identifiant court.", field="slug")
+        raise DomainError(_("Une organisation utilise déjà cet identifiant court."), field="slug")
     org = Organisation(slug=slug, name=name.strip() or slug, kind=kind, **fields)
     db.session.add(org)
     db.session.flush()
@@ -84,11 +87,13 @@ def create_user(
 ) -> User:
     email = normalise_email(email)
     if "@" not in email:
-        raise DomainError("Adresse e-mail invalide.", field="email")
+        raise DomainError(_("Adresse e-mail invalide."), field="email")
     if find_user(email):
-        raise DomainError("Un compte existe déjà avec cette adresse e-mail.", field="email")
+        raise DomainError(_("Un compte existe déjà avec cette adresse e-mail."), field="email")
     if not role_may_belong(role, organisation.kind):
-        raise DomainError("Ce rôle n'est pas possible dans ce type d'organisation.", field="role")
+        raise DomainError(
+            _("Ce rôle n'est pas possible dans ce type d'organisation."), field="role"
+        )
     check_password_strength(password)
     user = User(
         email=email,
@@ -199,8 +204,11 @@ def authenticate(email: str, password: str, ip: str) -> User:
         db.session.commit()
         minutes = current_app.config["LOGIN_WINDOW_SECONDS"] // 60
         raise LoginThrottled(
-            f"Trop de tentatives de connexion. Réessayez dans {minutes} minutes "
-            "ou demandez à votre responsable de réinitialiser votre mot de passe."
+            _(
+                "Trop de tentatives de connexion. Réessayez dans %(minutes)s minutes "
+                "ou demandez à votre responsable de réinitialiser votre mot de passe.",
+                minutes=minutes,
+            )
         )
     user = find_user(email)
     ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
@@ -215,8 +223,8 @@ def authenticate(email: str, password: str, ip: str) -> User:
         )
         db.session.commit()
         if user and ok and not user.is_active:
-            raise DomainError("Ce compte est désactivé. Adressez-vous à votre responsable.")
-        raise DomainError("Adresse e-mail ou mot de passe incorrect.")
+            raise DomainError(_("Ce compte est désactivé. Adressez-vous à votre responsable."))
+        raise DomainError(_("Adresse e-mail ou mot de passe incorrect."))
     db.session.add(LoginAttempt(email=email, ip=ip, success=True))
     user.last_login_at = utcnow()
     record("login.success", "user", user.id, actor=user)

@@ -13,6 +13,11 @@ from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
 
+def N_(text: str) -> str:  # noqa: N802  (the gettext convention for "mark only")
+    """Mark a French question for extraction; the form translates it when shown."""
+    return text
+
+
 class Answer(IntEnum):
     NEVER = 0  # "Non, je ne sais pas le faire"
     WITH_HELP = 1  # "Oui, avec de l'aide"
@@ -59,7 +64,7 @@ class Path(StrEnum):
 @dataclass(frozen=True)
 class Question:
     key: str
-    text: str  # plain French, read aloud by the prescriber if needed
+    text: str  # plain French, read aloud by the prescriber if needed; translated when shown
     domains: Mapping[Domain, int]  # weight of the task in each CRCN domain
     theme: Theme
 
@@ -67,61 +72,61 @@ class Question:
 QUESTIONS: tuple[Question, ...] = (
     Question(
         "device",
-        "Allumer un ordinateur ou un téléphone et ouvrir une application",
+        N_("Allumer un ordinateur ou un téléphone et ouvrir une application"),
         {Domain.ENVIRONMENT: 2},
         Theme.DISCOVER,
     ),
     Question(
         "search",
-        "Chercher une information sur internet (un horaire, une adresse)",
+        N_("Chercher une information sur internet (un horaire, une adresse)"),
         {Domain.INFORMATION: 2},
         Theme.INFORM,
     ),
     Question(
         "create_email",
-        "Créer une adresse e-mail",
+        N_("Créer une adresse e-mail"),
         {Domain.COMMUNICATION: 1, Domain.SAFETY: 1},
         Theme.COMMUNICATE,
     ),
     Question(
         "use_mailbox",
-        "Lire ses e-mails et en envoyer un",
+        N_("Lire ses e-mails et en envoyer un"),
         {Domain.COMMUNICATION: 2},
         Theme.COMMUNICATE,
     ),
     Question(
         "attach_file",
-        "Joindre un document ou une photo à un e-mail",
+        N_("Joindre un document ou une photo à un e-mail"),
         {Domain.INFORMATION: 1, Domain.CONTENT: 1},
         Theme.OFFICE,
     ),
     Question(
         "appointment",
-        "Prendre un rendez-vous en ligne (médecin, mairie)",
+        N_("Prendre un rendez-vous en ligne (médecin, mairie)"),
         {Domain.COMMUNICATION: 1, Domain.INFORMATION: 1},
         Theme.ONLINE_PROCEDURES,
     ),
     Question(
         "accounts",
-        "Aller sur ses comptes en ligne (CAF, Ameli) avec son mot de passe",
+        N_("Aller sur ses comptes en ligne (CAF, Ameli) avec son mot de passe"),
         {Domain.SAFETY: 2, Domain.ENVIRONMENT: 1},
         Theme.ONLINE_PROCEDURES,
     ),
     Question(
         "form",
-        "Remplir un formulaire en ligne",
+        N_("Remplir un formulaire en ligne"),
         {Domain.CONTENT: 1, Domain.COMMUNICATION: 1},
         Theme.ONLINE_PROCEDURES,
     ),
     Question(
         "taxes",
-        "Déclarer ses impôts en ligne",
+        N_("Déclarer ses impôts en ligne"),
         {Domain.SAFETY: 1, Domain.INFORMATION: 1},
         Theme.ONLINE_PROCEDURES,
     ),
     Question(
         "job",
-        "Écrire un CV ou répondre à une offre d'emploi en ligne",
+        N_("Écrire un CV ou répondre à une offre d'emploi en ligne"),
         {Domain.CONTENT: 2},
         Theme.EMPLOYMENT,
     ),

@@ -100,3 +100,22 @@ def test_french_pages_keep_the_french_labels(app: Flask, demo: None) -> None:
     assert month_label_short(month_key(today())) in _page(client, "/rapports/")
     admin = _client(app, "admin@ordilien.local", lang="fr")
     assert "Validée" in _page(admin, "/prescriptions")
+
+
+def test_diagnostic_questions_in_english(app: Flask, demo: None) -> None:
+    household = db.session.scalars(select(Household)).first()
+    page = _page(
+        _client(app, "admin@ordilien.local"), f"/formation/foyers/{household.id}/diagnostic"
+    )
+    assert "Create an e-mail address" in page
+    assert "Créer une adresse e-mail" not in page
+
+
+def test_login_error_in_english(client: FlaskClient) -> None:
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    page = client.post(
+        "/connexion", data={"email": "nobody@test.local", "password": "whatever-123"}
+    ).get_data(as_text=True)
+    assert "Wrong e-mail address or password." in page
+    assert "Adresse e-mail ou mot de passe incorrect." not in page
