@@ -54,7 +54,7 @@ METHOD_LABELS = {
 RESULT_LABELS = {ErasureResult.ERASED: _l("Effacé"), ErasureResult.FAILED: _l("Échec")}
 
 
-def _choices(labels: dict[Any, Any], blank: str | None = None) -> list[SelectChoice]:
+def _choices(labels: dict[Any, Any], blank: Any = None) -> list[SelectChoice]:
     """Plain French labels (from the pure modules) are translated when shown."""
     result = [SelectChoice("", blank)] if blank is not None else []
     return result + [
@@ -228,7 +228,7 @@ class GradeForm(FlaskForm):
     override = SelectField(
         _l("Changer la note (facultatif)"),
         default="",
-        choices=_choices(GRADE_LABELS, blank=str(_l("Garder la note calculée"))),
+        choices=_choices(GRADE_LABELS, blank=_l("Garder la note calculée")),
     )
     reason = StringField(_l("Pourquoi changer la note"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Valider la note"))

@@ -73,7 +73,15 @@ class Specs:
 class GradeResult:
     grade: Grade | None
     points: int
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # French
+    # The same reasons as N_ templates and their parameters, translated where shown.
+    templates: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+
+
+def _result(grade: Grade | None, points: int, *reasons: tuple[str, dict[str, str]]) -> GradeResult:
+    """A result whose reasons are (N_ template, parameters) pairs."""
+    french = [template % params if params else template for template, params in reasons]
+    return GradeResult(grade, points, french, list(reasons))
 
 
 class GradeError(Exception):
@@ -116,18 +124,18 @@ def compute_grade(specs: Specs, adjustment: int = 0) -> GradeResult:
         return _computer(specs)
     if specs.kind == "mobile":
         return _mobile(specs, adjustment)
-    return GradeResult(None, 0, ["Pas de grille pour ce type : note à donner à la main."])
+    return _result(None, 0, (N_("Pas de grille pour ce type : note à donner à la main."), {}))
 
 
 def _computer(specs: Specs) -> GradeResult:
     if specs.cpu_score is None or specs.ram_gb is None or specs.storage_type is None:
-        return GradeResult(
-            None, 0, ["Indice processeur, mémoire et type de disque nécessaires au calcul."]
+        return _result(
+            None, 0, (N_("Indice processeur, mémoire et type de disque nécessaires au calcul."), {})
         )
     if specs.storage_type is StorageType.NONE or not specs.storage_gb:
-        return GradeResult(Grade.INVENDABLE, 0, ["Pas de disque."])
+        return _result(Grade.INVENDABLE, 0, (N_("Pas de disque."), {}))
     if specs.ram_gb < 2 or specs.cpu_score < 800:
-        return GradeResult(Grade.INVENDABLE, 0, ["Mémoire ou processeur trop faibles."])
+        return _result(Grade.INVENDABLE, 0, (N_("Mémoire ou processeur trop faibles."), {}))
     cpu = _band(specs.cpu_score, CPU_BANDS)
     ram = _band(specs.ram_gb, RAM_BANDS)
     disk = 2 if specs.storage_type in (StorageType.SSD, StorageType.NVME) else 0
@@ -135,18 +143,22 @@ def _computer(specs: Specs) -> GradeResult:
         disk = 1
     size = _band(specs.storage_gb, DISK_SIZE_BANDS)
     points = cpu + ram + disk + size
-    reasons = [
-        f"processeur {specs.cpu_score} : {cpu} pt",
-        f"mémoire {specs.ram_gb:g} Go : {ram} pt",
-        f"disque {specs.storage_type.value.upper()} : {disk} pt",
-        f"capacité {specs.storage_gb} Go : {size} pt",
-    ]
-    return GradeResult(_grade_for(points, PC_GRADES), points, reasons)
+    return _result(
+        _grade_for(points, PC_GRADES),
+        points,
+        (N_("processeur %(v)s : %(n)s pt"), {"v": str(specs.cpu_score), "n": str(cpu)}),
+        (N_("mémoire %(v)s Go : %(n)s pt"), {"v": f"{specs.ram_gb:g}", "n": str(ram)}),
+        (
+            N_("disque %(v)s : %(n)s pt"),
+            {"v": specs.storage_type.value.upper(), "n": str(disk)},
+        ),
+        (N_("capacité %(v)s Go : %(n)s pt"), {"v": str(specs.storage_gb), "n": str(size)}),
+    )
 
 
 def _mobile(specs: Specs, adjustment: int) -> GradeResult:
     if specs.storage_gb is None or specs.ram_gb is None:
-        return GradeResult(None, 0, ["Stockage et mémoire nécessaires au calcul."])
+        return _result(None, 0, (N_("Stockage et mémoire nécessaires au calcul."), {}))
     storage = _band(specs.storage_gb, MOBILE_STORAGE_BANDS)
     ram = _band(specs.ram_gb, MOBILE_RAM_BANDS)
     battery = (
@@ -154,18 +166,22 @@ def _mobile(specs: Specs, adjustment: int) -> GradeResult:
     )
     points = storage + ram + battery
     grade = _grade_for(points, MOBILE_GRADES)
-    reasons = [
-        f"stockage {specs.storage_gb} Go : {storage} pt",
-        f"mémoire {specs.ram_gb:g} Go : {ram} pt",
-        f"batterie {specs.battery_health_pct if specs.battery_health_pct is not None else '?'} % : {battery} pt",
+    health = specs.battery_health_pct
+    reasons: list[tuple[str, dict[str, str]]] = [
+        (N_("stockage %(v)s Go : %(n)s pt"), {"v": str(specs.storage_gb), "n": str(storage)}),
+        (N_("mémoire %(v)s Go : %(n)s pt"), {"v": f"{specs.ram_gb:g}", "n": str(ram)}),
+        (
+            N_("batterie %(v)s %% : %(n)s pt"),
+            {"v": str(health) if health is not None else "?", "n": str(battery)},
+        ),
     ]
     if adjustment:
         step = max(-1, min(1, adjustment))
         # Mobiles are never "invendable" by the grid: HC is the floor.
         index = max(ORDER.index(Grade.HC), min(len(ORDER) - 1, ORDER.index(grade) + step))
         grade = ORDER[index]
-        reasons.append(f"ajustement manuel : {step:+d} cran")
-    return GradeResult(grade, points, reasons)
+        reasons.append((N_("ajustement manuel : %(v)s cran"), {"v": f"{step:+d}"}))
+    return _result(grade, points, *reasons)
 
 
 def final_grade(computed: Grade | None, override: Grade | None, reason: str) -> Grade | None:

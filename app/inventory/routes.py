@@ -129,6 +129,7 @@ def inventory_helpers() -> dict[str, Any]:
         "type_label": lambda t: _label("type", t),
         "grade_label": lambda g: _(GRADE_LABELS[Grade(g)]) if g else "—",
         "storage_label": lambda s: _(STORAGE_LABELS[StorageType(s)]) if s else "—",
+        "grade_reasons": lambda result: ", ".join(_(t, **p) for t, p in result.templates),
         "condition_label": lambda c: CONDITION_LABELS[Condition(c)] if c else "—",
         "number": _number,
         "inv_can": lambda permission: can(Permission(permission)),
