@@ -127,7 +127,7 @@ def _money(cents: int | None) -> Decimal | None:
 
 
 def _text(item: matching.Reason | matching.Notice) -> str:
-    return _(item.template, **item.params) if item.params else _(item.template)
+    return services.reason_text(item)
 
 
 def tariff_out(tariff: SocialTariff) -> TariffOut:

@@ -585,8 +585,23 @@ def _missing(offer: Offer, attested: frozenset[str], pending: frozenset[str]) ->
     return tuple(missing)
 
 
+class LabelList(str):
+    """Labels joined for a sentence: the French text itself, plus the labels (``parts``)
+    and the ``separator`` so that the web side can translate each label before joining."""
+
+    parts: tuple[str, ...]
+    separator: str
+
+    def __new__(cls, parts: Iterable[str], separator: str = ", ") -> LabelList:
+        items = tuple(parts)
+        text = super().__new__(cls, separator.join(items))
+        text.parts = items
+        text.separator = separator
+        return text
+
+
 def _labels(codes: Iterable[str]) -> str:
-    return ", ".join(status_label(c) for c in sorted(codes))
+    return LabelList(status_label(c) for c in sorted(codes))
 
 
 # The sentences below depend on few values (statuses, needs, kinds, places) that repeat
@@ -609,12 +624,15 @@ def _need_reason(wanted: frozenset[Need], kind: OfferKind) -> Reason:
             Met.YES,
             N_("Le foyer cherche %(need)s : c'est ce que propose l'offre (%(kind)s)."),
             {
-                "need": " ; ".join(NEED_LABELS[n] for n in sorted(wanted)),
-                "kind": OFFER_KIND_LABELS[kind],
+                "need": LabelList((NEED_LABELS[n] for n in sorted(wanted)), " ; "),
+                "kind": LabelList([OFFER_KIND_LABELS[kind]]),
             },
         )
     return Reason(
-        N_("Besoin"), Met.YES, N_("Type d'offre : %(kind)s."), {"kind": OFFER_KIND_LABELS[kind]}
+        N_("Besoin"),
+        Met.YES,
+        N_("Type d'offre : %(kind)s."),
+        {"kind": LabelList([OFFER_KIND_LABELS[kind]])},
     )
 
 
@@ -634,7 +652,7 @@ def _all_reason(status: str) -> Reason:
         N_("Situation"),
         Met.YES,
         N_("Il faut : %(status)s. Le foyer l'a (attesté)."),
-        {"status": status_label(status)},
+        {"status": LabelList([status_label(status)])},
     )
 
 
@@ -647,7 +665,7 @@ def _missing_reason(status: str) -> Reason:
             "Il faut : %(status)s. Le foyer semble y avoir droit, mais ce n'est pas "
             "(ou plus) attesté : le prescripteur doit l'attester."
         ),
-        {"status": status_label(status)},
+        {"status": LabelList([status_label(status)])},
     )
 
 

@@ -43,9 +43,7 @@ def tariff_helpers() -> dict[str, Any]:
         "tariff_country_label": lambda code: _(COUNTRY_LABELS.get(code, code)),
         "tariff_status_label": lambda code: _(matching.status_label(code)),
         "tariff_to_verify": lambda t: matching.is_stale(t.checked_on, on),
-        "tariff_text": lambda item: (
-            _(item.template, **item.params) if item.params else _(item.template)
-        ),
+        "tariff_text": services.reason_text,
         "tariff_status_labels": lambda codes: ", ".join(
             _(matching.status_label(str(c))) for c in sorted(codes or ())
         ),

@@ -46,6 +46,19 @@ def _(text: str, **values: Any) -> str:
     return text % values if values else text
 
 
+def reason_text(item: matching.Reason | matching.Notice) -> str:
+    """A reason or notice in the page's language, the labels in its parameters included."""
+    if not item.params:
+        return _(item.template)
+    params = {
+        key: value.separator.join(_(part) for part in value.parts)
+        if isinstance(value, matching.LabelList)
+        else value
+        for key, value in item.params.items()
+    }
+    return _(item.template, **params)
+
+
 CATALOGUE_FILE = Path(__file__).parent / "data" / "catalogue.csv"
 COUNTRIES = ("FR", "UK")
 MAX_AMOUNT = Decimal("99999")

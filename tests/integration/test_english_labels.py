@@ -80,6 +80,9 @@ def test_household_and_prescriptions_in_english(app: Flask, demo: None) -> None:
     assert "RSA (active solidarity income) — on the prescriber" in page
     assert "RSA (revenu de solidarité active) —" not in page
     assert "— sur la parole du prescripteur" not in page
+    # The social tariffs' reasons translate the labels in their sentences too.
+    assert "The household has: RSA (active solidarity income)" in page
+    assert "The household is looking for une" not in page
 
     states = {p.state for p in db.session.scalars(select(Prescription))}
     assert PrescriptionState.VALIDATED in states or PrescriptionState.FULFILLED in states
