@@ -38,9 +38,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure(app, test_config)
     register_proxy(app)
     register_extensions(app)
-    from app.core.converters import BoundedIntConverter
+    from app.core.converters import BoundedIntConverter, CleanParameters, NoNulStringConverter
 
+    class Request(app.request_class):  # type: ignore[name-defined,misc]
+        parameter_storage_class = CleanParameters  # form fields and query strings
+
+    app.request_class = Request
     app.url_map.converters["int"] = BoundedIntConverter
+    app.url_map.converters["default"] = NoNulStringConverter
+    app.url_map.converters["string"] = NoNulStringConverter
     register_blueprints(app)
     register_errorhandlers(app)
     register_security(app)

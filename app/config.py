@@ -27,6 +27,20 @@ def _bool_env(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
 
 
+def _engine_options(database_url: str, env: str) -> dict[str, object]:
+    """pool_pre_ping: connections survive a database restart. In production on PostgreSQL,
+    a transaction left open by a frozen or vanished app process is ended by the server
+    after DATABASE_IDLE_TX_TIMEOUT seconds (default 300), so that it cannot hold a lock
+    (say, an association's receipt counter) for ever; 0 turns this off."""
+    options: dict[str, object] = {"pool_pre_ping": True}
+    timeout = int(os.environ.get("DATABASE_IDLE_TX_TIMEOUT", "300") or 0)
+    if env == "production" and database_url.startswith("postgresql") and timeout > 0:
+        options["connect_args"] = {
+            "options": f"-c idle_in_transaction_session_timeout={timeout * 1000}"
+        }
+    return options
+
+
 def build_config(instance_path: str) -> dict[str, object]:
     """Read the configuration from the environment, with safe defaults."""
     env = os.environ.get("ORDILIEN_ENV", "production")
@@ -39,13 +53,12 @@ def build_config(instance_path: str) -> dict[str, object]:
             )
         # Development only: a key per process start; sessions do not survive restarts.
         secret = secrets.token_hex(32)
+    database_url = normalise_database_url(os.environ.get("DATABASE_URL", default_db))
     return {
         "ORDILIEN_ENV": env,
         "SECRET_KEY": secret,
-        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
-            os.environ.get("DATABASE_URL", default_db)
-        ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},  # survive database restarts
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url, env),
         # Cookies: HttpOnly and SameSite always; Secure outside local development.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

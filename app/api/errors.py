@@ -86,12 +86,14 @@ def parse_body(model: type[M]) -> M:
     """Validate the JSON body against a pydantic model; a 422 in French otherwise."""
     from flask import request
 
+    from app.core.converters import strip_nul
+
     data = request.get_json(silent=True)
     if data is None:
         raise ApiError(
             400, "Le corps de la demande doit être du JSON (Content-Type: application/json)."
         )
     try:
-        return model.model_validate(data)
+        return model.model_validate(strip_nul(data))
     except ValidationError as exc:
         raise from_validation_error(exc) from None

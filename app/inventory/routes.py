@@ -775,8 +775,11 @@ def _import_dir() -> Path:
     path.mkdir(parents=True, exist_ok=True)
     cutoff = time.time() - IMPORT_KEEP_SECONDS
     for old in path.iterdir():
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink(missing_ok=True)
+        except FileNotFoundError:
+            continue  # removed meanwhile by another worker
     return path
 
 
