@@ -44,6 +44,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         parameter_storage_class = CleanParameters  # form fields and query strings
 
     app.request_class = Request
+    from app.core import widgets
+
+    widgets.install()
     app.url_map.converters["int"] = BoundedIntConverter
     app.url_map.converters["default"] = NoNulStringConverter
     app.url_map.converters["string"] = NoNulStringConverter
