@@ -17,13 +17,17 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-def parse_id(value: Any) -> int | None:
-    """A record id typed or posted by anyone: an int in the range ids can have, else None."""
+def _int_or_none(value: Any) -> int | None:
     try:
-        number = int(value)
+        return int(value)
     except (TypeError, ValueError):
         return None
-    return number if 0 < number <= MAX_ID else None
+
+
+def parse_id(value: Any) -> int | None:
+    """A record id typed or posted by anyone: an int in the range ids can have, else None."""
+    number = _int_or_none(value)
+    return number if number is not None and 0 < number <= MAX_ID else None
 
 
 def coerce_id(value: Any) -> int:
@@ -40,20 +44,14 @@ MAX_PAGE = 100_000  # pages beyond are empty anyway; keeps OFFSET within what da
 
 def page_number(value: Any) -> int:
     """A ``?page=`` as typed by anyone: 1 when absent or silly, never beyond MAX_PAGE."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return 1
-    return min(max(number, 1), MAX_PAGE)
+    number = _int_or_none(value)
+    return 1 if number is None else min(max(number, 1), MAX_PAGE)
 
 
 def year_number(value: Any) -> int | None:
     """A ``?year=`` that a date can hold, else None (the caller's default)."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 1900 <= number <= 2999 else None
+    number = _int_or_none(value)
+    return number if number is not None and 1900 <= number <= 2999 else None
 
 
 # NUL characters: nobody types them, and PostgreSQL refuses them in text ("A string
@@ -76,19 +74,7 @@ class CleanParameters(ImmutableMultiDict):  # type: ignore[type-arg]
     """Request.args and Request.form, built without NUL characters."""
 
     def __init__(self, mapping: Any = None) -> None:
-        if mapping is None:
-            super().__init__()
-            return
-        if isinstance(mapping, MultiDict):
-            pairs = list(mapping.items(multi=True))
-        elif isinstance(mapping, dict):
-            pairs = [
-                (k, v)
-                for k, values in mapping.items()
-                for v in (values if isinstance(values, list | tuple) else [values])
-            ]
-        else:
-            pairs = list(mapping)
+        pairs = MultiDict(mapping).items(multi=True) if mapping is not None else ()
         super().__init__([(strip_nul(k), strip_nul(v)) for k, v in pairs])
 
 

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-
-def N_(text: str) -> str:  # noqa: N802  (the gettext convention for "mark only")
-    """Mark a French label for extraction; translation happens where it is shown."""
-    return text
+from app.core.marking import N_
 
 
 class Status(StrEnum):

@@ -23,7 +23,7 @@ from app.audit.services import record
 from app.authz.guards import can
 from app.authz.policy import OrgKind, Permission, Role
 from app.core.clock import today, utcnow
-from app.core.converters import MAX_PAGE
+from app.core.converters import page_number
 from app.core.errors import Conflict, DomainError, NotFound
 from app.eligibility import catalogue
 from app.eligibility.engine import Decision, Eligibility, evaluate, evaluate_all
@@ -189,7 +189,7 @@ def households_for(
                 Household.postcode.ilike(like),
             )
         )
-    page = min(max(page, 1), MAX_PAGE)
+    page = page_number(page)
     ids = list(
         db.session.scalars(
             stmt.with_only_columns(Household.id)

@@ -164,7 +164,7 @@ def _batch_choices(blank: str | None = None, selected: Any = None) -> list[Selec
     """The recent batches (and the one chosen, however old): a select, not a catalogue."""
     choices = [SelectChoice("", blank)] if blank is not None else []
     recent = list(services.batches(_org_id(), limit=40))
-    chosen = _own_batch(_int(selected))
+    chosen = _own_batch(parse_id(selected))
     if chosen is not None and chosen not in recent:
         recent.append(chosen)
     return choices + [SelectChoice(str(b.id), b.label) for b in recent]
@@ -174,10 +174,6 @@ def _donor_choices(blank: str) -> list[SelectChoice]:
     return [SelectChoice("", blank)] + [
         SelectChoice(str(d.id), d.name) for d in services.donors(_org_id())
     ]
-
-
-def _int(value: Any) -> int | None:
-    return parse_id(value)
 
 
 def _put_error(form: Any, exc: DomainError, default: str) -> None:
@@ -198,8 +194,8 @@ def _filter_from_args() -> tuple[FilterForm, services.DeviceFilter]:
         state=form.state.data or "",
         device_type=form.device_type.data or "",
         grade=form.grade.data or "",
-        batch_id=_int(form.batch_id.data),
-        location_id=_int(form.location_id.data),
+        batch_id=parse_id(form.batch_id.data),
+        location_id=parse_id(form.location_id.data),
         q=(form.q.data or "").strip()[:100],
         sort=form.sort.data if form.sort.data in services.SORTS else "recent",
     )
@@ -271,7 +267,7 @@ def intake() -> str | Response:
     form = IntakeForm(data=data)
     form.batch_id.choices = _batch_choices(blank=_("Sans lot"), selected=batch_id)
     if form.validate_on_submit():
-        batch = _own_batch(_int(form.batch_id.data))
+        batch = _own_batch(parse_id(form.batch_id.data))
         try:
             device = services.create_device(
                 _org_id(), _device_input(form), actor=current_user, batch=batch
@@ -297,7 +293,7 @@ def intake() -> str | Response:
     first = form.serial if remembered and request.method == "GET" else form.device_type
     first.render_kw = {**(first.render_kw or {}), "autofocus": True}
     recent: list[Device] = []
-    current_batch = _own_batch(_int(form.batch_id.data or batch_id))
+    current_batch = _own_batch(parse_id(form.batch_id.data or batch_id))
     if current_batch is not None:
         recent = list(
             db.session.scalars(
@@ -392,7 +388,7 @@ def _donor_from_form(form: BatchForm) -> Donor | None:
             form.new_donor_name.data or "",
             commit=False,
         )
-    donor_id = _int(form.donor_id.data)
+    donor_id = parse_id(form.donor_id.data)
     if donor_id is None:
         return None
     donor = db.session.get(Donor, donor_id)
@@ -712,7 +708,7 @@ def labels() -> str | Response:
         blank=_("— Appareils du filtre ou de la liste —"), selected=request.args.get("batch_id")
     )
     _filter_form, flt = _filter_from_args()
-    ids = [i for i in (_int(x) for x in request.args.get("ids", "").split(",")) if i]
+    ids = [i for i in (parse_id(x) for x in request.args.get("ids", "").split(",")) if i]
     wants_pdf = "sheet" in request.args
     if wants_pdf and form.validate():
         devices = _label_devices(flt, ids)
@@ -751,7 +747,7 @@ def _label_devices(flt: services.DeviceFilter, ids: list[int]) -> list[Device]:
             select(Device).where(Device.id.in_(ids[:MAX_LABELS])).order_by(Device.id)
         ).all()
         return [d for d in rows if can(Permission.INVENTORY_READ, d.organisation_id)]
-    batch = _own_batch(_int(request.args.get("batch_id")))
+    batch = _own_batch(parse_id(request.args.get("batch_id")))
     if request.args.get("batch_id") and batch is None:
         return []
     return list(services.iter_filtered(_org_id(), flt))
@@ -832,7 +828,7 @@ def import_confirm() -> str | Response:
         flash(_("Ce fichier n'est plus disponible : envoyez-le à nouveau."), "error")
         return redirect(url_for("inventory.import_upload"))
     donor = None
-    donor_id = _int(request.form.get("donor_id"))
+    donor_id = parse_id(request.form.get("donor_id"))
     if donor_id:
         donor = db.session.get(Donor, donor_id)
         if donor is None or donor.organisation_id != _org_id():
@@ -874,7 +870,7 @@ def stock_count() -> str:
     form.location_id.choices = [SelectChoice(str(p.id), p.name) for p in places]
     result = None
     if form.validate_on_submit():
-        location = db.session.get(Location, _int(form.location_id.data) or 0)
+        location = db.session.get(Location, parse_id(form.location_id.data) or 0)
         if location is None or location.organisation_id != _org_id():
             form.location_id.errors = [_("Choisissez un emplacement de la liste.")]
         else:
@@ -893,9 +889,9 @@ def stock_count() -> str:
 @permission_required(Permission.INVENTORY_WRITE)
 def stock_move() -> Response:
     form = EmptyForm()
-    location = db.session.get(Location, _int(request.form.get("location_id")) or 0)
+    location = db.session.get(Location, parse_id(request.form.get("location_id")) or 0)
     if form.validate_on_submit() and location and location.organisation_id == _org_id():
-        ids = [i for i in (_int(x) for x in request.form.getlist("device_id")) if i]
+        ids = [i for i in (parse_id(x) for x in request.form.getlist("device_id")) if i]
         devices = db.session.scalars(select(Device).where(Device.id.in_(ids))).all() if ids else []
         moved = services.move_to_location(_org_id(), location, devices, actor=current_user)
         flash(_("%(n)s appareils rangés à « %(place)s ».", n=moved, place=location.name), "success")

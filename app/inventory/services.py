@@ -20,11 +20,11 @@ from sqlalchemy.orm import attributes, selectinload
 from app.audit.services import record
 from app.core.clock import utcnow
 from app.core.errors import Conflict, DomainError, NotFound
+from app.core.marking import N_
 from app.extensions import db
 from app.inventory import grading, tags
 from app.inventory.grading import Grade, GradeError, Specs, StorageType
 from app.inventory.lifecycle import (
-    N_,
     OUT_OF_STOCK,
     STATE_LABELS,
     DeviceType,

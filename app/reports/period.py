@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from app.core.marking import N_
+
 MONTH_NAMES_FR = (
     "janvier",
     "février",
@@ -34,11 +36,6 @@ MONTH_ABBREVIATIONS_FR = (
     "nov.",
     "déc.",
 )
-
-
-def N_(text: str) -> str:  # noqa: N802  (the gettext convention for "mark only")
-    """Mark a French message for extraction; translation happens where it is shown."""
-    return text
 
 
 # Longest period a report may cover: ten years of months keeps charts readable.

@@ -20,17 +20,13 @@ from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 
+from app.core.marking import N_
 from app.eligibility.vocabulary import STATUS_LABELS
 
 SMS_LIMIT = 160  # GSM-7 septets in one message
 
 # An offer whose information is older than this is shown as "to verify" everywhere.
 STALE_AFTER_DAYS = 365
-
-
-def N_(text: str) -> str:  # noqa: N802  (the gettext convention for "mark only")
-    """Mark a French template for extraction; translation happens where it is shown."""
-    return text
 
 
 class OfferKind(StrEnum):

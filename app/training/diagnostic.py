@@ -12,10 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
-
-def N_(text: str) -> str:  # noqa: N802  (the gettext convention for "mark only")
-    """Mark a French question for extraction; the form translates it when shown."""
-    return text
+from app.core.marking import N_
 
 
 class Answer(IntEnum):
