@@ -78,7 +78,7 @@ def register_proxy(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every model, for Flask-Migrate)
-    from app.core.i18n import select_locale, select_timezone
+    from app.core.i18n import install_template_gettext, select_locale, select_timezone
     from app.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -89,6 +89,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_template_gettext(app)
     login_manager.init_app(app)
     from app.auth.loader import configure_login
 

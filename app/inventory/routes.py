@@ -22,8 +22,8 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale, to_user_timezone, to_utc
 from flask_babel import gettext as _
+from flask_babel import to_user_timezone, to_utc
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -35,13 +35,13 @@ from app.authz.policy import Permission
 from app.core.clock import utcnow
 from app.core.converters import parse_id
 from app.core.errors import DomainError
+from app.core.i18n import page_gettext, page_translations
 from app.documents.qr import qr_png
 from app.extensions import db
 from app.inventory import exports, importing, services
 from app.inventory.forms import (
     CONDITION_LABELS,
     DONOR_KIND_LABELS,
-    LEVEL_LABELS,
     METHOD_LABELS,
     RESULT_LABELS,
     BatchForm,
@@ -66,7 +66,6 @@ from app.inventory.lifecycle import (
     DeviceType,
     State,
     allowed_targets,
-    missing_for_ready,
 )
 from app.inventory.models import (
     Condition,
@@ -103,16 +102,17 @@ REMEMBERED = (
 )
 
 
-_LABELS: dict[tuple[str, str], dict[str, str]] = {}
+_LABELS: dict[tuple[object, str], dict[str, str]] = {}
 
 
 def _translated(kind: str) -> dict[str, str]:
-    """State and type names in the page's language, translated once per language: the
+    """State and type names in the page's language, translated once per catalogue: the
     catalogues do not change while the process runs, and the list shows them 50 times."""
-    key = (str(get_locale()), kind)
+    catalogue = page_translations()
+    key = (catalogue, kind)
     if key not in _LABELS:
         source = STATE_LABELS if kind == "state" else DEVICE_TYPE_LABELS
-        _LABELS[key] = {k.value: _(label) for k, label in source.items()}
+        _LABELS[key] = {k.value: catalogue.ugettext(label) for k, label in source.items()}
     return _LABELS[key]
 
 
@@ -127,9 +127,11 @@ def inventory_helpers() -> dict[str, Any]:
     return {
         "state_label": lambda s: _label("state", s),
         "type_label": lambda t: _label("type", t),
-        "grade_label": lambda g: _(GRADE_LABELS[Grade(g)]) if g else "—",
-        "storage_label": lambda s: _(STORAGE_LABELS[StorageType(s)]) if s else "—",
-        "grade_reasons": lambda result: ", ".join(_(t, **p) for t, p in result.templates),
+        "grade_label": lambda g: page_gettext(GRADE_LABELS[Grade(g)]) if g else "—",
+        "storage_label": lambda s: page_gettext(STORAGE_LABELS[StorageType(s)]) if s else "—",
+        "grade_reasons": lambda result: ", ".join(
+            page_gettext(t, **p) for t, p in result.templates
+        ),
         "condition_label": lambda c: CONDITION_LABELS[Condition(c)] if c else "—",
         "number": _number,
         "inv_can": lambda permission: can(Permission(permission)),
@@ -461,43 +463,56 @@ def device_detail(device_id: int) -> str:
     return _render_device(device)
 
 
-def _render_device(
-    device: Device,
-    transition_form: TransitionForm | None = None,
-    grade_form: GradeForm | None = None,
-) -> str:
+def _render_device(device: Device) -> str:
+    """The page a label's QR code opens: what the device is, where it stands, what to do next.
+
+    It stays light for a phone in the workshop: the full state form and the grade form
+    have their own pages (device_transition, device_grade); the usual next steps are
+    buttons here.
+    """
     checklist = services.checklist_of(device)
     erasures = services.erasures(device)
     facts = services.readiness(device, checklist, erasures)
-    transition_form = transition_form or TransitionForm()
-    targets = [s for s in State if s in allowed_targets(device.state)]
-    # The workshop's next steps first; the select still lists every state, and an
-    # impossible one is explained rather than hidden.
-    names = _translated("state")
-    transition_form.to_state.choices = [SelectChoice(s.value, names[s.value]) for s in targets] + [
-        SelectChoice(s.value, names[s.value])
-        for s in State
-        if s not in targets and s is not device.state
-    ]
-    grade_form = grade_form or GradeForm(data={"adjustment": str(device.grade_adjustment)})
+    targets = allowed_targets(device.state)
     return render_template(
         "inventory/device.html",
         device=device,
         facts=facts,
-        missing=missing_for_ready(facts),
         events=services.history(device),
         erasures=erasures,
         checklist=checklist,
         computed=services.computed_grade(device),
-        transition_form=transition_form,
-        grade_form=grade_form,
-        quick_targets=[s for s in targets if s not in HANDOVER_TARGETS],
+        quick_targets=[s for s in State if s in targets and s not in HANDOVER_TARGETS],
         qr_url=device_url(_base_url(), device.asset_tag),
         can_write=can(Permission.INVENTORY_WRITE, device.organisation_id),
-        can_manage=can(Permission.INVENTORY_MANAGE, device.organisation_id),
-        levels=LEVEL_LABELS,
         methods=METHOD_LABELS,
         results=RESULT_LABELS,
+    )
+
+
+def _render_transition(device: Device, form: TransitionForm) -> str:
+    targets = [s for s in State if s in allowed_targets(device.state)]
+    # The workshop's next steps first; the select still lists every state, and an
+    # impossible one is explained rather than hidden.
+    names = _translated("state")
+    form.to_state.choices = [SelectChoice(s.value, names[s.value]) for s in targets] + [
+        SelectChoice(s.value, names[s.value])
+        for s in State
+        if s not in targets and s is not device.state
+    ]
+    facts = services.readiness(device, erasure_list=services.erasures(device))
+    return render_template(
+        "inventory/device_state.html", device=device, form=form, facts=facts, can_write=True
+    )
+
+
+def _render_grade(device: Device, form: GradeForm) -> str:
+    return render_template(
+        "inventory/device_grade.html",
+        device=device,
+        form=form,
+        computed=services.computed_grade(device),
+        can_manage=can(Permission.INVENTORY_MANAGE, device.organisation_id),
     )
 
 
@@ -543,25 +558,29 @@ def device_edit(device_id: int) -> str | Response:
     )
 
 
-@bp.post(f"{P}/appareils/<int:device_id>/etat")
+@bp.route(f"{P}/appareils/<int:device_id>/etat", methods=["GET", "POST"])
 @permission_required(Permission.INVENTORY_WRITE)
 def device_transition(device_id: int) -> str | Response:
+    """Any change of state, with a reason; the device page's buttons post here too."""
     device = _device(device_id, Permission.INVENTORY_WRITE)
     form = TransitionForm()
-    form.to_state.choices = [SelectChoice(s.value, s.value) for s in State]
-    if form.validate_on_submit():
-        target = State(form.to_state.data)
-        try:
-            services.apply_transition(device, target, current_user, form.reason.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            form.to_state.errors = [exc.message]
-            return _render_device(_device(device_id), transition_form=form)
-        flash(
-            _("État changé : %(state)s.", state=_(STATE_LABELS[target])),
-            "success",
-        )
-    return redirect(url_for("inventory.device_detail", device_id=device.id))
+    if request.method == "POST":
+        form.to_state.choices = [SelectChoice(s.value, s.value) for s in State]
+        if form.validate_on_submit():
+            target = State(form.to_state.data)
+            try:
+                services.apply_transition(device, target, current_user, form.reason.data or "")
+            except DomainError as exc:
+                db.session.rollback()
+                form.to_state.errors = [exc.message]
+                device = _device(device_id)
+            else:
+                flash(
+                    _("État changé : %(state)s.", state=_(STATE_LABELS[target])),
+                    "success",
+                )
+                return redirect(url_for("inventory.device_detail", device_id=device.id))
+    return _render_transition(device, form)
 
 
 @bp.route(f"{P}/appareils/<int:device_id>/effacement", methods=["GET", "POST"])
@@ -670,16 +689,19 @@ def checklist(device_id: int) -> str | Response:
     )
 
 
-@bp.post(f"{P}/appareils/<int:device_id>/note")
+@bp.route(f"{P}/appareils/<int:device_id>/note", methods=["GET", "POST"])
 @permission_required(Permission.INVENTORY_WRITE)
 def device_grade(device_id: int) -> str | Response:
+    """Validate the computed grade, adjust it (phones, tablets) or, for a manager, change it."""
     device = _device(device_id, Permission.INVENTORY_WRITE)
+    if request.method == "GET":
+        return _render_grade(device, GradeForm(data={"adjustment": str(device.grade_adjustment)}))
     form = GradeForm()
     if form.validate_on_submit():
         override = Grade(form.override.data) if form.override.data else None
         if override is not None and not can(Permission.INVENTORY_MANAGE, device.organisation_id):
             form.override.errors = [_("Seul·e un·e responsable peut changer la note calculée.")]
-            return _render_device(device, grade_form=form)
+            return _render_grade(device, form)
         try:
             grade = services.set_grade(
                 device,
@@ -691,10 +713,10 @@ def device_grade(device_id: int) -> str | Response:
         except DomainError as exc:
             db.session.rollback()
             _put_error(form, exc, "override")
-            return _render_device(_device(device_id), grade_form=form)
+            return _render_grade(_device(device_id), form)
         flash(_("Note validée : %(grade)s.", grade=_(GRADE_LABELS[grade])), "success")
         return redirect(url_for("inventory.device_detail", device_id=device.id))
-    return _render_device(device, grade_form=form)
+    return _render_grade(device, form)
 
 
 # ---------------------------------------------------------------- labels

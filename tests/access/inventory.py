@@ -101,6 +101,7 @@ ROUTES = [
     Route("inventory.device_qr", allow=READ, path=_device("inventory.device_qr")),
     Route("inventory.device_edit", allow=WRITE, path=_device("inventory.device_edit")),
     Route("inventory.device_edit", "POST", allow=WRITE, path=_device("inventory.device_edit")),
+    Route("inventory.device_transition", allow=WRITE, path=_device("inventory.device_transition")),
     Route(
         "inventory.device_transition",
         "POST",
@@ -120,6 +121,7 @@ ROUTES = [
     ),
     Route("inventory.checklist", allow=WRITE, path=_device("inventory.checklist")),
     Route("inventory.checklist", "POST", allow=WRITE, path=_device("inventory.checklist")),
+    Route("inventory.device_grade", allow=WRITE, path=_device("inventory.device_grade")),
     Route("inventory.device_grade", "POST", allow=WRITE, path=_device("inventory.device_grade")),
     Route("inventory.labels", allow=READ),
     Route(

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from app.authz.policy import Role
 from tests import factories
+from tests.e2e.a11y import axe_violations
 from tests.e2e.conftest import browser_login
 
 
@@ -96,8 +97,10 @@ def test_batch_intake_labels_scan_and_ready(page, live_server) -> None:  # type:
     # Too early: the guard explains what is missing.
     page.get_by_role("button", name="Passer à « Prêt à distribuer »").click()
     expect(page.get_by_role("alert")).to_contain_text("il manque un effacement des données réussi")
+    assert axe_violations(page) == []  # the state page, with its error
 
-    page.get_by_role("link", name="Enregistrer un effacement").click()
+    # The refusal's page links each missing step.
+    page.get_by_role("link", name="effacement des données à faire").click()
     page.get_by_label("Outil", exact=True).fill("nwipe")
     page.get_by_label("Signature : recopiez le nom du technicien ou de la technicienne").fill(
         "Lucie Marchal"
@@ -111,7 +114,12 @@ def test_batch_intake_labels_scan_and_ready(page, live_server) -> None:  # type:
     page.get_by_role("button", name="Enregistrer les tests").click()
     expect(page.get_by_role("status")).to_contain_text("liste complète")
 
-    page.get_by_role("button", name="Valider la note").click()
+    assert axe_violations(page) == []  # the device page
+    page.get_by_role("link", name="Ajuster ou changer la note…").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Note (grade)")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Retour à l'appareil").click()
+    page.get_by_role("button", name="Valider la note calculée").click()
     expect(page.get_by_role("status")).to_contain_text("Note validée : B")
 
     page.get_by_role("button", name="Passer à « Prêt à distribuer »").click()
@@ -120,6 +128,7 @@ def test_batch_intake_labels_scan_and_ready(page, live_server) -> None:  # type:
     expect(history.get_by_role("row")).to_have_count(5)  # header + 4 events
 
     # An illegal move: the French message, and the state does not change.
+    page.get_by_role("link", name="Autre changement d'état…").click()
     page.get_by_label("Nouvel état").select_option(label="Reçu")
     page.get_by_role("button", name="Changer l'état").click()
     expect(page.get_by_role("alert")).to_contain_text(

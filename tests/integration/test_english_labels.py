@@ -58,8 +58,11 @@ def test_device_list_and_page_in_english(app: Flask, demo: None) -> None:
     page = _page(client, f"/inventaire/appareils/{device.id}")
     assert "Ready to hand out" in page
     assert "Prêt à distribuer" not in page
-    assert "Keep the calculated grade" in page and "Garder la note calculée" not in page
     assert "GB: " in page and " Go : " not in page  # the computed grade's reasons
+    grade = _page(client, f"/inventaire/appareils/{device.id}/note")
+    assert "Keep the calculated grade" in grade and "Garder la note calculée" not in grade
+    state = _page(client, f"/inventaire/appareils/{device.id}/etat")
+    assert "Ready to hand out" in state and "Prêt à distribuer" not in state
     tests = _page(client, f"/inventaire/appareils/{device.id}/tests")
     assert "Starts" in tests or "Switches on" in tests
     assert "Démarre" not in tests and "S&#39;allume" not in tests

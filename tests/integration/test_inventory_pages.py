@@ -16,7 +16,7 @@ from app.authz.policy import Role
 from app.extensions import db
 from app.inventory import services
 from app.inventory.grading import StorageType
-from app.inventory.lifecycle import DeviceType, State
+from app.inventory.lifecycle import DeviceType, State, allowed_targets
 from app.inventory.models import Device
 from tests import factories
 
@@ -170,6 +170,7 @@ def test_illegal_transition_shows_the_french_message(client, login, staff) -> No
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "ne peut pas passer à « Prêt à distribuer »" in html
+    assert "Nouvel état" in html and 'id="etat-actuel">Reçu<' in html  # the form, kept
     assert (
         client.post(
             f"/inventaire/appareils/{d.id}/etat", data={"to_state": "triage", "reason": "Tri"}
@@ -206,6 +207,64 @@ def test_grade_override_is_for_managers(client, login, staff) -> None:  # type: 
     db.session.expire_all()
     saved = db.session.get(Device, d.id)
     assert saved.grade.value == "a" and saved.grade_computed.value == "b"
+
+
+def test_the_device_page_offers_next_steps_and_links_the_forms(client, login, staff) -> None:  # type: ignore[no-untyped-def]
+    d = device(staff[Role.TECHNICIAN].organisation_id, "STEPS1")
+    services.apply_transition(d, State.TRIAGE, None)
+    services.apply_transition(d, State.RECONDITIONING, None)
+    login(staff[Role.TECHNICIAN])
+    page = client.get(f"/inventaire/appareils/{d.id}").get_data(as_text=True)
+    assert "Passer à « Prêt à distribuer »" in page
+    assert f'href="/inventaire/appareils/{d.id}/effacement">effacement des données à faire' in page
+    assert f'href="/inventaire/appareils/{d.id}/tests">tests à compléter' in page
+    assert f'href="/inventaire/appareils/{d.id}/etat">Autre changement' in page
+    assert "Valider la note calculée" in page
+    # The state page: the possible steps head the list, the current state is not offered.
+    form = client.get(f"/inventaire/appareils/{d.id}/etat").get_data(as_text=True)
+    options = [line.split('"')[1] for line in form.split("<option value=")[1:]]
+    possible = [s.value for s in State if s in allowed_targets(State.RECONDITIONING)]
+    assert "ready" in possible and options[: len(possible)] == possible
+    assert "reconditioning" not in options and len(options) == len(State) - 1
+    # The front desk reads the device page but is offered no move.
+    login(staff[Role.FRONT_DESK])
+    read_only = client.get(f"/inventaire/appareils/{d.id}").get_data(as_text=True)
+    assert "Passer à" not in read_only and "Valider la note" not in read_only
+    assert "effacement des données à faire" in read_only and '/effacement"' not in read_only
+
+
+def test_validating_a_phone_grade_keeps_its_adjustment(client, login, staff) -> None:  # type: ignore[no-untyped-def]
+    org_id = staff[Role.TECHNICIAN].organisation_id
+    phone = services.create_device(
+        org_id,
+        services.DeviceInput(
+            DeviceType.SMARTPHONE, brand="Samsung", model="Galaxy A52", ram_gb=6, storage_gb=128
+        ),
+    )
+    login(staff[Role.TECHNICIAN])
+    grade_page = client.get(f"/inventaire/appareils/{phone.id}/note").get_data(as_text=True)
+    assert "Ajustement (téléphones et tablettes)" in grade_page
+    assert "Changer la note (facultatif)" not in grade_page  # managers only
+    adjusted = client.post(f"/inventaire/appareils/{phone.id}/note", data={"adjustment": "-1"})
+    assert adjusted.status_code == 302
+    db.session.expire_all()
+    first = db.session.get(Device, phone.id)
+    assert first.grade_adjustment == -1
+    graded = first.grade
+    # The device page's one-click button validates again without losing the adjustment.
+    page = client.get(f"/inventaire/appareils/{phone.id}").get_data(as_text=True)
+    assert 'name="adjustment" value="-1"' in page
+    assert (
+        client.post(f"/inventaire/appareils/{phone.id}/note", data={"adjustment": "-1"}).status_code
+        == 302
+    )
+    db.session.expire_all()
+    again = db.session.get(Device, phone.id)
+    assert again.grade_adjustment == -1 and again.grade == graded
+    login(staff[Role.MANAGER])
+    assert "Changer la note (facultatif)" in client.get(
+        f"/inventaire/appareils/{phone.id}/note"
+    ).get_data(as_text=True)
 
 
 def test_exports_in_csv_and_xlsx_read_back(client, login, staff) -> None:  # type: ignore[no-untyped-def]

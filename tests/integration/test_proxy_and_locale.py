@@ -31,3 +31,25 @@ def test_forwarded_address_is_ignored_without_a_proxy(client) -> None:  # type: 
 
 def test_gettext_outside_a_request_is_french(app) -> None:  # type: ignore[no-untyped-def]
     assert gettext("Accès refusé") == "Accès refusé"
+
+
+def test_template_strings_follow_the_page_language_and_forced_locales(app) -> None:  # type: ignore[no-untyped-def]
+    from flask import render_template_string, session
+    from flask_babel import force_locale, refresh
+
+    source = (
+        "{{ _('Appareil') }}|{{ _('Lot n° %(id)s', id='<b>') }}|"
+        "{{ ngettext('%(num)s vente', '%(num)s ventes', 2) }}|{% trans %}Appareil{% endtrans %}"
+    )
+    with app.test_request_context("/"):
+        session["lang"] = "en"
+        refresh()  # the test's app context outlives the request: forget its locale
+        assert render_template_string(source) == "Device|Batch no. &lt;b&gt;|2 sales|Device"
+        # A message sent to a household from an English page is written in French ...
+        with force_locale("fr"):
+            assert render_template_string("{{ _('Appareil') }}") == "Appareil"
+        # ... and the page goes on in English.
+        assert render_template_string("{{ _('Appareil') }}") == "Device"
+        session["lang"] = "fr"
+        refresh()
+        assert render_template_string(source) == "Appareil|Lot n° &lt;b&gt;|2 ventes|Appareil"
