@@ -133,28 +133,16 @@ def reconditioned(device: Device, user: object) -> None:
     services.apply_transition(device, State.READY, user, "")
 
 
-def timed(client, path: str, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
-    for _ in range(3):  # warm-up: templates compiled, caches filled
-        assert client.get(path).status_code == 200, path
-    out = []
+def timed_rounds(requests: list[tuple[object, str]], runs: int) -> list[list[float]]:
+    """Each request once per round, for `runs` rounds: a slow spell of the machine weighs
+    on all of them alike, so their ratios hold even when the absolute figures drift."""
+    for client, path in requests * 3:  # warm-up: templates compiled, caches filled
+        assert client.get(path).status_code == 200, path  # type: ignore[attr-defined]
+    out: list[list[float]] = [[] for _ in requests]
     for _ in range(runs):
-        start = time.perf_counter()
-        response = client.get(path)
-        out.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, path
-    return out
-
-
-def timed_pair(client, first: str, second: str, runs: int) -> tuple[list[float], list[float]]:  # type: ignore[no-untyped-def]
-    """Two pages timed in alternation, so that a slow spell of the machine weighs on both."""
-    for _ in range(3):
-        assert client.get(first).status_code == 200, first
-        assert client.get(second).status_code == 200, second
-    out: tuple[list[float], list[float]] = ([], [])
-    for _ in range(runs):
-        for path, times in ((first, out[0]), (second, out[1])):
+        for (client, path), times in zip(requests, out, strict=True):
             start = time.perf_counter()
-            response = client.get(path)
+            response = client.get(path)  # type: ignore[attr-defined]
             times.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200, path
     return out
@@ -170,61 +158,62 @@ def row(label: str, values: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--runs", type=int, default=60)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    medians: dict[int, float] = {}
-    page_ratio = []
     with tempfile.TemporaryDirectory() as tmp:
+        clients: dict[int, object] = {}
+        paths: dict[int, dict[str, str]] = {}
         for size in sizes:
-            url = f"sqlite:///{tmp}/bench-{size}.db"
             start = time.perf_counter()
-            app, uid, device_id = build(url, size)
-            print(f"== {size:,} devices (built in {time.perf_counter() - start:.1f} s)")
+            app, uid, device_id = build(f"sqlite:///{tmp}/bench-{size}.db", size)
+            print(f"{size:,} devices built in {time.perf_counter() - start:.1f} s")
             client = app.test_client()
             with client.session_transaction() as session:
                 session["_user_id"] = uid
                 session["_fresh"] = True
-            first = timed(client, "/inventaire/", args.runs)
-            medians[size] = statistics.median(first)
-            print(row("list, first page (50 devices, capped count)", first))
-            print(row("list, state=ready", timed(client, "/inventaire/?state=ready", args.runs)))
-            print(row("list, sorted by model", timed(client, "/inventaire/?sort=model", args.runs)))
             with app.app_context():
                 page = services.list_devices(1, services.DeviceFilter(), per_page=50)
                 for _ in range(20):
                     page = services.list_devices(
                         1, services.DeviceFilter(), cursor=page.next_cursor
                     )
-                cursor = page.next_cursor
-            print(
-                row(
-                    "list, 21st page (keyset cursor)",
-                    timed(client, f"/inventaire/?apres={cursor}", args.runs),
-                )
-            )
-            print(
-                row(
-                    "list, text search 'SN00000' ",
-                    timed(client, "/inventaire/?q=SN00000042", args.runs),
-                )
-            )
-            device, home = timed_pair(
-                client, f"/inventaire/appareils/{device_id}", "/", max(args.runs, 200)
-            )
-            print(row("device page", device))
-            print(row("home page (minimal logged-in page)", home))
-            ratio = statistics.median(device) / statistics.median(home)
-            page_ratio.append(ratio)
-            print(f"{'device page / home page':46} {ratio:5.2f} x")
-            with app.app_context():
                 db.session.remove()
-                db.engine.dispose()
-    if 1000 in medians:
+            clients[size] = client
+            paths[size] = {
+                "list, first page (50 devices, capped count)": "/inventaire/",
+                "list, state=ready": "/inventaire/?state=ready",
+                "list, sorted by model": "/inventaire/?sort=model",
+                "list, 21st page (keyset cursor)": f"/inventaire/?apres={page.next_cursor}",
+                "list, text search 'SN00000042'": "/inventaire/?q=SN00000042",
+                "device page": f"/inventaire/appareils/{device_id}",
+                "home page (minimal logged-in page)": "/",
+            }
+        medians: dict[tuple[str, int], float] = {}
+        labels = list(paths[sizes[0]])
+        for label in labels[:5]:  # the list: the sizes requested in turn
+            print(f"== {label}")
+            times = timed_rounds([(clients[n], paths[n][label]) for n in sizes], args.runs)
+            for size, values in zip(sizes, times, strict=True):
+                medians[label, size] = statistics.median(values)
+                print(row(f"  {size:,} devices", values))
+        print("== device page against the home page, requested in turn")
+        for size in sizes:
+            device, home = timed_rounds(
+                [(clients[size], paths[size][labels[5]]), (clients[size], "/")],
+                max(args.runs, 200),
+            )
+            print(row(f"  {size:,} devices: device page", device))
+            print(row(f"  {size:,} devices: home page", home))
+            ratio = statistics.median(device) / statistics.median(home)
+            print(f"  {size:,} devices: device page / home page {ratio:5.2f} x")
+    if 1000 in sizes:
+        first = labels[0]
         for size in sizes:
             if size != 1000:
                 print(
-                    f"list first page {size:,} / 1,000 devices: {medians[size] / medians[1000]:.2f} x"
+                    f"list first page {size:,} / 1,000 devices: "
+                    f"{medians[first, size] / medians[first, 1000]:.2f} x"
                 )
 
 

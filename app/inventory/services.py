@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import attributes, selectinload
 
@@ -801,15 +801,17 @@ def _filtered(organisation_id: int, flt: DeviceFilter) -> Any:
         conditions.append(Device.location_id == flt.location_id)
     text = flt.q.strip()
     if text:
-        exact = or_(
-            Device.asset_tag == tags.normalise(text),
-            Device.serial == " ".join(text.split()).upper(),
-            Device.imei == text.replace(" ", ""),
-        )
         # A scanned or typed tag, serial or IMEI is found by index; only other words
         # search inside serials, brands and models (a scan of the association's stock).
-        probe = select(Device.id).where(Device.organisation_id == organisation_id, exact)
-        found = db.session.scalars(probe.limit(COUNT_CAP)).all()
+        # One indexed lookup per column, united: with the three tests in one OR, SQLite
+        # walked every device of the association (25 ms at 100,000 instead of 0.4 ms).
+        mine = Device.organisation_id == organisation_id
+        probe = union(
+            select(Device.id).where(mine, Device.asset_tag == tags.normalise(text)),
+            select(Device.id).where(mine, Device.serial == " ".join(text.split()).upper()),
+            select(Device.id).where(mine, Device.imei == text.replace(" ", "")),
+        )
+        found = db.session.scalars(select(probe.subquery().c.id).limit(COUNT_CAP)).all()
         if found:
             conditions.append(Device.id.in_(found))
         else:

@@ -250,6 +250,31 @@ def test_keyset_pages_filters_and_capped_count(tech) -> None:  # type: ignore[no
     assert services.list_devices(org_id, services.DeviceFilter(state="in_stock")).count == 7
 
 
+def test_search_finds_a_scanned_tag_serial_or_imei_of_this_association_only(tech) -> None:  # type: ignore[no-untyped-def]
+    org_id = tech.organisation_id
+    mine = laptop(org_id, "PF0SCAN1")
+    phone = services.create_device(
+        org_id,
+        services.DeviceInput(
+            device_type=DeviceType.SMARTPHONE, brand="Samsung", model="Galaxy A52",
+            serial="R58N123", imei="356938035643809",
+        ),
+    )  # fmt: skip
+    other = factories.create_org(slug="autre-atelier", name="Autre atelier")
+    laptop(other.id, "PF0SCAN2")
+
+    def found(text: str) -> list[int]:
+        page = services.list_devices(org_id, services.DeviceFilter(q=text))
+        return [d.id for d in page.devices]
+
+    assert found(mine.asset_tag.lower()) == [mine.id]  # a tag typed in lower case
+    assert found("pf0scan1") == [mine.id]  # a serial typed in lower case
+    assert found("356 938 035 643 809") == [phone.id]  # an IMEI copied with spaces
+    assert found("PF0SCAN2") == []  # another association's serial
+    assert found("PF0SCAN") == [mine.id]  # part of a serial: the word search
+    assert sorted(found("galaxy")) == [phone.id]
+
+
 def test_stock_count(tech) -> None:  # type: ignore[no-untyped-def]
     org_id = tech.organisation_id
     a = laptop(org_id, "A1", location="Étagère A")
