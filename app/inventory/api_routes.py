@@ -256,7 +256,12 @@ def transition(device_id: int) -> ResponseReturnValue:
     device = _device(device_id, Permission.INVENTORY_WRITE)
     body = parse_body(TransitionIn)
     event = services.apply_transition(
-        device, body.to_state, current_user, body.reason, expected_state=body.expected_state
+        device,
+        body.to_state,
+        current_user,
+        body.reason,
+        expected_state=body.expected_state,
+        workshop=True,
     )
     out = TransitionOut(
         device=_out(device),

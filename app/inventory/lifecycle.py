@@ -194,6 +194,41 @@ def check_transition(source: State, target: State, facts: Readiness | None = Non
             )
 
 
+class DeskOnly(TransitionError):
+    """The move exists, but it is the handover desk's: it records the reservation, loan,
+    sale, gift or return that goes with it."""
+
+
+def check_workshop_move(source: State, target: State) -> None:
+    """Raise ``DeskOnly`` for a lawful move that the workshop (device page, inventory API)
+    must leave to the handover desk: into or out of a reservation, loan, sale or gift.
+
+    Otherwise a device could be "returned" while its loan stays open, or "sold" without a
+    receipt. Call it after ``check_transition``.
+    """
+    if source in HANDOVER_TARGETS:
+        raise DeskOnly(
+            f"L'appareil est en « {STATE_LABELS[source]} » : ce changement se fait au "
+            "comptoir des prêts et ventes, qui enregistre aussi le retour ou la remise.",
+            source,
+            target,
+        )
+    if target in HANDOVER_TARGETS:
+        raise DeskOnly(
+            f"Passer à « {STATE_LABELS[target]} » se fait au comptoir des prêts et ventes, "
+            "qui enregistre aussi la réservation, le prêt, la vente ou le don.",
+            source,
+            target,
+        )
+
+
+def workshop_targets(state: State) -> list[State]:
+    """The moves the workshop may make from ``state`` (guards aside), in lifecycle order."""
+    if state in HANDOVER_TARGETS:
+        return []
+    return [s for s in State if s in TRANSITIONS[state] and s not in HANDOVER_TARGETS]
+
+
 def can_transition(source: State, target: State, facts: Readiness | None = None) -> bool:
     """True when ``check_transition`` would accept the move."""
     try:

@@ -66,6 +66,7 @@ from app.inventory.lifecycle import (
     DeviceType,
     State,
     allowed_targets,
+    workshop_targets,
 )
 from app.inventory.models import (
     Condition,
@@ -473,7 +474,6 @@ def _render_device(device: Device) -> str:
     checklist = services.checklist_of(device)
     erasures = services.erasures(device)
     facts = services.readiness(device, checklist, erasures)
-    targets = allowed_targets(device.state)
     return render_template(
         "inventory/device.html",
         device=device,
@@ -482,7 +482,8 @@ def _render_device(device: Device) -> str:
         erasures=erasures,
         checklist=checklist,
         computed=services.computed_grade(device),
-        quick_targets=[s for s in State if s in targets and s not in HANDOVER_TARGETS],
+        quick_targets=workshop_targets(device.state),
+        at_desk=device.state in HANDOVER_TARGETS,
         qr_url=device_url(_base_url(), device.asset_tag),
         can_write=can(Permission.INVENTORY_WRITE, device.organisation_id),
         methods=METHOD_LABELS,
@@ -491,9 +492,9 @@ def _render_device(device: Device) -> str:
 
 
 def _render_transition(device: Device, form: TransitionForm) -> str:
-    targets = [s for s in State if s in allowed_targets(device.state)]
+    targets = workshop_targets(device.state)
     # The workshop's next steps first; the select still lists every state, and an
-    # impossible one is explained rather than hidden.
+    # impossible one (or the handover desk's) is explained rather than hidden.
     names = _translated("state")
     form.to_state.choices = [SelectChoice(s.value, names[s.value]) for s in targets] + [
         SelectChoice(s.value, names[s.value])
@@ -502,7 +503,13 @@ def _render_transition(device: Device, form: TransitionForm) -> str:
     ]
     facts = services.readiness(device, erasure_list=services.erasures(device))
     return render_template(
-        "inventory/device_state.html", device=device, form=form, facts=facts, can_write=True
+        "inventory/device_state.html",
+        device=device,
+        form=form,
+        facts=facts,
+        can_write=True,
+        at_desk=device.state in HANDOVER_TARGETS,
+        final=not allowed_targets(device.state),
     )
 
 
@@ -569,7 +576,9 @@ def device_transition(device_id: int) -> str | Response:
         if form.validate_on_submit():
             target = State(form.to_state.data)
             try:
-                services.apply_transition(device, target, current_user, form.reason.data or "")
+                services.apply_transition(
+                    device, target, current_user, form.reason.data or "", workshop=True
+                )
             except DomainError as exc:
                 db.session.rollback()
                 form.to_state.errors = [exc.message]

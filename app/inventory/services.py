@@ -32,6 +32,7 @@ from app.inventory.lifecycle import (
     State,
     TransitionError,
     check_transition,
+    check_workshop_move,
 )
 from app.inventory.models import (
     ChecklistTemplate,
@@ -403,6 +404,7 @@ def apply_transition(
     *,
     expected_state: State | None = None,
     commit: bool = True,
+    workshop: bool = False,
     **context: Any,
 ) -> DeviceEvent:
     """Move ``device`` to ``to_state`` if the lifecycle allows it; race-safe.
@@ -412,7 +414,8 @@ def apply_transition(
     WHERE id=:id AND state=:from``: if another request moved the device in between, no
     row matches and ``Conflict`` is raised, whatever the database. ``context`` is kept on
     the event (e.g. ``loan_id=...``). With ``commit=False`` the caller adds its own rows
-    (a loan, a receipt) and commits them together with the move.
+    (a loan, a receipt) and commits them together with the move. ``workshop=True`` (the
+    device page and the inventory API) also refuses the handover desk's moves.
     """
     try:
         target = State(to_state)
@@ -427,6 +430,8 @@ def apply_transition(
     facts = readiness(device) if target is State.READY else None
     try:
         check_transition(source, target, facts)
+        if workshop:
+            check_workshop_move(source, target)
     except TransitionError as exc:
         raise DomainError(exc.message, field="to_state") from None
     now = utcnow()

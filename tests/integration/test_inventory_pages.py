@@ -9,7 +9,7 @@ import pandas as pd
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.accounts import services as accounts
 from app.authz.policy import Role
@@ -231,6 +231,32 @@ def test_the_device_page_offers_next_steps_and_links_the_forms(client, login, st
     read_only = client.get(f"/inventaire/appareils/{d.id}").get_data(as_text=True)
     assert "Passer à" not in read_only and "Valider la note" not in read_only
     assert "effacement des données à faire" in read_only and '/effacement"' not in read_only
+
+
+def test_the_handover_desks_moves_are_not_made_from_the_workshop(client, login, staff) -> None:  # type: ignore[no-untyped-def]
+    lent = device(staff[Role.TECHNICIAN].organisation_id, "DESK1")
+    db.session.execute(update(Device).where(Device.id == lent.id).values(state=State.ON_LOAN))
+    db.session.commit()
+    login(staff[Role.MANAGER])
+    page = client.get(f"/inventaire/appareils/{lent.id}").get_data(as_text=True)
+    assert "se fait au comptoir des prêts et ventes" in page
+    assert "Passer à" not in page and "Autre changement" not in page
+    # Marked "returned" here, the loan would stay open at the desk: refused, explained.
+    refused = client.post(f"/inventaire/appareils/{lent.id}/etat", data={"to_state": "returned"})
+    assert refused.status_code == 200
+    assert "ce changement se fait au comptoir des prêts et ventes" in refused.get_data(as_text=True)
+    token = accounts.create_api_token(staff[Role.MANAGER], "essai")
+    api = client.post(
+        f"/api/v1/devices/{lent.id}/transitions",
+        json={"to_state": "sold"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert api.status_code == 422 and "comptoir" in api.json["error"]["message"]
+    db.session.expire_all()
+    assert db.session.get(Device, lent.id).state is State.ON_LOAN
+    assert [e.to_state for e in services.history(db.session.get(Device, lent.id))] == [
+        State.RECEIVED
+    ]  # the intake only
 
 
 def test_validating_a_phone_grade_keeps_its_adjustment(client, login, staff) -> None:  # type: ignore[no-untyped-def]

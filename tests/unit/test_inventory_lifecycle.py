@@ -10,6 +10,7 @@ from app.inventory.lifecycle import (
     FINAL,
     STATE_LABELS,
     TRANSITIONS,
+    DeskOnly,
     DeviceType,
     GuardFailed,
     IllegalTransition,
@@ -18,7 +19,9 @@ from app.inventory.lifecycle import (
     allowed_targets,
     can_transition,
     check_transition,
+    check_workshop_move,
     missing_for_ready,
+    workshop_targets,
 )
 
 DONE = Readiness(DeviceType.LAPTOP, erasure_passed=True, checklist_complete=True, grade="b")
@@ -78,6 +81,41 @@ def test_every_pair_of_states(source: State, target: State) -> None:
         assert "état final" in message
     else:
         assert "ne peut pas passer" in message and "Étapes possibles" in message
+
+
+# The workshop's own moves: everything lawful but reservations, handovers and returns.
+WORKSHOP = {
+    (State.RECEIVED, State.TRIAGE),
+    (State.TRIAGE, State.RECONDITIONING),
+    (State.RECONDITIONING, State.READY),
+    (State.RECONDITIONING, State.TRIAGE),
+    (State.READY, State.RECONDITIONING),
+    (State.RETURNED, State.TRIAGE),
+} | {(source, target) for source, target in EXPECTED if target in (State.E_WASTE, State.PARTS)}
+
+
+@pytest.mark.parametrize(
+    "source,target", sorted(EXPECTED), ids=[f"{a.value}->{b.value}" for a, b in sorted(EXPECTED)]
+)
+def test_the_handover_desks_moves_are_refused_to_the_workshop(source: State, target: State) -> None:
+    if (source, target) in WORKSHOP:
+        check_workshop_move(source, target)
+        assert target in workshop_targets(source)
+        return
+    with pytest.raises(DeskOnly) as info:
+        check_workshop_move(source, target)
+    assert "comptoir des prêts et ventes" in info.value.message
+    assert target not in workshop_targets(source)
+
+
+def test_workshop_targets_follow_the_lifecycle_order() -> None:
+    assert workshop_targets(State.RECONDITIONING) == [
+        State.TRIAGE,
+        State.READY,
+        State.E_WASTE,
+        State.PARTS,
+    ]
+    assert workshop_targets(State.ON_LOAN) == [] and workshop_targets(State.PARTS) == []
 
 
 def test_final_states_have_no_way_out() -> None:
