@@ -112,6 +112,8 @@ def _translated(kind: str) -> dict[str, str]:
     catalogue = page_translations()
     key = (catalogue, kind)
     if key not in _LABELS:
+        if len(_LABELS) > 64:  # bounded, whatever catalogues come and go (tests make many apps)
+            _LABELS.clear()
         source = STATE_LABELS if kind == "state" else DEVICE_TYPE_LABELS
         _LABELS[key] = {k.value: catalogue.ugettext(label) for k, label in source.items()}
     return _LABELS[key]
