@@ -877,7 +877,9 @@ def list_devices(
         key = None if column is None else _jsonable(getattr(last, column.key))
         next_cursor = _encode_cursor([key, last.id])
     count, capped = 0, False
-    if with_count:
+    if with_count and after is None and next_cursor is None:
+        count = len(rows)  # the whole result is on this first page: no second walk
+    elif with_count:
         sub = select(Device.id).where(where).limit(COUNT_CAP + 1).subquery()
         count = db.session.scalar(select(func.count()).select_from(sub)) or 0
         capped = count > COUNT_CAP
