@@ -8,7 +8,6 @@ from typing import Any
 import flask_babel
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_request_context, session
-from flask_babel import gettext
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
@@ -32,7 +31,7 @@ def translate(text: str, **values: Any) -> str:
     """gettext for services also run from the command line: in a request, the page's
     language; outside one, the French source text (no session to choose from)."""
     if has_request_context():
-        return str(gettext(text, **values))
+        return page_gettext(text, **values)
     return text % values if values else text
 
 

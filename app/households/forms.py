@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.converters import coerce_id
+from app.core.labels import label_choices as _choices
 from app.eligibility.vocabulary import (
     ATTESTATION_METHOD_LABELS,
     COMMITMENT_LABELS,
@@ -51,14 +52,6 @@ CONSENT_LABELS = {
     ConsentBasis.CONSENT: _l("La personne est d'accord"),
     ConsentBasis.PUBLIC_INTEREST: _l("Mission de service public (CCAS, Département)"),
 }
-
-
-def _choices(labels: dict) -> list[SelectChoice]:  # type: ignore[type-arg]
-    """Choices in the page's language: the pure modules' French labels are translated."""
-    return [
-        SelectChoice(key.value, _l(label) if isinstance(label, str) else label)
-        for key, label in labels.items()
-    ]
 
 
 class HouseholdForm(FlaskForm):

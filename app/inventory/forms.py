@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from app.core.labels import label_choices as _choices
 from app.core.uploads import MIB, UploadCheck
 from app.inventory.grading import GRADE_LABELS, STORAGE_LABELS
 from app.inventory.importing import parse_number
@@ -54,21 +55,12 @@ METHOD_LABELS = {
 RESULT_LABELS = {ErasureResult.ERASED: _l("Effacé"), ErasureResult.FAILED: _l("Échec")}
 
 
-def _choices(labels: dict[Any, Any], blank: Any = None) -> list[SelectChoice]:
-    """Plain French labels (from the pure modules) are translated when shown."""
-    result = [SelectChoice("", blank)] if blank is not None else []
-    return result + [
-        SelectChoice(key.value, _l(label) if isinstance(label, str) else label)
-        for key, label in labels.items()
-    ]
-
-
 def type_choices(blank: str | None = None) -> list[SelectChoice]:
-    return _choices({k: _l(v) for k, v in DEVICE_TYPE_LABELS.items()}, blank)
+    return _choices(DEVICE_TYPE_LABELS, blank)
 
 
 def state_choices(blank: str | None = None) -> list[SelectChoice]:
-    return _choices({k: _l(v) for k, v in STATE_LABELS.items()}, blank)
+    return _choices(STATE_LABELS, blank)
 
 
 class DecimalCommaField(StringField):

@@ -199,6 +199,11 @@ class DeskOnly(TransitionError):
     sale, gift or return that goes with it."""
 
 
+def is_desk_move(source: State, target: State) -> bool:
+    """Into or out of a reservation, loan, sale or gift: the handover desk's move."""
+    return source in HANDOVER_TARGETS or target in HANDOVER_TARGETS
+
+
 def check_workshop_move(source: State, target: State) -> None:
     """Raise ``DeskOnly`` for a lawful move that the workshop (device page, inventory API)
     must leave to the handover desk: into or out of a reservation, loan, sale or gift.
@@ -224,9 +229,7 @@ def check_workshop_move(source: State, target: State) -> None:
 
 def workshop_targets(state: State) -> list[State]:
     """The moves the workshop may make from ``state`` (guards aside), in lifecycle order."""
-    if state in HANDOVER_TARGETS:
-        return []
-    return [s for s in State if s in TRANSITIONS[state] and s not in HANDOVER_TARGETS]
+    return [s for s in State if s in TRANSITIONS[state] and not is_desk_move(state, s)]
 
 
 def can_transition(source: State, target: State, facts: Readiness | None = None) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import secrets
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -103,26 +104,17 @@ REMEMBERED = (
 )
 
 
-_LABELS: dict[tuple[object, str], dict[str, str]] = {}
+_NAMES: dict[str, Mapping[Any, str]] = {"state": STATE_LABELS, "type": DEVICE_TYPE_LABELS}
 
 
 def _translated(kind: str) -> dict[str, str]:
-    """State and type names in the page's language, translated once per catalogue: the
-    catalogues do not change while the process runs, and the list shows them 50 times."""
+    """State or type names in the page's language, by value (for selects and filters)."""
     catalogue = page_translations()
-    key = (catalogue, kind)
-    if key not in _LABELS:
-        if len(_LABELS) > 64:  # bounded, whatever catalogues come and go (tests make many apps)
-            _LABELS.clear()
-        source = STATE_LABELS if kind == "state" else DEVICE_TYPE_LABELS
-        _LABELS[key] = {k.value: catalogue.ugettext(label) for k, label in source.items()}
-    return _LABELS[key]
+    return {k.value: catalogue.ugettext(label) for k, label in _NAMES[kind].items()}
 
 
 def _label(kind: str, value: Any) -> str:
-    if not value:
-        return "—"
-    return _translated(kind)[getattr(value, "value", value)]
+    return page_gettext(_NAMES[kind][value]) if value else "—"
 
 
 @bp.app_context_processor
@@ -584,7 +576,6 @@ def device_transition(device_id: int) -> str | Response:
             except DomainError as exc:
                 db.session.rollback()
                 form.to_state.errors = [exc.message]
-                device = _device(device_id)
             else:
                 flash(
                     _("État changé : %(state)s.", state=_(STATE_LABELS[target])),
@@ -724,7 +715,7 @@ def device_grade(device_id: int) -> str | Response:
         except DomainError as exc:
             db.session.rollback()
             _put_error(form, exc, "override")
-            return _render_grade(_device(device_id), form)
+            return _render_grade(device, form)
         flash(_("Note validée : %(grade)s.", grade=_(GRADE_LABELS[grade])), "success")
         return redirect(url_for("inventory.device_detail", device_id=device.id))
     return _render_grade(device, form)

@@ -24,6 +24,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.converters import coerce_id
+from app.core.labels import label_choices as _choices
 from app.core.uploads import MIB, UploadCheck
 from app.training import diagnostic as dg
 from app.training.matching import PriceKind, Reason
@@ -122,10 +123,6 @@ def reason_label(code: Reason, detail: str) -> str:
             Reason.FREE: _l("Gratuit"),
         }[code]
     )
-
-
-def _choices(labels: dict[Any, Any]) -> list[SelectChoice]:
-    return [SelectChoice(str(getattr(k, "value", k)), v) for k, v in labels.items()]
 
 
 class MultiCheckboxField(SelectMultipleField):
