@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 
@@ -41,17 +42,31 @@ def _engine_options(database_url: str, env: str) -> dict[str, object]:
     return options
 
 
-def build_config(instance_path: str) -> dict[str, object]:
+def schema_command(argv: list[str]) -> bool:
+    """``flask ... db <command>`` (migrations): it needs the database, not the secret key,
+    which only signs sessions, CSRF tokens and family links."""
+    if not argv or Path(argv[0]).name != "flask":
+        return False
+    words = iter(argv[1:])
+    for word in words:
+        if word in ("--app", "-A", "--env-file", "-e"):
+            next(words, None)  # the option's value
+        elif not word.startswith("-"):
+            return word == "db"
+    return False
+
+
+def build_config(instance_path: str, argv: list[str] | None = None) -> dict[str, object]:
     """Read the configuration from the environment, with safe defaults."""
     env = os.environ.get("ORDILIEN_ENV", "production")
     default_db = "sqlite:///" + str(Path(instance_path) / "ordilien.db")
     secret = os.environ.get("SECRET_KEY")
     if not secret:
-        if env == "production":
+        if env == "production" and not schema_command(sys.argv if argv is None else argv):
             raise RuntimeError(
                 "SECRET_KEY doit être défini en production (voir README, « Configuration »)."
             )
-        # Development only: a key per process start; sessions do not survive restarts.
+        # Development, or migrations: a key per process start; nothing it signs survives.
         secret = secrets.token_hex(32)
     database_url = normalise_database_url(os.environ.get("DATABASE_URL", default_db))
     return {

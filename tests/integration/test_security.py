@@ -69,6 +69,42 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path) -
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         build_config(str(tmp_path))
+    for serving in (
+        ["gunicorn", "wsgi:app"],
+        ["/usr/bin/flask", "--app", "wsgi", "run"],
+        ["flask", "--app", "db", "run"],  # an app named "db" is not the migrations
+    ):
+        with pytest.raises(RuntimeError, match="SECRET_KEY"):
+            build_config(str(tmp_path), serving)
+
+
+def test_migrations_run_in_production_without_secret_key(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`flask db upgrade` / `db check` sign nothing: a deploy can migrate before the key is set."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from app.config import build_config
+
+    monkeypatch.setenv("ORDILIEN_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    assert build_config(str(tmp_path), ["flask", "--app", "wsgi", "db", "check"])["SECRET_KEY"]
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ORDILIEN_ENV")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'prod.db'}"
+    flask = str(Path(sys.executable).with_name("flask"))
+    root = Path(__file__).resolve().parents[2]
+    for command in (["db", "upgrade"], ["db", "check"]):
+        done = subprocess.run(
+            [flask, "--app", "wsgi", *command],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+    assert "No new upgrade operations detected" in done.stdout + done.stderr
 
 
 def test_not_found_page_is_french(client) -> None:  # type: ignore[no-untyped-def]
