@@ -563,3 +563,56 @@ def _shown(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+# --------------------------------------------------------------------- stored definitions
+#
+# A programme kept in the database is its file's data as JSON ("the definition"): the same
+# vocabulary, with dates written AAAA-MM-JJ. These turn one form into the other.
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def definition_from_yaml(text: str, path: str) -> dict[str, Any]:
+    """A programme file's text -> its definition (checked: ProgrammeFileError if bad)."""
+    parse(text, path)
+    data = yaml.safe_load(text)
+    return _jsonable(data)  # type: ignore[no-any-return]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {_jsonable_key(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _jsonable_key(key: Any) -> Any:
+    return key.isoformat() if isinstance(key, date) else key
+
+
+def _with_dates(value: Any) -> Any:
+    """The inverse of _jsonable: AAAA-MM-JJ texts become dates again (keys and values)."""
+    if isinstance(value, dict):
+        return {_with_dates(k): _with_dates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_dates(v) for v in value]
+    if isinstance(value, str) and _DAY.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def definition_to_yaml(definition: dict[str, Any]) -> str:
+    """The definition as a programme file (the same text another territory imports)."""
+    return yaml.safe_dump(_with_dates(definition), allow_unicode=True, sort_keys=False, width=100)
+
+
+def from_definition(definition: dict[str, Any], name: str) -> Programme:
+    """A stored definition -> Programme, checked like a file (faults name ``name``)."""
+    return parse(definition_to_yaml(definition), name)
