@@ -737,6 +737,10 @@ class Programme:
     day_cache: dict[date, Any] = field(
         default_factory=dict, init=False, compare=False, repr=False, hash=False
     )
+    # Set by the catalogue: the published version it comes from, and the organisation that
+    # owns the programme (None: the instance administrator).
+    version: int = 0
+    owner_org_id: int | None = None
 
     def in_force(self, on: date) -> bool:
         return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
