@@ -169,6 +169,8 @@ class Prescription(db.Model):
     # The social worker who wrote it: told by e-mail of every change of state.
     prescriber_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
     programme_code: Mapped[str] = mapped_column(String(60))
+    # The published version of the programme the decision was taken under.
+    programme_version: Mapped[int | None] = mapped_column(default=None)
     device_type: Mapped[DeviceType] = mapped_column(_enum(DeviceType, 20))
     purposes: Mapped[list[str]] = mapped_column(JSON, default=list)
     justification: Mapped[str] = mapped_column(Text, default="")
