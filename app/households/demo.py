@@ -91,11 +91,11 @@ DEMO: list[tuple[str, services.HouseholdInput, tuple[Any, ...] | None]] = [
             consent=True,
         ),
         (
-            "cej-smartphone-jeunes",
-            DeviceType.SMARTPHONE,
+            "mission-locale-pays-messin-pret",
+            DeviceType.LAPTOP,
             "atelier-metz",
             (Purpose.JOB_SEARCH,),
-            (Commitment.TRAINING,),
+            (),
             "draft",
         ),
     ),
@@ -116,7 +116,8 @@ DEMO: list[tuple[str, services.HouseholdInput, tuple[Any, ...] | None]] = [
             consent=True,
         ),
         (
-            "pre-pret-ordinateur",
+            # The PRE scheme of the studies is Metz's (002:1500): in Amiens, a solidarity price.
+            "prix-solidaires",
             DeviceType.LAPTOP,
             "ressourcerie-amiens",
             (Purpose.SCHOOL,),
@@ -154,8 +155,10 @@ DEMO: list[tuple[str, services.HouseholdInput, tuple[Any, ...] | None]] = [
             reference_name="Sandrine M.",
             reference_age=41,
             other_ages=(10,),
-            commune="Chartres",
-            postcode="28000",
+            # The 15 EUR computer is the Département's experiment in Châteaudun and
+            # Nogent-le-Rotrou (004:18): the France Services of Chartres prescribes for both.
+            commune="Châteaudun",
+            postcode="28200",
             statuses=(Status.RSA,),
             has_smartphone=True,
             connection=Connection.MOBILE,
@@ -178,12 +181,12 @@ DEMO: list[tuple[str, services.HouseholdInput, tuple[Any, ...] | None]] = [
         services.HouseholdInput(
             reference_name="Louis G.",
             reference_age=58,
-            commune="Chartres",
-            postcode="28000",
+            commune="Nogent-le-Rotrou",
+            postcode="28400",
             statuses=(Status.RSA,),
             connection=Connection.NONE,
             contact_channel=ContactChannel.POST,
-            postal_address="3 rue de la Volaille, 28000 Chartres",
+            postal_address="3 rue de la Gare, 28400 Nogent-le-Rotrou",
             consent=True,
         ),
         None,

@@ -1,7 +1,7 @@
 """Demo loans and sales at the Atelier Numérique Solidaire de Metz (idempotent).
 
 - Fatima B.'s validated PRE prescription (households demo) becomes a loan signed on paper;
-- Mireille T. (RSA, Chartres) bought her computer at 15 EUR: receipt n° 1 of the year;
+- Mireille T. (RSA, Nogent-le-Rotrou) bought her computer at 15 EUR: receipt n° 1 of the year;
 - Famille Nguyen's loan is due in two days (``flask reminders send`` reminds them);
 - Famille Weber's loan is three weeks overdue (the overdue list).
 Sandrine M.'s validated RSA prescription is left in the counter's queue to try a sale.
@@ -42,8 +42,8 @@ OWN: list[
         households.HouseholdInput(
             reference_name="Mireille T.",
             reference_age=47,
-            commune="Chartres",
-            postcode="28000",
+            commune="Nogent-le-Rotrou",
+            postcode="28400",
             statuses=(Status.RSA,),
             has_smartphone=True,
             phone="06 12 34 56 21",
