@@ -35,13 +35,14 @@ BY_CODE = {p.code: p for p in PROGRAMMES}
 DAY = date(2026, 11, 23)
 
 
-def rsa_chartres(**changes: object) -> Facts:
+def rsa_chateaudun(**changes: object) -> Facts:
+    """An RSA household of Châteaudun, one of the two communes of the 15 EUR experiment."""
     base = Facts(
         statuses=(StatusFact(Status.RSA, Proof.DECLARED, date(2026, 11, 1)),),
         ages=(40,),
         reference_age=40,
-        postcode="28000",
-        commune="Chartres",
+        postcode="28200",
+        commune="Châteaudun",
     )
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
@@ -50,19 +51,19 @@ def test_shipped_programmes_load() -> None:
     assert {
         "rsa-ordinateur-15",
         "pre-pret-ordinateur",
-        "cej-smartphone-jeunes",
+        "mission-locale-pays-messin-pret",
         "prix-solidaires",
         "ccas-metz-aide",
     } <= set(BY_CODE)
 
 
 def test_rsa_household_gets_the_15_euro_computer_with_reasons() -> None:
-    decision = evaluate(BY_CODE["rsa-ordinateur-15"], rsa_chartres(), DAY)
+    decision = evaluate(BY_CODE["rsa-ordinateur-15"], rsa_chateaudun(), DAY)
     assert decision.eligibility is Eligibility.ELIGIBLE
     assert decision.outcome is not None and decision.outcome.price_eur == 15
     assert "15 €" in decision.outcome.sentence()
     sentences = " ".join(c.sentence for c in decision.conditions)
-    assert "RSA" in sentences and "Chartres" in sentences and "test Pix" in sentences
+    assert "RSA" in sentences and "Châteaudun" in sentences and "test Pix" in sentences
     # The parameter used, with the day it took effect.
     quota = next(c for c in decision.conditions if c.kind == "quota")
     assert quota.parameters[0].value == 1 and quota.parameters[0].since == date(2023, 1, 1)
@@ -71,7 +72,7 @@ def test_rsa_household_gets_the_15_euro_computer_with_reasons() -> None:
 
 
 def test_rsa_household_is_refused_the_pre_loan_with_its_reason() -> None:
-    decision = evaluate(BY_CODE["pre-pret-ordinateur"], rsa_chartres(), DAY)
+    decision = evaluate(BY_CODE["pre-pret-ordinateur"], rsa_chateaudun(), DAY)
     assert decision.eligibility is Eligibility.NOT_ELIGIBLE
     assert decision.outcome is None
     assert "2 à 16 ans" in decision.reason
@@ -85,6 +86,7 @@ def test_pre_family_in_qpv_with_a_child_gets_the_loan() -> None:
         reference_age=38,
         qpv=True,
         postcode="57070",
+        commune="Metz",
     )
     decision = evaluate(BY_CODE["pre-pret-ordinateur"], facts, DAY)
     assert decision.granted
@@ -93,18 +95,20 @@ def test_pre_family_in_qpv_with_a_child_gets_the_loan() -> None:
     assert decision.outcome_dict()["mode"] == "loan"  # what loans' terms_from_decision reads
 
 
-def test_youth_smartphone_depends_on_the_reference_persons_age() -> None:
-    young = Facts(statuses=(StatusFact(Status.YOUNG_NEET),), ages=(19,), reference_age=19)
-    assert evaluate(BY_CODE["cej-smartphone-jeunes"], young, DAY).granted
+def test_youth_loan_depends_on_the_reference_persons_age() -> None:
+    young = Facts(
+        statuses=(StatusFact(Status.YOUNG_NEET),), ages=(19,), reference_age=19, commune="Metz"
+    )
+    assert evaluate(BY_CODE["mission-locale-pays-messin-pret"], young, DAY).granted
     older = dataclasses.replace(young, ages=(27,), reference_age=27)
-    decision = evaluate(BY_CODE["cej-smartphone-jeunes"], older, DAY)
+    decision = evaluate(BY_CODE["mission-locale-pays-messin-pret"], older, DAY)
     assert decision.eligibility is Eligibility.NOT_ELIGIBLE
     assert "27 ans" in decision.reason
 
 
 def test_expired_attestation_makes_it_almost_eligible() -> None:
     expired = StatusFact(Status.RSA, Proof.DECLARED, date(2025, 1, 1), date(2026, 6, 30))
-    decision = evaluate(BY_CODE["rsa-ordinateur-15"], rsa_chartres(statuses=(expired,)), DAY)
+    decision = evaluate(BY_CODE["rsa-ordinateur-15"], rsa_chateaudun(statuses=(expired,)), DAY)
     assert decision.eligibility is Eligibility.ALMOST
     assert decision.missing == ("l'attestation RSA à jour",)
     assert "expiré le 30/06/2026" in " ".join(c.sentence for c in decision.conditions)
@@ -112,9 +116,9 @@ def test_expired_attestation_makes_it_almost_eligible() -> None:
 
 
 def test_claimed_status_is_almost_eligible_but_absent_status_is_not() -> None:
-    claimed = rsa_chartres(statuses=(StatusFact(Status.RSA, Proof.CLAIMED),))
+    claimed = rsa_chateaudun(statuses=(StatusFact(Status.RSA, Proof.CLAIMED),))
     assert evaluate(BY_CODE["rsa-ordinateur-15"], claimed, DAY).eligibility is Eligibility.ALMOST
-    nothing = rsa_chartres(statuses=())
+    nothing = rsa_chateaudun(statuses=())
     decision = evaluate(BY_CODE["rsa-ordinateur-15"], nothing, DAY)
     assert decision.eligibility is Eligibility.NOT_ELIGIBLE
 
@@ -130,20 +134,20 @@ def test_document_required_and_only_the_prescribers_word() -> None:
 
 
 def test_quota_used_this_year_refuses_and_says_so() -> None:
-    facts = rsa_chartres(quota_uses=(QuotaUse("ordinateur-rsa", "2026"),))
+    facts = rsa_chateaudun(quota_uses=(QuotaUse("ordinateur-rsa", "2026"),))
     decision = evaluate(BY_CODE["rsa-ordinateur-15"], facts, DAY)
     assert decision.eligibility is Eligibility.NOT_ELIGIBLE
     assert "déjà reçu 1" in decision.reason
     # Last year's computer does not count this year.
-    facts = rsa_chartres(quota_uses=(QuotaUse("ordinateur-rsa", "2025"),))
+    facts = rsa_chateaudun(quota_uses=(QuotaUse("ordinateur-rsa", "2025"),))
     assert evaluate(BY_CODE["rsa-ordinateur-15"], facts, DAY).granted
 
 
 def test_commitment_refused_in_prescription_is_almost_eligible() -> None:
-    facts = rsa_chartres(commitments=frozenset())
+    facts = rsa_chateaudun(commitments=frozenset())
     decision = evaluate(BY_CODE["rsa-ordinateur-15"], facts, DAY)
     assert decision.eligibility is Eligibility.ALMOST
-    facts = rsa_chartres(commitments=frozenset({Commitment.PIX_TEST}))
+    facts = rsa_chateaudun(commitments=frozenset({Commitment.PIX_TEST}))
     assert evaluate(BY_CODE["rsa-ordinateur-15"], facts, DAY).granted
 
 
@@ -157,7 +161,7 @@ def test_location_by_commune_name_ignores_case_and_accents() -> None:
 
 
 def test_all_programmes_at_once_are_ranked_best_first() -> None:
-    decisions = evaluate_all(PROGRAMMES, rsa_chartres(), DAY, DeviceType.LAPTOP)
+    decisions = evaluate_all(PROGRAMMES, rsa_chateaudun(), DAY, DeviceType.LAPTOP)
     assert [d.programme.code for d in decisions][:2] == ["rsa-ordinateur-15", "prix-solidaires"]
     order = {Eligibility.ELIGIBLE: 0, Eligibility.ALMOST: 1, Eligibility.NOT_ELIGIBLE: 2}
     ranks = [order[d.eligibility] for d in decisions]
@@ -165,7 +169,7 @@ def test_all_programmes_at_once_are_ranked_best_first() -> None:
 
 
 def test_price_grid_gives_a_price_once_the_grade_is_known() -> None:
-    decision = evaluate(BY_CODE["prix-solidaires"], rsa_chartres(), DAY)
+    decision = evaluate(BY_CODE["prix-solidaires"], rsa_chateaudun(), DAY)
     outcome = decision.outcome_dict()
     assert outcome is not None and outcome["price_eur"] is None
     assert max(outcome["price_grid"]["laptop"].values()) <= 150  # Emmaüs Connect 2022 cap
@@ -179,8 +183,8 @@ def test_dated_parameter_changes_the_decision_on_its_date() -> None:
     text = Path(BY_CODE["rsa-ordinateur-15"].path).read_text(encoding="utf-8")
     text = text.replace("      2023-01-01: 15\n", "      2023-01-01: 15\n      2027-01-01: 20\n")
     programme = parse(text, "test.yaml")
-    before = evaluate(programme, rsa_chartres(), date(2026, 12, 31))
-    after = evaluate(programme, rsa_chartres(), date(2027, 1, 1))
+    before = evaluate(programme, rsa_chateaudun(), date(2026, 12, 31))
+    after = evaluate(programme, rsa_chateaudun(), date(2027, 1, 1))
     assert before.outcome is not None and before.outcome.price_eur == 15
     assert after.outcome is not None and after.outcome.price_eur == 20
     assert any(p.since == date(2027, 1, 1) for p in after.outcome.parameters)
@@ -223,7 +227,7 @@ def facts_strategy(draw: st.DrawFn) -> Facts:
         ages=tuple(ages),
         reference_age=ages[0] if ages else draw(st.one_of(st.none(), st.integers(0, 100))),
         postcode=draw(st.sampled_from(["", "28000", "57000", "80080", "75011"])),
-        commune=draw(st.sampled_from(["", "Metz", "Chartres", "Amiens"])),
+        commune=draw(st.sampled_from(["", "Metz", "Chartres", "Châteaudun", "Amiens"])),
         qpv=draw(st.booleans()),
         has_computer=draw(st.booleans()),
         has_smartphone=draw(st.booleans()),
