@@ -29,7 +29,9 @@ class Role(StrEnum):
 # Which kinds of organisation a role can belong to.
 ROLE_ORG_KINDS: dict[Role, frozenset[OrgKind]] = {
     Role.ADMIN: frozenset(OrgKind),
-    Role.MANAGER: frozenset({OrgKind.ASSOCIATION}),
+    # A manager runs an association, a CCAS's social services or a coordination: the
+    # last two manage the programmes they fund (PROGRAMME_WRITE).
+    Role.MANAGER: frozenset({OrgKind.ASSOCIATION, OrgKind.PRESCRIBER, OrgKind.COORDINATOR}),
     Role.TECHNICIAN: frozenset({OrgKind.ASSOCIATION}),
     Role.FRONT_DESK: frozenset({OrgKind.ASSOCIATION}),
     Role.PRESCRIBER: frozenset({OrgKind.PRESCRIBER}),
@@ -63,6 +65,9 @@ class Permission(StrEnum):
     HOUSEHOLD_WRITE = "household.write"
     PRESCRIPTION_SUBMIT = "prescription.submit"
     PRESCRIPTION_DECIDE = "prescription.decide"  # association validates or refuses
+    # programmes kept in the database: the owner organisation's managers (see
+    # may_write_programme); every logged-in staff member reads them (HOUSEHOLD_READ)
+    PROGRAMME_WRITE = "programme.write"
     # loans and sales (issue 5)
     HANDOVER = "handover"
     # social tariffs (issue 6)
@@ -90,6 +95,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             _P.INVENTORY_MANAGE,
             _P.HOUSEHOLD_READ,
             _P.PRESCRIPTION_DECIDE,
+            _P.PROGRAMME_WRITE,
             _P.HANDOVER,
             _P.TARIFF_READ,
             _P.TARIFF_EDIT,
@@ -160,3 +166,16 @@ def allowed(
     if record_org_id is None or role is Role.ADMIN or permission in CROSS_ORGANISATION:
         return True
     return actor_org_id == record_org_id
+
+
+def may_write_programme(user_role: Role, user_org_id: int | None, owner_org_id: int | None) -> bool:
+    """May this user change a programme owned by ``owner_org_id``?
+
+    The instance administrator changes every programme (and alone those owned by no
+    organisation, ``None``); a manager changes those of their own organisation.
+    """
+    if user_role is Role.ADMIN:
+        return True
+    if Permission.PROGRAMME_WRITE not in ROLE_PERMISSIONS[user_role] or owner_org_id is None:
+        return False
+    return user_org_id == owner_org_id
