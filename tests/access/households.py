@@ -20,8 +20,8 @@ DECIDE = roles(Role.ADMIN, Role.MANAGER)
 HOUSEHOLD_FORM = {
     "reference_name": "Mme Accès",
     "reference_age": "40",
-    "commune": "Chartres",
-    "postcode": "28000",
+    "commune": "Châteaudun",
+    "postcode": "28200",
     "statuses": ["rsa"],
     "attestation_method": "declared",
     "connection": "none",
@@ -33,14 +33,14 @@ HOUSEHOLD_FORM = {
 
 
 def make_household(prescriber: Any, reference_name: str = "Mme Test", **fields: Any) -> Any:
-    """A household of the prescriber's organisation (RSA, Chartres, 40 years old)."""
+    """A household of the prescriber's organisation (RSA, Châteaudun, 40 years old)."""
     from app.eligibility.vocabulary import Status
     from app.households import services
 
     values: dict[str, Any] = {
         "reference_age": 40,
-        "commune": "Chartres",
-        "postcode": "28000",
+        "commune": "Châteaudun",
+        "postcode": "28200",
         "statuses": (Status.RSA,),
         "phone": "06 11 22 33 44",
         "consent": True,
@@ -162,7 +162,7 @@ ROUTES = [
         allow=WRITE,
         data={
             "reference_name": "Accès API",
-            "postcode": "28000",
+            "postcode": "28200",
             "statuses": ["rsa"],
             "phone": "0611223344",
             "consent": True,
@@ -233,7 +233,14 @@ ROUTES = [
         "eligibility_api.check",
         "POST",
         allow=ANY_USER,
-        data={"facts": {"statuses": [{"status": "rsa"}], "postcode": "28000", "ages": [40]}},
+        data={
+            "facts": {
+                "statuses": [{"status": "rsa"}],
+                "postcode": "28200",
+                "commune": "Châteaudun",
+                "ages": [40],
+            }
+        },
     ),
     Route("eligibility_api.programmes", allow=ANY_USER),
 ]

@@ -21,10 +21,10 @@ PASSWORD = "mot-de-passe-du-test-e2e"
 def people(app: Any) -> dict[str, Any]:
     fs = factories.create_org(
         OrgKind.PRESCRIBER,
-        slug="fs-chartres-e2e",
-        name="France Services Chartres",
-        commune="Chartres",
-        postcode="28000",
+        slug="fs-chateaudun-e2e",
+        name="France Services Châteaudun",
+        commune="Châteaudun",  # the 15 EUR computer is for Châteaudun and Nogent (004:18)
+        postcode="28200",
     )
     asso = factories.create_org(OrgKind.ASSOCIATION, slug="atelier-e2e", name="Atelier Solidaire")
     prescriber = factories.create_user(
@@ -59,7 +59,7 @@ def test_prescriber_to_association_and_back(phone_page: Any, people: dict[str, A
     expect(page.get_by_role("alert")).to_contain_text("Le formulaire contient des erreurs")
     expect(page.get_by_label("Prénom et nom (ou initiales)")).to_have_value("Mme Lefèvre")
     expect(page.get_by_label("RSA (revenu de solidarité active)")).to_be_checked()
-    expect(page.get_by_label("Code postal")).to_have_value("28000")
+    expect(page.get_by_label("Code postal")).to_have_value("28200")
     no_axe_violations(page)
 
     page.get_by_label("Téléphone", exact=True).fill("06 12 34 56 78")
@@ -73,7 +73,7 @@ def test_prescriber_to_association_and_back(phone_page: Any, people: dict[str, A
     expect(rsa).to_contain_text("Éligible")
     expect(rsa).to_contain_text("15 €")
     expect(rsa).to_contain_text("Statut attesté : RSA")
-    expect(rsa).to_contain_text("Le foyer habite Chartres (28000)")
+    expect(rsa).to_contain_text("Le foyer habite Châteaudun (28200)")
     expect(rsa).to_contain_text("test Pix")
     pre = page.locator("article[data-programme='pre-pret-ordinateur']")
     expect(pre).to_contain_text("Non éligible")

@@ -38,8 +38,8 @@ FORM = {
     "reference_name": "Mme Durand",
     "reference_age": "44",
     "other_ages": "8, 12",
-    "commune": "Chartres",
-    "postcode": "28000",
+    "commune": "Châteaudun",
+    "postcode": "28200",
     "statuses": ["rsa"],
     "attestation_method": "document_seen",
     "connection": "mobile",
@@ -83,7 +83,7 @@ def test_form_errors_keep_what_was_typed(app: Any, people: dict[str, Any]) -> No
     data = {**FORM, "phone": "", "other_ages": "8, 12", "consent": ""}
     page = client.post("/foyers/nouveau", data=data).get_data(as_text=True)
     assert "Le formulaire contient des erreurs" in page
-    assert 'value="Mme Durand"' in page and 'value="8, 12"' in page and 'value="28000"' in page
+    assert 'value="Mme Durand"' in page and 'value="8, 12"' in page and 'value="28200"' in page
     assert '<input checked id="statuses-0"' in page  # RSA stays ticked
     data = {**FORM, "phone": ""}
     page = client.post("/foyers/nouveau", data=data).get_data(as_text=True)

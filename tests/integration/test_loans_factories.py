@@ -125,8 +125,8 @@ def household_input(programme: str, name: str, **extra: Any) -> households.House
     if programme == RSA:
         base: dict[str, Any] = {
             "reference_age": 42,
-            "postcode": "28000",
-            "commune": "Chartres",
+            "postcode": "28200",
+            "commune": "Châteaudun",
             "statuses": (Status.RSA,),
         }
     else:  # PRE: a family with a child, in a QPV
