@@ -320,7 +320,9 @@ def prescription_detail(prescription_id: int) -> str:
         "households/prescription_detail.html",
         prescription=prescription,
         household=prescription.household,
-        programme=catalogue.find(prescription.programme_code),
+        programme=catalogue.for_prescription(
+            prescription.programme_code, prescription.programme_version
+        ),
         actions=allowed_actions(prescription.state),
         Action=Action,
         may_submit=can(Permission.PRESCRIPTION_SUBMIT, prescription.prescriber_org_id),
@@ -338,7 +340,9 @@ def prescription_sheet(prescription_id: int) -> str:
         "households/prescription_sheet.html",
         prescription=prescription,
         household=prescription.household,
-        programme=catalogue.find(prescription.programme_code),
+        programme=catalogue.for_prescription(
+            prescription.programme_code, prescription.programme_version
+        ),
         association=db.session.get(Organisation, prescription.association_org_id),
         prescriber_org=db.session.get(Organisation, prescription.prescriber_org_id),
         prescriber=db.session.get(User, prescription.prescriber_id)

@@ -28,6 +28,7 @@ from app.core.errors import Conflict, DomainError, NotFound
 from app.eligibility import catalogue
 from app.eligibility.engine import Decision, Eligibility, evaluate, evaluate_all
 from app.eligibility.facts import Facts, Proof, QuotaUse, StatusFact
+from app.eligibility.models import EnvelopeClaim, EnvelopeCounter
 from app.eligibility.programme import Resolver, quota_period
 from app.eligibility.vocabulary import (
     AttestationMethod,
@@ -606,6 +607,7 @@ def create_prescription(
         association_org_id=association.id,
         prescriber_id=actor.id,
         programme_code=data.programme_code,
+        programme_version=decision.programme.version or None,
         device_type=data.device_type,
         purposes=[p.value for p in data.purposes],
         justification=data.justification.strip(),
@@ -709,8 +711,84 @@ def _claim_quota(prescription: Prescription, household: Household, decision: Dec
     db.session.flush()
 
 
+def _claim_envelope(prescription: Prescription, decision: Decision) -> None:
+    """Take one grant (and its euros) from the programme's envelope, if it has one: a
+    conditional UPDATE of the period's counter, so that simultaneous submissions cannot
+    give more than the envelope holds. Conflict when it is used up."""
+    programme = decision.programme
+    envelope = getattr(programme, "envelope", None)
+    if envelope is None:
+        return
+    resolver = Resolver(programme.parameters, decision.on)
+
+    def resolved(name: str) -> int | None:
+        value = getattr(envelope, name, None)
+        return None if value is None else int(resolver.value(value))
+
+    max_grants, max_eur = resolved("max_grants"), resolved("max_eur")
+    grant_eur = resolved("grant_eur") or 0
+    period = quota_period(getattr(envelope, "per", "ever"), decision.on)
+    here = (EnvelopeCounter.programme_code == programme.code, EnvelopeCounter.period == period)
+    if db.session.scalar(select(EnvelopeCounter.id).where(*here)) is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(
+                    EnvelopeCounter(programme_code=programme.code, period=period, grants=0, eur=0)
+                )
+        except IntegrityError:
+            pass  # a simultaneous submission created it
+    stmt = update(EnvelopeCounter).where(*here)
+    if max_grants is not None:
+        stmt = stmt.where(EnvelopeCounter.grants + 1 <= max_grants)
+    if max_eur is not None:
+        stmt = stmt.where(EnvelopeCounter.eur + grant_eur <= max_eur)
+    result = db.session.execute(
+        stmt.values(
+            grants=EnvelopeCounter.grants + 1, eur=EnvelopeCounter.eur + grant_eur
+        ).execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        used = db.session.scalar(select(EnvelopeCounter.grants).where(*here)) or 0
+        raise Conflict(
+            _(
+                "L'enveloppe de ce programme est épuisée : %(used)s attribution(s) sur %(max)s.",
+                used=used,
+                max=max_grants if max_grants is not None else used,
+            )
+        )
+    db.session.add(
+        EnvelopeClaim(
+            prescription_id=prescription.id,
+            programme_code=programme.code,
+            period=period,
+            eur=grant_eur,
+        )
+    )
+    db.session.flush()
+
+
+def _release_envelope(prescription: Prescription) -> None:
+    claim = db.session.scalar(
+        select(EnvelopeClaim).where(EnvelopeClaim.prescription_id == prescription.id)
+    )
+    if claim is None:
+        return
+    db.session.execute(
+        update(EnvelopeCounter)
+        .where(
+            EnvelopeCounter.programme_code == claim.programme_code,
+            EnvelopeCounter.period == claim.period,
+        )
+        .values(grants=EnvelopeCounter.grants - 1, eur=EnvelopeCounter.eur - claim.eur)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.delete(claim)
+
+
 def _release_quota(prescription: Prescription) -> None:
+    """Give back the household's quota place and the programme envelope's grant."""
     db.session.execute(delete(QuotaClaim).where(QuotaClaim.prescription_id == prescription.id))
+    _release_envelope(prescription)
 
 
 class _SlotTaken(Exception):
@@ -753,12 +831,14 @@ def _submit_once(prescription: Prescription, actor: Any) -> Prescription:
         actor,
         values={
             "submitted_at": now,
+            "programme_version": decision.programme.version or None,
             "outcome": decision.outcome_dict() or {},
             "decision": {**decision.as_dict(), "commitments": [c.value for c in commitments]},
         },
     )
     try:
         _claim_quota(prescription, household, decision)
+        _claim_envelope(prescription, decision)
     except IntegrityError:
         db.session.rollback()
         raise _SlotTaken from None
@@ -899,7 +979,9 @@ def _queue_state_email(prescription: Prescription) -> None:
 
 
 def _state_email(prescription: Prescription) -> tuple[str, str]:
-    programme = catalogue.find(prescription.programme_code)
+    programme = catalogue.for_prescription(
+        prescription.programme_code, prescription.programme_version
+    )
     name = programme.name if programme else prescription.programme_code
     state = _(STATE_LABELS[prescription.state]).lower()
     lines = [
