@@ -1,28 +1,31 @@
 """The eligibility engine: facts + programme + day -> a decision that explains itself.
 
 Pure module (no Flask, no SQLAlchemy). Every decision lists each condition, met or not,
-with a plain-French sentence, the parameters used and the day they took effect, and the
-programme's source. A programme outside its dates grants nothing.
+as a code and its data (``explain.py`` puts them into the reader's words), the parameters
+used and the day they took effect, and the programme's source. A programme outside its
+dates grants nothing; a programme whose envelope is spent grants nothing either.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from app.eligibility import explain
 from app.eligibility.facts import Facts
 from app.eligibility.programme import (
     ConditionResult,
+    EnvelopeUse,
     MissingParameter,
     Outcome,
     OutcomeSpec,
     ParameterUse,
     Programme,
     Resolver,
-    fr_date,
+    quota_period,
 )
 from app.eligibility.vocabulary import DeviceType
 
@@ -34,9 +37,7 @@ class Eligibility(StrEnum):
 
 
 ELIGIBILITY_LABELS: dict[Eligibility, str] = {
-    Eligibility.ELIGIBLE: "Éligible",
-    Eligibility.ALMOST: "Presque éligible",
-    Eligibility.NOT_ELIGIBLE: "Non éligible",
+    Eligibility(k): v for k, v in explain.ELIGIBILITY_WORDS.items()
 }
 
 _ORDER = {Eligibility.ELIGIBLE: 0, Eligibility.ALMOST: 1, Eligibility.NOT_ELIGIBLE: 2}
@@ -51,9 +52,10 @@ class Decision:
     eligibility: Eligibility
     conditions: tuple[ConditionResult, ...]  # the programme's dates first, then its rules
     outcome: Outcome | None  # None unless eligible or almost eligible
-    reason: str  # one sentence for the list
-    missing: tuple[str, ...] = ()  # what to do to become eligible (almost eligible)
-    to_confirm: tuple[str, ...] = ()  # commitments to record in the prescription
+    # What to do to become eligible (almost eligible), and the commitments to record in
+    # the prescription: codes and data, like the conditions.
+    missing_phrases: tuple[explain.Phrase, ...] = ()
+    to_confirm_phrases: tuple[explain.Phrase, ...] = ()
     matches_need: bool = True
 
     @property
@@ -64,6 +66,20 @@ class Decision:
     def label(self) -> str:
         return ELIGIBILITY_LABELS[self.eligibility]
 
+    # In French, the source language (tests, command line); pages render ``as_dict()``
+    # in the reader's language with explain.reason / explain.say.
+    @property
+    def reason(self) -> str:
+        return explain.reason(self.as_dict())
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(explain.say(c, a) for c, a in self.missing_phrases)
+
+    @property
+    def to_confirm(self) -> tuple[str, ...]:
+        return tuple(explain.say(c, a) for c, a in self.to_confirm_phrases)
+
     def outcome_dict(self) -> dict[str, Any] | None:
         """The outcome as kept on a prescription (what loans and sales read)."""
         if self.outcome is None:
@@ -72,71 +88,46 @@ class Decision:
             **self.outcome.as_dict(),
             "programme_code": self.programme.code,
             "programme_name": self.programme.name,
+            "programme_version": self.programme.version,
             "decided_on": self.on.isoformat(),
         }
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready (API, prescription snapshot)."""
+        """JSON-ready: what a prescription keeps and the API sends (before rendering)."""
         programme = self.programme
         return {
             "programme": {
                 "code": programme.code,
+                "version": programme.version,
                 "name": programme.name,
                 "summary": programme.summary,
+                "territory": programme.territory,
                 "valid_from": programme.valid_from.isoformat(),
                 "valid_to": programme.valid_to.isoformat() if programme.valid_to else None,
             },
             "on": self.on.isoformat(),
             "eligibility": self.eligibility.value,
-            "label": self.label,
-            "reason": self.reason,
-            "missing": list(self.missing),
-            "to_confirm": list(self.to_confirm),
+            "missing": [{"code": c, "args": dict(a)} for c, a in self.missing_phrases],
+            "to_confirm": [{"code": c, "args": dict(a)} for c, a in self.to_confirm_phrases],
             "matches_need": self.matches_need,
-            "conditions": [
-                {
-                    "kind": c.kind,
-                    "met": c.met,
-                    "sentence": c.sentence,
-                    "parameters": [
-                        {
-                            "name": p.name,
-                            "description": p.description,
-                            "value": p.value,
-                            "since": p.since.isoformat(),
-                        }
-                        for p in c.parameters
-                    ],
-                }
-                for c in self.conditions
-            ],
+            "conditions": [c.as_dict() for c in self.conditions],
             "outcome": self.outcome_dict(),
-            "source": {
-                "citation": programme.source.citation,
-                "title": programme.source.title,
-                "url": programme.source.url,
-                "note": programme.source.note,
-            },
+            "source": programme.source.as_dict(),
         }
 
 
 def _validity(programme: Programme, on: date) -> ConditionResult:
-    start = fr_date(programme.valid_from)
-    end = fr_date(programme.valid_to) if programme.valid_to else None
+    start = programme.valid_from.isoformat()
+    end = programme.valid_to.isoformat() if programme.valid_to else None
     if on < programme.valid_from:
         return ConditionResult(
-            "validity",
-            False,
-            f"Le programme n'est pas en vigueur le {fr_date(on)} : il commence le {start}.",
+            "validity", False, "validity.not_yet", {"on": on.isoformat(), "start": start}
         )
     if programme.valid_to is not None and on > programme.valid_to:
         return ConditionResult(
-            "validity",
-            False,
-            f"Le programme n'est plus en vigueur le {fr_date(on)} : il a pris fin le {end}.",
+            "validity", False, "validity.ended", {"on": on.isoformat(), "end": end}
         )
-    period = f"du {start} au {end}" if end else f"depuis le {start}"
-    return ConditionResult("validity", True, f"Le programme est en vigueur ({period}).")
+    return ConditionResult("validity", True, "validity.in_force", {"start": start, "end": end})
 
 
 def _outcome(spec: OutcomeSpec, programme: Programme, params: Resolver) -> Outcome:
@@ -164,12 +155,62 @@ def _outcome(spec: OutcomeSpec, programme: Programme, params: Resolver) -> Outco
     return outcome
 
 
+@dataclass(frozen=True, slots=True)
+class EnvelopeLimits:
+    """The envelope's limits on one day (parameters resolved)."""
+
+    max_grants: int | None
+    max_eur: int | None
+    grant_eur: int
+    per: str
+    parameters: tuple[ParameterUse, ...]
+
+    def period(self, on: date) -> str:
+        return quota_period(self.per, on)
+
+    def result(self, use: EnvelopeUse | None, on: date) -> ConditionResult:
+        use = use or EnvelopeUse()
+        args = {
+            "grants": use.grants,
+            "max_grants": self.max_grants,
+            "eur": use.eur,
+            "max_eur": self.max_eur,
+            "per": self.per,
+            "period": self.period(on),
+        }
+        room = (self.max_grants is None or use.grants + 1 <= self.max_grants) and (
+            self.max_eur is None or use.eur + self.grant_eur <= self.max_eur
+        )
+        code = "envelope.room" if room else "envelope.spent"
+        return ConditionResult("envelope", room, code, args, self.parameters)
+
+
+def envelope_limits(programme: Programme, on: date) -> EnvelopeLimits | None:
+    """The envelope's limits that day; None when the programme has none."""
+    envelope = programme.envelope
+    if envelope is None:
+        return None
+    params = Resolver(programme.parameters, on)
+
+    def number(value: Any) -> int | None:
+        return None if value is None else int(params.value(value))
+
+    return EnvelopeLimits(
+        number(envelope.max_grants),
+        number(envelope.max_eur),
+        number(envelope.grant_eur) or 0,
+        envelope.per,
+        params.take_used(),
+    )
+
+
 DayPlan = tuple[
     ConditionResult,
     dict[str, ParameterUse],
     Outcome | None,
     str,
     list[dict[Hashable, ConditionResult]],
+    EnvelopeLimits | None,
 ]
 MEMO_SIZE = 20_000  # results kept per condition and day, then forgotten
 
@@ -183,32 +224,38 @@ def _plan(programme: Programme, on: date) -> DayPlan:
         outcome = _outcome(programme.outcome, programme, Resolver(programme.parameters, on, shared))
     except MissingParameter as missing:
         gap = missing.name
+    limits = None
+    try:
+        limits = envelope_limits(programme, on)
+    except MissingParameter as missing:
+        gap = gap or missing.name
     if len(programme.day_cache) > 64:
         programme.day_cache.clear()
     memos: list[dict[Hashable, ConditionResult]] = [{} for _ in programme.conditions]
-    plan: DayPlan = (_validity(programme, on), shared, outcome, gap, memos)
+    plan: DayPlan = (_validity(programme, on), shared, outcome, gap, memos, limits)
     programme.day_cache[on] = plan
     return plan
 
 
 def evaluate(
-    programme: Programme, facts: Facts, on: date, need: DeviceType | None = None
+    programme: Programme,
+    facts: Facts,
+    on: date,
+    need: DeviceType | None = None,
+    envelope_use: EnvelopeUse | None = None,
 ) -> Decision:
-    """Check one programme for one household on one day."""
+    """Check one programme for one household on one day.
+
+    ``envelope_use`` is what the programme's envelope has already given in the current
+    period (the database knows; none given: nothing yet)."""
     plan = programme.day_cache.get(on)
     if plan is None:
         plan = _plan(programme, on)
-    validity, shared, day_outcome, outcome_gap, memos = plan
+    validity, shared, day_outcome, outcome_gap, memos, limits = plan
     matches_need = need is None or need in programme.device_types
     if not validity.met:
         return Decision(
-            programme,
-            on,
-            Eligibility.NOT_ELIGIBLE,
-            (validity,),
-            None,
-            validity.sentence,
-            matches_need=matches_need,
+            programme, on, Eligibility.NOT_ELIGIBLE, (validity,), None, matches_need=matches_need
         )
     params = Resolver(programme.parameters, on, shared)
     results: list[ConditionResult] = [validity]
@@ -226,16 +273,18 @@ def evaluate(
             result = ConditionResult(
                 condition.kind,
                 False,
-                f"Règle non applicable : le paramètre « {missing.name} » n'a pas de valeur "
-                f"le {fr_date(on)}.",
+                "rule.missing_parameter",
+                {"name": missing.name, "on": on.isoformat()},
             )
         if key is not None:
             if len(memo) >= MEMO_SIZE:
                 memo.clear()
             memo[key] = result
         results.append(result)
+    if limits is not None:
+        results.append(limits.result(envelope_use, on))
     unmet: list[ConditionResult] = []
-    pending: list[str] = []
+    pending: list[explain.Phrase] = []
     blocking = False  # an unmet condition that no attestation or commitment would fix
     for r in results:
         if r.met is False:
@@ -244,7 +293,6 @@ def evaluate(
                 blocking = True
         elif r.met is None and r.missing:
             pending.append(r.missing)
-    to_confirm = tuple(pending)
     if not unmet:
         eligibility = Eligibility.ELIGIBLE
     elif not blocking:
@@ -255,40 +303,32 @@ def evaluate(
     outcome = None
     if eligibility is not Eligibility.NOT_ELIGIBLE:
         if outcome_gap:
-            reason = (
-                f"Le programme n'a pas de valeur pour « {outcome_gap} » le {fr_date(on)} : "
-                "rien ne peut être accordé."
+            results.append(
+                ConditionResult(
+                    "outcome",
+                    False,
+                    "outcome.missing_parameter",
+                    {"name": outcome_gap, "on": on.isoformat()},
+                )
             )
-            results.append(ConditionResult("outcome", False, reason))
             return Decision(
                 programme,
                 on,
                 Eligibility.NOT_ELIGIBLE,
                 tuple(results),
                 None,
-                reason,
                 matches_need=matches_need,
             )
         outcome = day_outcome
 
-    missing_list = tuple(r.missing for r in unmet if r.missing)
-    if eligibility is Eligibility.ELIGIBLE:
-        reason = "Toutes les conditions sont remplies."
-        if to_confirm:
-            reason += " À confirmer dans la prescription : " + " ; ".join(to_confirm) + "."
-    elif eligibility is Eligibility.ALMOST:
-        reason = "Il ne manque que : " + " ; ".join(missing_list) + "."
-    else:
-        reason = " ".join(r.sentence for r in unmet if r.fix is None)
     return Decision(
         programme,
         on,
         eligibility,
         tuple(results),
         outcome,
-        reason,
-        missing=missing_list,
-        to_confirm=to_confirm,
+        missing_phrases=tuple(r.missing for r in unmet if r.missing),
+        to_confirm_phrases=tuple(pending),
         matches_need=matches_need,
     )
 
@@ -310,9 +350,13 @@ def evaluate_all(
     facts: Facts,
     on: date,
     need: DeviceType | None = None,
+    envelopes: Mapping[str, EnvelopeUse] | None = None,
 ) -> list[Decision]:
-    """Check every programme at once; the result is ranked, best offer first."""
-    decisions = [evaluate(p, facts, on, need) for p in programmes]
+    """Check every programme at once; the result is ranked, best offer first.
+
+    ``envelopes``: what each programme's envelope (by code) has given this period."""
+    uses = envelopes or {}
+    decisions = [evaluate(p, facts, on, need, uses.get(p.code)) for p in programmes]
     decisions.sort(key=lambda d: rank_key(d, need))
     return decisions
 

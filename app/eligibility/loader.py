@@ -31,26 +31,29 @@ from typing import Any
 
 import yaml
 
-from app.eligibility.facts import Proof
-from app.eligibility.programme import (
+from app.eligibility.conditions import (
     EQUIPMENT,
-    PERIODS,
     CommitmentCondition,
-    Condition,
     HouseholdSizeCondition,
     LocationCondition,
     MemberAgeCondition,
     NoEquipmentCondition,
+    QpvCondition,
+    QuotaCondition,
+    StatusesCondition,
+)
+from app.eligibility.facts import Proof
+from app.eligibility.programme import (
+    PERIODS,
+    Condition,
+    Envelope,
     OutcomeKind,
     OutcomeSpec,
     Parameter,
     ParamRef,
     ParamValue,
     Programme,
-    QpvCondition,
-    QuotaCondition,
     Source,
-    StatusesCondition,
     Value,
 )
 from app.eligibility.vocabulary import Commitment, DeviceType, Grade, Status
@@ -416,6 +419,38 @@ def _outcome(r: _Reader, raw: Any, line: int) -> OutcomeSpec:
     )
 
 
+def _envelope(r: _Reader, raw: Any, line: int) -> Envelope:
+    data = r.mapping(raw, line, "envelope")
+    r.keys(data, set(), {"max_grants", "max_eur", "grant_eur", "per"}, "envelope")
+    per = data.get("per", "ever")
+    if per not in PERIODS:
+        raise r.fail(
+            data.lines.get("per", line),
+            f"per : « {per} » inconnu (valeurs possibles : ever, year, month)",
+        )
+    max_grants = r.optional_value(data, "max_grants")
+    max_eur = r.optional_value(data, "max_eur")
+    grant_eur = r.optional_value(data, "grant_eur")
+    if max_grants is None and max_eur is None:
+        raise r.fail(line, "envelope demande max_grants (nombre d'attributions) ou max_eur")
+    if max_eur is not None and grant_eur is None:
+        raise r.fail(line, "envelope : max_eur demande grant_eur (euros pris par attribution)")
+    return Envelope(max_grants, max_eur, grant_eur, per)
+
+
+def campaign_end(start: date, months: int) -> date:
+    """The last day of a campaign of ``months`` months starting on ``start``."""
+    month = start.month - 1 + months
+    year, month = start.year + month // 12, month % 12 + 1
+    day = min(start.day, _days_in(year, month))
+    return date.fromordinal(date(year, month, day).toordinal() - 1)
+
+
+def _days_in(year: int, month: int) -> int:
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return (following - date(year, month, 1)).days
+
+
 def _check_grid(r: _Reader, parameter: Parameter, line: int) -> None:
     for start, value in parameter.values:
         if value is None:
@@ -458,7 +493,7 @@ def parse(text: str, path: str) -> Programme:
             "conditions",
             "outcome",
         },
-        {"valid_to", "parameters", "territory", "priority"},
+        {"valid_to", "campaign_months", "parameters", "territory", "priority", "envelope"},
         "le programme",
     )
     code = r.text(data, "code")
@@ -471,16 +506,27 @@ def parse(text: str, path: str) -> Programme:
     valid_to = r.day(data, "valid_to", nullable=True)
     if valid_to is not None and valid_to < valid_from:
         raise r.fail(data.lines["valid_to"], "valid_to est avant valid_from")
+    campaign_months = None
+    if data.get("campaign_months") is not None:
+        line = data.lines["campaign_months"]
+        campaign_months = r.integer(data["campaign_months"], line, "campaign_months")
+        if campaign_months < 1:
+            raise r.fail(line, "campaign_months : une campagne dure au moins un mois")
+        if valid_to is not None:
+            raise r.fail(line, "campaign_months ou valid_to, pas les deux")
+        valid_to = campaign_end(valid_from, campaign_months)
     device_types = r.enum_list(
         data["device_types"], data.lines["device_types"], DeviceType, "device_types"
     )
     source_data = r.mapping(data["source"], data.lines["source"], "source")
-    r.keys(source_data, {"citation"}, {"title", "url", "note"}, "source")
+    r.keys(source_data, {"citation"}, {"title", "url", "note", "date"}, "source")
+    source_day = r.day(source_data, "date", nullable=True)
     source = Source(
         r.text(source_data, "citation"),
         str(source_data.get("title", "") or ""),
         str(source_data.get("url", "") or ""),
         str(source_data.get("note", "") or ""),
+        source_day.isoformat() if source_day else "",
     )
     parameters = _parameters(r, data.get("parameters"), data.lines.get("parameters", 1))
 
@@ -504,6 +550,9 @@ def parse(text: str, path: str) -> Programme:
         raise r.fail(data.lines["conditions"], "un seul quota par programme")
 
     outcome = _outcome(r, data["outcome"], data.lines["outcome"])
+    envelope = None
+    if data.get("envelope") is not None:
+        envelope = _envelope(r, data["envelope"], data.lines["envelope"])
     for name, line in r.param_refs:
         if name not in parameters:
             raise r.fail(line, f"paramètre « {name} » non déclaré dans parameters")
@@ -529,6 +578,8 @@ def parse(text: str, path: str) -> Programme:
         territory=str(data.get("territory", "") or ""),
         priority=priority,
         path=path,
+        envelope=envelope,
+        campaign_months=campaign_months,
     )
 
 

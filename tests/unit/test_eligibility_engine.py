@@ -11,21 +11,24 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.eligibility.engine import Eligibility, evaluate, evaluate_all
+from app.eligibility.explain import say
 from app.eligibility.facts import Facts, Proof, QuotaUse, StatusFact
 from app.eligibility.loader import load_directory
-from app.eligibility.programme import (
+from app.eligibility.conditions import (
     CommitmentCondition,
     HouseholdSizeCondition,
     LocationCondition,
     MemberAgeCondition,
     NoEquipmentCondition,
+    QpvCondition,
+    QuotaCondition,
+    StatusesCondition,
+)
+from app.eligibility.programme import (
     OutcomeKind,
     OutcomeSpec,
     Programme,
-    QpvCondition,
-    QuotaCondition,
     Source,
-    StatusesCondition,
     priced_outcome,
 )
 from app.eligibility.vocabulary import Commitment, DeviceType, Status
@@ -335,7 +338,7 @@ def test_every_condition_has_a_sentence(programme: Programme, facts: Facts, on: 
         assert len(decision.conditions) == len(programme.conditions) + 1
     assert decision.reason.strip()
     for condition in programme.conditions:
-        assert condition.describe().strip()  # the programme page explains every rule too
+        assert say(*condition.describe()).strip()  # the programme page explains every rule too
 
 
 @PROPERTY
