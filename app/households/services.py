@@ -553,7 +553,7 @@ def check_household(
 ) -> list[Decision]:
     """Every programme for this household, best offer first."""
     on = on or today()
-    return evaluate_all(catalogue.programmes(), facts_for(household, on), on, need)
+    return evaluate_all(catalogue.programmes(on), facts_for(household, on), on, need)
 
 
 # ------------------------------------------------------------------------- prescriptions
