@@ -7,7 +7,7 @@ from typing import Any
 
 import flask_babel
 from babel.support import NullTranslations
-from flask import Flask, current_app, g, has_request_context, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
@@ -20,6 +20,11 @@ def select_locale() -> str:
     lang = session.get("lang")
     if lang in current_app.config["LANGUAGES"]:
         return str(lang)
+    if request.path.startswith("/api/"):
+        # API clients have no session: they say which language they read.
+        best = request.accept_languages.best_match(current_app.config["LANGUAGES"])
+        if best:
+            return str(best)
     return default
 
 

@@ -13,7 +13,7 @@ from app.api.auth import api_auth
 from app.api.errors import ApiError, parse_body
 from app.api.openapi import operation
 from app.core.clock import today
-from app.eligibility import catalogue
+from app.eligibility import catalogue, display
 from app.eligibility.engine import evaluate_all
 from app.eligibility.facts import Facts, Proof, QuotaUse, StatusFact
 from app.eligibility.vocabulary import Commitment, DeviceType, Status
@@ -78,17 +78,27 @@ class ParameterOut(BaseModel):
     description: str
     value: Any
     since: date
+    sentence: str
 
 
 class ConditionOut(BaseModel):
     kind: str
     met: bool | None
-    sentence: str
+    code: str = Field(description="ce qui a été constaté, par exemple « location.not_met »")
+    args: dict[str, Any] = Field(description="les données de ce constat")
+    fix: Literal["attestation", "commitment"] | None = None
+    sentence: str = Field(description="le constat en toutes lettres, dans la langue demandée")
     parameters: list[ParameterOut]
+
+
+class PhraseOut(BaseModel):
+    code: str
+    args: dict[str, Any]
 
 
 class ProgrammeRef(BaseModel):
     code: str
+    version: int = Field(description="la version publiée appliquée")
     name: str
     summary: str
     valid_from: date
@@ -100,6 +110,7 @@ class SourceOut(BaseModel):
     title: str
     url: str
     note: str
+    date: str = ""
 
 
 class DecisionOut(BaseModel):
@@ -108,8 +119,10 @@ class DecisionOut(BaseModel):
     eligibility: Literal["eligible", "almost", "not_eligible"]
     label: str
     reason: str
-    missing: list[str]
-    to_confirm: list[str]
+    missing: list[PhraseOut]
+    to_confirm: list[PhraseOut]
+    missing_text: list[str]
+    to_confirm_text: list[str]
     matches_need: bool
     conditions: list[ConditionOut]
     outcome: dict[str, Any] | None
@@ -181,7 +194,10 @@ def check() -> ResponseReturnValue:
         programmes = tuple(p for p in programmes if p.code in body.programmes)
     on = body.on or today()
     decisions = evaluate_all(programmes, facts_from(body.facts), on, body.need)
-    return jsonify({"on": on.isoformat(), "decisions": [d.as_dict() for d in decisions]})
+    say = display.speaker()
+    return jsonify(
+        {"on": on.isoformat(), "decisions": [display.render_decision(d, say) for d in decisions]}
+    )
 
 
 @api_bp.get("/programmes")

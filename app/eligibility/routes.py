@@ -8,7 +8,7 @@ from flask.blueprints import BlueprintSetupState
 from app.authz.guards import permission_required
 from app.authz.policy import Permission
 from app.core.clock import today
-from app.eligibility import catalogue
+from app.eligibility import catalogue, display
 
 bp = Blueprint("eligibility", __name__)
 
@@ -17,6 +17,7 @@ bp = Blueprint("eligibility", __name__)
 def _load_programmes(state: BlueprintSetupState) -> None:
     # A bad programme file stops the start-up here, naming the file, line and fault.
     catalogue.load_into(state.app)
+    display.install(state.app)
 
 
 @bp.get("/programmes")

@@ -18,6 +18,7 @@ from app.authz.guards import can
 from app.authz.policy import Permission
 from app.core.clock import today
 from app.core.converters import page_number
+from app.eligibility import display
 from app.eligibility.api_routes import CheckOut
 from app.eligibility.vocabulary import (
     AttestationMethod,
@@ -252,7 +253,13 @@ def household_eligibility(household_id: int) -> ResponseReturnValue:
     need_value = request.args.get("need", "")
     need = DeviceType(need_value) if need_value in DeviceType.__members__.values() else None
     decisions = services.check_household(household, need)
-    return jsonify({"on": today().isoformat(), "decisions": [d.as_dict() for d in decisions]})
+    say = display.speaker()
+    return jsonify(
+        {
+            "on": today().isoformat(),
+            "decisions": [display.render_decision(d, say) for d in decisions],
+        }
+    )
 
 
 @api_bp.get("/prescriptions")

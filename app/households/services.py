@@ -25,7 +25,7 @@ from app.authz.policy import OrgKind, Permission, Role
 from app.core.clock import today, utcnow
 from app.core.converters import page_number
 from app.core.errors import Conflict, DomainError, NotFound
-from app.eligibility import catalogue
+from app.eligibility import catalogue, display
 from app.eligibility.engine import Decision, Eligibility, evaluate, evaluate_all
 from app.eligibility.facts import Facts, Proof, QuotaUse, StatusFact
 from app.eligibility.models import EnvelopeClaim, EnvelopeCounter
@@ -598,7 +598,7 @@ def create_prescription(
             r.kind == "commitment" and r.met is False for r in decision.conditions
         )
         raise DomainError(
-            _("Pas encore possible : %(reason)s", reason=decision.reason),
+            _("Pas encore possible : %(reason)s", reason=display.reason_text(decision)),
             field="commitments" if commitment_missing else None,
         )
     prescription = Prescription(
@@ -823,7 +823,9 @@ def _submit_once(prescription: Prescription, actor: Any) -> Prescription:
         household, prescription.programme_code, prescription.device_type, commitments
     )
     if decision.eligibility is not Eligibility.ELIGIBLE:
-        raise DomainError(_("Pas encore possible : %(reason)s", reason=decision.reason))
+        raise DomainError(
+            _("Pas encore possible : %(reason)s", reason=display.reason_text(decision))
+        )
     now = utcnow()
     _transition(
         prescription,
