@@ -122,6 +122,31 @@ def test_first_start_makes_the_shipped_files_programmes() -> None:
     assert len(catalogue.programmes()) == len(shipped)
 
 
+def test_two_workers_starting_together_ship_the_files_once(app: Any) -> None:
+    barrier = threading.Barrier(4)
+    seen: list[Any] = []
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                barrier.wait(timeout=10)
+                seen.append(len(catalogue.programmes()))
+            except Exception as exc:  # any failure is a bug: report it
+                seen.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    shipped = len(list(PROGRAMMES_DIR.glob("*.yaml")))
+    assert seen == [shipped] * 4
+    assert db.session.scalar(select(func.count()).select_from(ProgrammeRecord)) == shipped
+    assert db.session.scalar(select(func.count()).select_from(ProgrammeVersion)) == shipped
+
+
 # ------------------------------------------------------------------------- drafts
 
 
