@@ -182,7 +182,8 @@ def check() -> ResponseReturnValue:
             "Certaines données sont invalides.",
             [{"field": "facts.ages", "message": "âge entre 0 et 120"}],
         )
-    programmes = catalogue.programmes()
+    on = body.on or today()
+    programmes = catalogue.programmes(on)  # the versions in force that day
     if body.programmes is not None:
         unknown = sorted(set(body.programmes) - {p.code for p in programmes})
         if unknown:
@@ -192,7 +193,6 @@ def check() -> ResponseReturnValue:
                 [{"field": "programmes", "message": "valeur non reconnue"}],
             )
         programmes = tuple(p for p in programmes if p.code in body.programmes)
-    on = body.on or today()
     decisions = evaluate_all(programmes, facts_from(body.facts), on, body.need)
     say = display.speaker()
     return jsonify(

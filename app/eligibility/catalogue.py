@@ -31,7 +31,7 @@ from app.extensions import db
 _G_KEY = "ordilien_programme_versions"
 # (version id, published_at, owner) -> Programme: a published version never changes; the
 # publication time tells apart two databases (tests, a restored backup) reusing an id.
-_PARSED: dict[tuple[int, datetime | None, int | None], Programme] = {}
+_PARSED: dict[tuple[int, datetime | None, int | None, bool], Programme] = {}
 _PARSED_MAX = 512
 _LOCK = threading.Lock()
 
@@ -93,8 +93,10 @@ def _read_published() -> list[_Published]:
     return [_Published(*row) for row in result]
 
 
-def _programme(row: _Published) -> Programme:
-    key = (row.version_id, row.published_at, row.owner_org_id)
+def _programme(row: _Published, upcoming: bool = False) -> Programme:
+    """The parsed version; ``upcoming``: shown before its first version takes effect, so
+    it starts (and grants) no earlier than that day, whatever its valid_from says."""
+    key = (row.version_id, row.published_at, row.owner_org_id, upcoming)
     found = _PARSED.get(key)
     if found is not None:
         return found
@@ -109,6 +111,8 @@ def _programme(row: _Published) -> Programme:
         version=row.number,
         owner_org_id=row.owner_org_id,
     )
+    if upcoming and programme.valid_from < row.effective_from:
+        programme = dataclasses.replace(programme, valid_from=row.effective_from)
     with _LOCK:
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.clear()
@@ -129,16 +133,30 @@ def in_force(on: date | None = None) -> dict[str, _Published]:
     return chosen
 
 
+def _shown(on: date | None) -> dict[str, Programme]:
+    """code -> its version in force on ``on``; a programme whose first version takes
+    effect later is shown as that version, starting that day (the engine then says
+    "commence le ...", as for a programme file whose valid_from is to come)."""
+    current = in_force(on)
+    shown = {code: _programme(row) for code, row in current.items()}
+    for row in _published():
+        if row.code not in current:
+            first = shown.get(row.code)
+            if first is None or row.number < (first.version or 0):
+                shown[row.code] = _programme(row, upcoming=True)
+    return shown
+
+
 def programmes(on: date | None = None) -> tuple[Programme, ...]:
-    """For each programme, its version in force on ``on`` (today), by (priority, code)."""
-    found = [_programme(row) for row in in_force(on).values()]
-    return tuple(sorted(found, key=lambda p: (p.priority, p.code)))
+    """For each programme, its version in force on ``on`` (today), by (priority, code);
+    one not started yet appears as its first version (see ``_shown``)."""
+    return tuple(sorted(_shown(on).values(), key=lambda p: (p.priority, p.code)))
 
 
 def find(code: str, on: date | None = None) -> Programme | None:
-    """The programme's version in force on ``on`` (today), or None."""
-    row = in_force(on).get(code)
-    return _programme(row) if row is not None else None
+    """The programme's version in force on ``on`` (today) (or its first version, not
+    started yet, see ``_shown``), or None when it has no published version."""
+    return _shown(on).get(code)
 
 
 def version(code: str, number: int | None) -> Programme | None:

@@ -375,3 +375,14 @@ def test_an_envelope_of_three_gives_exactly_three(app: Any, people: dict[str, An
     db.session.expire_all()
     assert (db.session.scalar(select(EnvelopeCounter.grants))) == 2
     assert db.session.scalar(select(func.count()).select_from(EnvelopeClaim)) == 2
+
+
+def test_a_first_version_to_come_grants_nothing_before_its_day(people: dict[str, Any]) -> None:
+    services.create_programme(CODE, people["ccas"].id, _definition(), people["manager"])
+    start = today() + timedelta(days=5)
+    services.publish(services.get_programme(CODE), start, people["manager"])
+    household = make_household(people["prescriber"])
+    before = _decision(household, today())
+    assert before.eligibility is Eligibility.NOT_ELIGIBLE
+    assert f"{start:%d/%m/%Y}" in before.reason
+    assert _decision(household, start).eligibility is Eligibility.ELIGIBLE
