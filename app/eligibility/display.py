@@ -173,8 +173,13 @@ def render_decision(d: Any, s: Speaker | None = None) -> dict[str, Any]:
     return stored
 
 
+def say_phrase(code: str, args: Mapping[str, Any] | None = None) -> str:
+    return explain.say(code, args or {}, speaker())
+
+
 def install(app: Flask) -> None:
     app.jinja_env.globals.update(
+        say_phrase=say_phrase,
         condition_text=condition_text,
         parameter_text=parameter_text,
         reason_text=reason_text,

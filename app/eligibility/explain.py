@@ -474,6 +474,40 @@ RENDERERS: dict[str, Renderer] = {
     "rule.envelope": lambda s, a: (
         s.gettext(N_("Enveloppe du programme : %(limits)s.")) % {"limits": _envelope_limits(s, a)}
     ),
+    # What changed for a household since its prescription was decided (recheck.py).
+    "change.version": lambda s, a: (
+        s.gettext(
+            N_(
+                "Le programme a changé : version %(before)s lors de la prescription, version %(after)s aujourd'hui."
+            )
+        )
+        % {"before": a["before"], "after": a["after"]}
+    ),
+    "change.eligibility": lambda s, a: (
+        s.gettext(N_("Résultat : %(before)s avant, %(after)s aujourd'hui."))
+        % {
+            "before": s.gettext(ELIGIBILITY_WORDS.get(str(a["before"]), str(a["before"]))).lower(),
+            "after": s.gettext(ELIGIBILITY_WORDS.get(str(a["after"]), str(a["after"]))).lower(),
+        }
+    ),
+    "change.condition": lambda s, a: (
+        (
+            s.gettext(N_("Maintenant remplie : %(sentence)s"))
+            if a.get("met")
+            else s.gettext(N_("N'est plus remplie : %(sentence)s"))
+            if a.get("was_met")
+            else s.gettext(N_("Nouvelle condition : %(sentence)s"))
+        )
+        % {"sentence": say(str(a.get("code")), a.get("args") or {}, s)}
+    ),
+    "change.outcome": lambda s, a: (
+        s.gettext(N_("%(what)s : %(before)s avant, %(after)s aujourd'hui."))
+        % {
+            "what": s.gettext(OUTCOME_FIELD_LABELS.get(a["field"], a["field"])),
+            "before": "—" if a.get("before") is None else a["before"],
+            "after": "—" if a.get("after") is None else a["after"],
+        }
+    ),
     # Sentences of stored decisions older than the codes (see the migration).
     "legacy.text": lambda s, a: str(a.get("text", "")),
 }
@@ -538,6 +572,15 @@ def _phrases(items: Any) -> list[Phrase]:
             out.append(("legacy.text", {"text": str(item)}))
     return out
 
+
+OUTCOME_FIELD_LABELS: dict[str, str] = {
+    "kind": N_("Ce que le foyer reçoit"),
+    "price_eur": N_("Prix (€)"),
+    "warranty_months": N_("Garantie (mois)"),
+    "loan_months": N_("Durée du prêt (mois)"),
+    "deposit_eur": N_("Dépôt de garantie (€)"),
+    "cession_after_months": N_("Cession après (mois)"),
+}
 
 ELIGIBILITY_WORDS: dict[str, str] = {
     "eligible": N_("Éligible"),

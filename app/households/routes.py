@@ -46,6 +46,7 @@ from app.households.forms import (
 )
 from app.households.lifecycle import STATE_LABELS, Action, PrescriptionState, allowed_actions
 from app.households.models import ConsentBasis, Household, Prescription
+from app.households.recheck import recheck
 
 bp = Blueprint("households", __name__)
 
@@ -329,6 +330,7 @@ def prescription_detail(prescription_id: int) -> str:
         may_decide=can(Permission.PRESCRIPTION_DECIDE, prescription.association_org_id),
         action_form=ActionForm(),
         refuse_form=RefuseForm(),
+        changes=recheck(prescription),
     )
 
 
