@@ -108,6 +108,7 @@ USERS = [
     ("accueil@atelier-metz.local", "Jeanne Thiry", Role.FRONT_DESK, "atelier-metz"),
     ("responsable@ressourcerie-amiens.local", "Paul Lefebvre", Role.MANAGER, "ressourcerie-amiens"),
     ("prescripteur@ccas-metz.local", "Nadia Haddad", Role.PRESCRIBER, "ccas-metz"),
+    ("responsable@ccas-metz.local", "Hélène Roux", Role.MANAGER, "ccas-metz"),
     ("prescripteur@mds-amiens.local", "Thomas Dubois", Role.PRESCRIBER, "mds-amiens-nord"),
     ("prescripteur@fs-chartres.local", "Aline Morel", Role.PRESCRIBER, "france-services-chartres"),
     ("formateur@mjc-4-bornes.local", "Yannick Weber", Role.TRAINER, "mjc-4-bornes"),

@@ -177,8 +177,16 @@ def say_phrase(code: str, args: Mapping[str, Any] | None = None) -> str:
     return explain.say(code, args or {}, speaker())
 
 
+def journal_text(entry: Any) -> str | None:
+    """A journal entry about a programme in the reader's words (None for other entries)."""
+    from app.eligibility.journal_words import entry_text
+
+    return entry_text(str(entry.action), entry.detail, speaker())
+
+
 def install(app: Flask) -> None:
     app.jinja_env.globals.update(
+        journal_text=journal_text,
         say_phrase=say_phrase,
         condition_text=condition_text,
         parameter_text=parameter_text,

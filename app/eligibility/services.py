@@ -172,10 +172,16 @@ def _done() -> None:
 # ------------------------------------------------------------------------- first start
 
 
+# The first line of a shipped file that its source only describes as planned (the CCAS
+# de Metz "envisage" its aid, 002:1559): it ships as a draft, published by its owner.
+SHIPPED_DRAFT = "# status: draft"
+
+
 def ensure_shipped() -> int:
     """When the programme table is empty, the shipped files (``PROGRAMMES_DIR``) become
     programmes owned by the instance administrator, each with one published version
-    (number 1, in force from the file's ``valid_from``). Returns how many were added.
+    (number 1, in force from the file's ``valid_from``), or a draft when the file starts
+    with ``SHIPPED_DRAFT``. Returns how many were added.
 
     Two workers doing it at once: the unique code lets one win; the other rolls back.
     """
@@ -186,20 +192,23 @@ def ensure_shipped() -> int:
     try:
         for path in sorted(catalogue.programmes_dir().glob("*.yaml")):
             shown = _shown(path)
-            definition = definition_from_yaml(path.read_text(encoding="utf-8"), shown)
+            text = path.read_text(encoding="utf-8")
+            definition = definition_from_yaml(text, shown)
             programme = ProgrammeRecord(code=definition["code"], created_at=now)
-            programme.versions.append(
-                ProgrammeVersion(
+            if text.startswith(SHIPPED_DRAFT):
+                # A scheme the source only plans: its owner publishes it, or not.
+                version = ProgrammeVersion(state=VersionState.DRAFT)
+            else:
+                version = ProgrammeVersion(
                     number=1,
                     state=VersionState.PUBLISHED,
                     effective_from=date.fromisoformat(definition["valid_from"]),
-                    definition=definition,
-                    note=f"Livré avec Ordilien ({path.name})",
-                    created_at=now,
-                    updated_at=now,
                     published_at=now,
                 )
-            )
+            version.definition = definition
+            version.note = f"Livré avec Ordilien ({path.name})"
+            version.created_at = version.updated_at = now
+            programme.versions.append(version)
             db.session.add(programme)
             added.append(programme)
         db.session.flush()
@@ -322,10 +331,13 @@ def discard_draft(programme: ProgrammeRecord, actor: Any) -> None:
 # ------------------------------------------------------------------------- publishing
 
 
-def _check_start(
-    programme: ProgrammeRecord, effective_from: date, definition: dict[str, Any]
+def check_start(
+    programme: ProgrammeRecord | None, effective_from: date, definition: dict[str, Any]
 ) -> None:
-    published = [v for v in programme.versions if v.state is VersionState.PUBLISHED]
+    """DomainError unless ``definition`` may be published from ``effective_from`` as the
+    next version of ``programme`` (None: a programme still to create)."""
+    versions = programme.versions if programme is not None else []
+    published = [v for v in versions if v.state is VersionState.PUBLISHED]
     if not published:
         valid_from = date.fromisoformat(str(definition.get("valid_from")))
         if effective_from >= today() or effective_from == valid_from:
@@ -407,7 +419,7 @@ def publish(
     if draft is None:
         raise DomainError(_("Ce programme n'a pas de brouillon à publier."))
     check_definition(draft.definition, programme.code)
-    _check_start(programme, effective_from, draft.definition)
+    check_start(programme, effective_from, draft.definition)
     previous = latest_published(programme)
     changed = changed_keys(previous.definition if previous else None, draft.definition)
     _make_published(programme, draft, effective_from, actor, note)

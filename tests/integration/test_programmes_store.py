@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -106,20 +107,29 @@ def test_first_start_makes_the_shipped_files_programmes() -> None:
     shipped = load_directory(PROGRAMMES_DIR)
     assert db.session.scalar(select(func.count()).select_from(ProgrammeRecord)) == 0
     found = catalogue.programmes()
-    assert {p.code for p in found} == {p.code for p in shipped}
-    assert len(found) == len(list(PROGRAMMES_DIR.glob("*.yaml")))
+    drafts = {
+        p.code
+        for p in shipped
+        if Path(p.path).read_text(encoding="utf-8").startswith(services.SHIPPED_DRAFT)
+    }
+    assert drafts == {"ccas-metz-aide"}  # 002:1559: an aid the CCAS "envisage"
+    assert {p.code for p in found} == {p.code for p in shipped} - drafts
     assert all(p.version == 1 and p.owner_org_id is None for p in found)
     versions = list(db.session.scalars(select(ProgrammeVersion)))
-    assert all(v.number == 1 and v.state == "published" for v in versions)
+    assert len(versions) == len(list(PROGRAMMES_DIR.glob("*.yaml")))
     by_code = {p.code: p for p in shipped}
     for version in versions:
         code = version.programme.code
+        if code in drafts:
+            assert version.state == "draft" and version.number is None
+            continue
+        assert version.number == 1 and version.state == "published"
         assert version.effective_from == by_code[code].valid_from
     assert len(_journal("programme.ship")) == len(shipped)
     # Once only: a second look adds nothing.
     catalogue.invalidate()
     assert services.ensure_shipped() == 0
-    assert len(catalogue.programmes()) == len(shipped)
+    assert len(catalogue.programmes()) == len(shipped) - len(drafts)
 
 
 def test_two_workers_starting_together_ship_the_files_once(app: Any) -> None:
@@ -142,7 +152,7 @@ def test_two_workers_starting_together_ship_the_files_once(app: Any) -> None:
     for thread in threads:
         thread.join(timeout=60)
     shipped = len(list(PROGRAMMES_DIR.glob("*.yaml")))
-    assert seen == [shipped] * 4
+    assert seen == [shipped - 1] * 4  # all but the draft (ccas-metz-aide)
     assert db.session.scalar(select(func.count()).select_from(ProgrammeRecord)) == shipped
     assert db.session.scalar(select(func.count()).select_from(ProgrammeVersion)) == shipped
 
@@ -386,3 +396,12 @@ def test_a_first_version_to_come_grants_nothing_before_its_day(people: dict[str,
     assert before.eligibility is Eligibility.NOT_ELIGIBLE
     assert f"{start:%d/%m/%Y}" in before.reason
     assert _decision(household, start).eligibility is Eligibility.ELIGIBLE
+
+
+def test_an_aid_the_source_only_plans_ships_as_a_draft() -> None:
+    """002:1559: the CCAS de Metz "envisage" its aid; it is not in force until the CCAS
+    publishes it, and the other shipped programmes are."""
+    assert catalogue.find("ccas-metz-aide") is None
+    record = services.get_programme("ccas-metz-aide")
+    assert services.draft_of(record) is not None and services.latest_published(record) is None
+    assert catalogue.find("rsa-ordinateur-15") is not None
