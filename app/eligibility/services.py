@@ -66,6 +66,7 @@ class ProgrammeInvalid(DomainError):
 
 def get_programme(code: str) -> ProgrammeRecord:
     """The programme with this code, or NotFound."""
+    catalogue.programmes()  # the shipped files become programmes on first use
     found = db.session.scalar(select(ProgrammeRecord).where(ProgrammeRecord.code == code))
     if found is None:
         raise NotFound(_("Programme introuvable."))
