@@ -31,7 +31,11 @@ class BabelSpeaker:
         return str(self._translations.ugettext(text))
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return str(self._translations.ungettext(singular, plural, n))
+        text = str(self._translations.ungettext(singular, plural, n))
+        if text in (singular, plural):
+            # explain.py marks each form with N_: the catalogue holds them as two msgids.
+            return str(self._translations.ugettext(singular if n == 1 else plural))
+        return text
 
     def day(self, value: date) -> str:
         if self._french:
