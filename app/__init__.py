@@ -11,7 +11,8 @@ if TYPE_CHECKING:
     from flask import Flask
 
 # Domain packages whose blueprints create_app() registers, in order. Each defines
-# ``bp`` in its routes.py (HTML) and may define ``api_bp`` in api_routes.py (JSON).
+# ``bp`` in its routes.py (HTML) and may define ``api_bp`` in api_routes.py or in another
+# api_<name>.py (JSON).
 DOMAINS = (
     "app.core",
     "app.accounts",
@@ -103,7 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from app.extensions import csrf
 
     for package in DOMAINS:
-        for module_name, attr in (("routes", "bp"), ("api_routes", "api_bp")):
+        for module_name, attr in (("routes", "bp"), *_api_modules(package)):
             name = f"{package}.{module_name}"
             if importlib.util.find_spec(name) is None:
                 continue
@@ -115,6 +116,19 @@ def register_blueprints(app: Flask) -> None:
                 # Token-authenticated JSON: no cookies, so no CSRF.
                 csrf.exempt(blueprint)
             app.register_blueprint(blueprint)
+
+
+def _api_modules(package: str) -> list[tuple[str, str]]:
+    """api_routes.py, then any other api_<name>.py of the package (each with ``api_bp``)."""
+    import importlib
+    import pkgutil
+
+    names = [
+        info.name
+        for info in pkgutil.iter_modules(importlib.import_module(package).__path__)
+        if info.name.startswith("api_") and info.name != "api_routes"
+    ]
+    return [(name, "api_bp") for name in ["api_routes", *sorted(names)]]
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -134,18 +134,6 @@ class CheckOut(BaseModel):
     decisions: list[DecisionOut]
 
 
-class ProgrammeOut(BaseModel):
-    code: str
-    name: str
-    summary: str
-    territory: str
-    device_types: list[DeviceType]
-    valid_from: date
-    valid_to: date | None
-    conditions: list[str]
-    source: SourceOut
-
-
 def facts_from(body: FactsIn) -> Facts:
     return Facts(
         statuses=tuple(
@@ -197,36 +185,4 @@ def check() -> ResponseReturnValue:
     say = display.speaker()
     return jsonify(
         {"on": on.isoformat(), "decisions": [display.render_decision(d, say) for d in decisions]}
-    )
-
-
-@api_bp.get("/programmes")
-@operation(
-    "Les programmes chargés, avec leurs conditions",
-    response=ProgrammeOut,
-    list_response=True,
-    tags=["éligibilité"],
-)
-@api_auth(None)
-def programmes() -> ResponseReturnValue:
-    return jsonify(
-        [
-            ProgrammeOut(
-                code=p.code,
-                name=p.name,
-                summary=p.summary,
-                territory=p.territory,
-                device_types=list(p.device_types),
-                valid_from=p.valid_from,
-                valid_to=p.valid_to,
-                conditions=[c.describe() for c in p.conditions],
-                source=SourceOut(
-                    citation=p.source.citation,
-                    title=p.source.title,
-                    url=p.source.url,
-                    note=p.source.note,
-                ),
-            ).model_dump(mode="json")
-            for p in catalogue.programmes()
-        ]
     )

@@ -120,6 +120,11 @@ ROUTES = [
     Route("households.prescription_detail", allow=READ, path=_p("households.prescription_detail")),
     Route("households.prescription_sheet", allow=READ, path=_p("households.prescription_sheet")),
     Route(
+        "households.prescription_sheet_pdf",
+        allow=READ,
+        path=_p("households.prescription_sheet_pdf"),
+    ),
+    Route(
         "households.prescription_submit",
         "POST",
         allow=WRITE,
@@ -242,5 +247,4 @@ ROUTES = [
             }
         },
     ),
-    Route("eligibility_api.programmes", allow=ANY_USER),
 ]
