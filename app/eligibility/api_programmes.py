@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
+import yaml
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -166,6 +167,8 @@ def _definition(body: DefinitionIn) -> dict[str, Any]:
             [{"field": "definition", "message": "definition ou yaml, l'un des deux"}],
         )
     field = "yaml" if body.yaml is not None else "definition"
+    if body.yaml is not None:
+        _refuse_aliases(body.yaml)
     try:
         text = body.yaml if body.yaml is not None else definition_to_yaml(body.definition or {})
         return definition_from_yaml(text, field)
@@ -173,6 +176,22 @@ def _definition(body: DefinitionIn) -> dict[str, Any]:
         raise ApiError(
             422, str(exc), [{"field": field, "message": f"ligne {exc.line} : {exc.fault}"}]
         ) from None
+
+
+def _refuse_aliases(text: str) -> None:
+    """YAML aliases (``*name``) are refused: a few lines of them can stand for billions of
+    values (and a programme file never needs them)."""
+    try:
+        for token in yaml.scan(text):
+            if isinstance(token, yaml.AliasToken):
+                line = token.start_mark.line + 1
+                raise ApiError(
+                    422,
+                    f"yaml, ligne {line} : les alias YAML (*nom) ne sont pas acceptés",
+                    [{"field": "yaml", "message": f"ligne {line} : alias YAML refusé"}],
+                )
+    except yaml.YAMLError:
+        return  # unreadable: the loader says where and why
 
 
 def _code_of(definition: dict[str, Any], expected: str | None = None) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.accounts.models import Organisation
+from app.core.errors import NotFound
 from app.eligibility import catalogue, services
 from app.eligibility.models import ProgrammeRecord
 from app.eligibility.programme import Programme
@@ -32,8 +33,9 @@ def row(record: ProgrammeRecord, on: date | None = None) -> ProgrammeRow:
     programme = catalogue.find(record.code, on) if in_force is not None else None
     if programme is None:
         shown = services.latest_published(record) or services.draft_of(record)
-        definition = shown.definition if shown is not None else {}
-        programme = services.check_definition(definition, record.code)
+        if shown is None:  # a programme whose only draft was discarded: nothing to show
+            raise NotFound("Programme introuvable.")
+        programme = services.check_definition(shown.definition, record.code)
     owner = (
         db.session.get(Organisation, record.organisation_id)
         if record.organisation_id is not None
@@ -51,4 +53,4 @@ def row(record: ProgrammeRecord, on: date | None = None) -> ProgrammeRow:
 
 def rows(on: date | None = None) -> list[ProgrammeRow]:
     """Every programme, by code (the shipped files become programmes on first use)."""
-    return [row(record, on) for record in services.all_programmes()]
+    return [row(record, on) for record in services.all_programmes() if record.versions]

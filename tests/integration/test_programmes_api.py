@@ -147,9 +147,10 @@ def test_create_edit_and_publish_a_draft(client: Any, people: dict[str, Any]) ->
             "condition inconnue « revenu »",
         ),
         ({"yaml": "code: [\n"}, "yaml", "yaml, ligne 2 : YAML illisible"),
+        ({"yaml": "a: &x [1, 2]\nb: [*x, *x]\n"}, "yaml", "yaml, ligne 2 : les alias YAML"),
         ({"definition": definition(CODE), "yaml": YAML.format(code=CODE)}, "definition", "l'un"),
     ],
-    ids=["unknown-status", "unknown-condition", "bad-yaml", "both"],
+    ids=["unknown-status", "unknown-condition", "bad-yaml", "aliases", "both"],
 )
 def test_a_bad_definition_is_a_422_naming_line_and_fault(
     client: Any, people: dict[str, Any], body: dict[str, Any], field: str, message: str
