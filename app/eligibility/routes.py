@@ -8,9 +8,10 @@ from flask.blueprints import BlueprintSetupState
 from app.authz.guards import permission_required
 from app.authz.policy import Permission
 from app.core.clock import today
-from app.eligibility import catalogue, display
+from app.eligibility import catalogue, display, editor
 
 bp = Blueprint("eligibility", __name__)
+bp.register_blueprint(editor.bp)  # the programme editor: eligibility.editor.*
 
 
 @bp.record_once
@@ -31,5 +32,10 @@ def programme_list() -> str:
 @bp.get("/programmes/<code>")
 @permission_required(Permission.HOUSEHOLD_READ)
 def programme_detail(code: str) -> str:
-    programme = catalogue.find(code) or abort(404)
-    return render_template("eligibility/programme.html", programme=programme, today=today())
+    stored = editor.detail_context(code)
+    programme = catalogue.find(code)
+    if programme is None and not stored.get("may_write"):
+        abort(404)  # a programme still in draft is seen by its writers only
+    return render_template(
+        "eligibility/programme.html", programme=programme, today=today(), **stored
+    )
