@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -36,7 +45,7 @@ from app.eligibility.vocabulary import (
     Status,
 )
 from app.extensions import db
-from app.households import services
+from app.households import services, sheet_pdf
 from app.households.forms import (
     CONSENT_LABELS,
     ActionForm,
@@ -351,6 +360,26 @@ def prescription_sheet(prescription_id: int) -> str:
         if prescription.prescriber_id
         else None,
     )
+
+
+@bp.get("/prescriptions/<int:prescription_id>/fiche.pdf")
+@permission_required(Permission.HOUSEHOLD_READ)
+def prescription_sheet_pdf(prescription_id: int) -> Response:
+    prescription = _prescription(prescription_id, journal=True)
+    pdf = sheet_pdf.prescription_sheet_pdf(
+        prescription,
+        prescription.household,
+        catalogue.for_prescription(prescription.programme_code, prescription.programme_version),
+        db.session.get(Organisation, prescription.association_org_id),
+        db.session.get(Organisation, prescription.prescriber_org_id),
+        db.session.get(User, prescription.prescriber_id) if prescription.prescriber_id else None,
+    )
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="fiche-prescription-{prescription.id}.pdf"'
+    )
+    return response
 
 
 def _act(prescription_id: int, permission: Permission, run: Any, done: str) -> Response:
