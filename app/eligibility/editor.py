@@ -8,6 +8,7 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -26,7 +27,7 @@ from app.authz.policy import Permission, Role
 from app.core.clock import today
 from app.core.errors import DomainError, NotFound
 from app.core.labels import Translated
-from app.eligibility import services
+from app.eligibility import catalogue, services
 from app.eligibility.editing import (
     DEVICES,
     GRADES,
@@ -138,6 +139,7 @@ def _render(form: ProgrammeForm, record: ProgrammeRecord | None, **extra: Any) -
         record=record,
         summary=_summary(form),
         today=today(),
+        current_app=current_app,
         devices=DEVICES,
         grades=GRADES,
         device_labels=Translated(DEVICE_TYPE_LABELS),
@@ -215,7 +217,9 @@ def programme_publish(code: str) -> Response:
         flash(_("Indiquez le jour où la nouvelle version s'applique."), "error")
         return redirect(url_for(".programme_draft", code=code))
     try:
-        version = services.publish(record, form.effective_from.data, current_user, form.note.data)
+        version = services.publish(
+            record, form.effective_from.data, current_user, form.note.data or ""
+        )
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")
@@ -240,7 +244,7 @@ def programme_end(code: str) -> Response:
         flash(_("Indiquez le dernier jour du programme."), "error")
     else:
         try:
-            services.end_programme(record, form.last_day.data, current_user, form.note.data)
+            services.end_programme(record, form.last_day.data, current_user, form.note.data or "")
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "error")
@@ -303,6 +307,7 @@ def programme_import() -> str | Response:
 @bp.get("/programmes/<code>/export.yaml")
 @permission_required(Permission.HOUSEHOLD_READ)
 def programme_export(code: str) -> Response:
+    catalogue.programmes()  # the shipped files become programmes on first use
     try:
         text = services.export_programme(code)
     except NotFound:
@@ -325,6 +330,7 @@ def detail_context(code: str) -> dict[str, Any]:
     ids = {v.published_by_id for v in record.versions if v.published_by_id}
     users = db.session.scalars(select(User).where(User.id.in_(ids))) if ids else []
     return {
+        "current_app": current_app,
         "authors": {u.id: u.full_name or u.email for u in users},
         "record": record,
         "versions": services.versions(record),

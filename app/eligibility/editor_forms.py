@@ -67,8 +67,10 @@ class DatedForm(Form):
 
 class GridChangeRow(Form):
     day = DateField(_l("À partir du"), validators=[Optional()])
-    device = SelectField(_l("Appareil"), choices=_choices(DEVICE_TYPE_LABELS, blank="—"))
-    grade = SelectField(_l("État"), choices=[SelectChoice("", "—"), *GRADES])
+    device = SelectField(
+        _l("Appareil"), choices=_choices(DEVICE_TYPE_LABELS, blank="—"), validate_choice=False
+    )
+    grade = SelectField(_l("État"), choices=[SelectChoice("", "—"), *GRADES], validate_choice=False)
     value = IntegerField(_l("Prix (€)"), validators=[Optional(), POSITIVE], render_kw=NUMBER)
 
 
@@ -185,7 +187,9 @@ class ProgrammeForm(FlaskForm):
     outcome_kind = RadioField(_l("Ce que reçoit le foyer"), choices=KINDS, default="sale")
     price_eur = _dated(_l("Prix (€)"))
     grid = FormField(GridForm, label=_l("Prix par appareil et par état (€)"))
-    grid_changes = FieldList(FormField(GridChangeRow), min_entries=1)
+    grid_changes = FieldList(
+        FormField(GridChangeRow), label=_l("Changements datés de la grille"), min_entries=1
+    )
     grid_add_row = SubmitField(_l("Ajouter une date"))
     warranty_months = _dated(_l("Garantie (mois)"))
     loan_months = _dated(_l("Durée du prêt (mois)"))
@@ -289,7 +293,12 @@ def _grid_from_form(
         r = row.form
         if r.day.data is None and r.value.data is None:
             continue
-        if r.day.data is None or not r.device.data or not r.grade.data:
+        if (
+            r.day.data is None
+            or r.device.data not in DEVICES
+            or r.grade.data not in GRADES
+            or r.value.data is None
+        ):
             errors.append((r.day, _l("Indiquez le jour, l'appareil, l'état et le prix.")))
             continue
         cell = cells.setdefault(r.device.data, {}).get(r.grade.data) or Dated()
