@@ -73,7 +73,12 @@ class StatusesCondition(Condition):
     kind = "statuses"
 
     def memo_key(self, facts: Facts) -> Hashable:
-        return facts.statuses  # cheaper than picking this condition's statuses out
+        # Only this condition's statuses: far fewer distinct keys than the whole tuple
+        # (attestation dates differ from household to household).
+        status = facts.status
+        if len(self.statuses) == 1:
+            return (status(self.statuses[0]),)
+        return tuple([status(s) for s in self.statuses])
 
     def describe(self, params: Resolver | None = None) -> Phrase:
         return (
@@ -340,6 +345,9 @@ class QuotaCondition(Condition):
         return ConditionResult(self.kind, False, "quota.reached", args, used)
 
 
+_NOT_ASKED = ("commitments", "not_asked")
+
+
 @dataclass(frozen=True)
 class CommitmentCondition(Condition):
     commitment: Commitment
@@ -347,7 +355,8 @@ class CommitmentCondition(Condition):
     kind = "commitment"
 
     def memo_key(self, facts: Facts) -> Hashable:
-        return facts.commitments
+        # Not asked yet (None) is a situation too: reused rather than checked each time.
+        return _NOT_ASKED if facts.commitments is None else facts.commitments
 
     def describe(self, params: Resolver | None = None) -> Phrase:
         return ("rule.commitment", {"commitment": self.commitment.value})
