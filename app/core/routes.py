@@ -36,6 +36,10 @@ def set_language() -> Response:
     lang = request.form.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
+        if current_user.is_authenticated and current_user.locale != lang:
+            # E-mails to this person (state of their prescriptions) follow the choice.
+            current_user.locale = lang
+            db.session.commit()
     return redirect(safe_next(request.form.get("next"), url_for("core.home")))
 
 

@@ -980,7 +980,14 @@ def _queue_state_email(prescription: Prescription) -> None:
     )
 
 
+def _told(text: str, **values: Any) -> str:
+    """gettext in the language ``force_locale`` chose, with or without a request (``_``
+    writes French outside one: ``flask reminders send`` expires prescriptions too)."""
+    return str(gettext(text, **values))
+
+
 def _state_email(prescription: Prescription) -> tuple[str, str]:
+    _ = _told  # the prescriber's language (see _queue_state_email)
     programme = catalogue.for_prescription(
         prescription.programme_code, prescription.programme_version
     )

@@ -22,6 +22,7 @@ import pytest
 from babel.messages.pofile import read_po
 from flask import Flask
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from app.accounts import services as accounts
 from app.authz.policy import OrgKind, Role
@@ -29,6 +30,8 @@ from app.core.clock import today
 from app.eligibility import catalogue
 from app.eligibility.vocabulary import AttestationMethod, Status
 from app.extensions import db
+from app.households.models import Prescription
+from app.notify.models import OutboundMessage
 from tests.access.households import make_household, make_prescription
 from tests.conftest import login_client
 
@@ -182,3 +185,57 @@ def test_api_check_in_english_has_no_french_sentence(client: Any, people: dict[s
     text = " ".join(json_strings(response.get_json()))
     assert "The household lives" in text
     assert french_in(text) == []
+    # A household's eligibility too.
+    household = make_household(people["prescriber"], reference_name="Mme Durand")
+    response = client.get(
+        f"/api/v1/households/{household.id}/eligibility",
+        headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"},
+    )
+    assert response.status_code == 200
+    text = " ".join(json_strings(response.get_json()))
+    assert "The household lives" in text
+    assert french_in(text, "Mme Durand", "Châteaudun") == []
+
+
+def _state_mail(prescription: Any) -> Any:
+    db.session.expire_all()
+    return db.session.scalars(
+        select(OutboundMessage).where(
+            OutboundMessage.key == f"prescription:{prescription.id}:submitted"
+        )
+    ).one()
+
+
+def test_prescriber_emails_in_their_language_also_from_the_command_line(
+    app: Flask, people: dict[str, Any], make_user: Any
+) -> None:
+    # The header's switch remembers the choice for the person's e-mails.
+    switch = login_client(app.test_client(), people["prescriber"])
+    assert switch.post("/langue", data={"lang": "en", "next": "/"}).status_code == 302
+    db.session.expire_all()
+    assert people["prescriber"].locale == "en"
+    household = make_household(people["prescriber"], reference_name="Mme Durand")
+    # No request here, as for `flask reminders send`: the prescriber still reads English.
+    sent = make_prescription(household, people["prescriber"], people["asso"])
+    message = _state_mail(sent)
+    assert "Hello," in message.body and "Referral no." in message.subject
+    assert french_in(message.subject + " " + message.body) == []
+    # A French prescriber reads French, whoever acts from an English page.
+    french_user = make_user(Role.PRESCRIBER, people["prescriber"].organisation, email="fr@fs.test")
+    other = make_household(french_user, reference_name="M. Martin")
+    client = english(app, french_user)
+    response = client.post(
+        f"/foyers/{other.id}/prescrire",
+        data={
+            "programme_code": "prix-solidaires",
+            "device_type": "laptop",
+            "association_org_id": people["asso"].id,
+            "send": "1",
+        },
+    )
+    assert response.status_code == 302
+    made = db.session.scalars(
+        select(Prescription).where(Prescription.household_id == other.id)
+    ).one()
+    assert made.state.value == "submitted"
+    assert "Bonjour," in _state_mail(made).body
