@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from flask.blueprints import BlueprintSetupState
 
-from app.authz.guards import permission_required
+from app.authz.guards import can, permission_required
 from app.authz.policy import Permission
 from app.core.clock import today
 from app.eligibility import catalogue, display, editor
@@ -25,7 +25,10 @@ def _load_programmes(state: BlueprintSetupState) -> None:
 @permission_required(Permission.HOUSEHOLD_READ)
 def programme_list() -> str:
     return render_template(
-        "eligibility/programmes.html", programmes=catalogue.programmes(), today=today()
+        "eligibility/programmes.html",
+        programmes=catalogue.programmes(),
+        today=today(),
+        may_create=can(Permission.PROGRAMME_WRITE),
     )
 
 
