@@ -188,8 +188,15 @@ def journal_text(entry: Any) -> str | None:
     return entry_text(str(entry.action), entry.detail, speaker())
 
 
+def standard_text(text: str) -> str:
+    """A label the editor writes (e.g. "Prix de vente") in the reader's language; words
+    an owner typed themselves are not in the catalogue and stay as written."""
+    return speaker().gettext(text) if text else ""
+
+
 def install(app: Flask) -> None:
     app.jinja_env.globals.update(
+        standard_text=standard_text,
         journal_text=journal_text,
         say_phrase=say_phrase,
         condition_text=condition_text,

@@ -503,7 +503,7 @@ RENDERERS: dict[str, Renderer] = {
     "change.outcome": lambda s, a: (
         s.gettext(N_("%(what)s : %(before)s avant, %(after)s aujourd'hui."))
         % {
-            "what": s.gettext(OUTCOME_FIELD_LABELS.get(a["field"], a["field"])),
+            "what": s.gettext(OUTCOME_FIELD_LABELS.get(str(a["field"]), str(a["field"]))),
             "before": "—" if a.get("before") is None else a["before"],
             "after": "—" if a.get("after") is None else a["after"],
         }

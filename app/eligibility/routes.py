@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 from flask.blueprints import BlueprintSetupState
+from flask_login import current_user
 
 from app.authz.guards import can, permission_required
 from app.authz.policy import Permission
 from app.core.clock import today
-from app.eligibility import catalogue, display, editor
+from app.eligibility import catalogue, display, editor, services
 
 bp = Blueprint("eligibility", __name__)
 bp.register_blueprint(editor.bp)  # the programme editor: eligibility.editor.*
@@ -29,6 +30,7 @@ def programme_list() -> str:
         programmes=catalogue.programmes(),
         today=today(),
         may_create=can(Permission.PROGRAMME_WRITE),
+        drafts=services.drafts_for(current_user) if can(Permission.PROGRAMME_WRITE) else [],
     )
 
 

@@ -91,6 +91,17 @@ def draft_of(programme: ProgrammeRecord) -> ProgrammeVersion | None:
     return next((v for v in programme.versions if v.state is VersionState.DRAFT), None)
 
 
+def drafts_for(actor: Any) -> list[tuple[ProgrammeRecord, ProgrammeVersion]]:
+    """The drafts this person may write (to finish and publish), by programme code."""
+    rows = db.session.execute(
+        select(ProgrammeRecord, ProgrammeVersion)
+        .join(ProgrammeVersion, ProgrammeVersion.programme_id == ProgrammeRecord.id)
+        .where(ProgrammeVersion.state == VersionState.DRAFT)
+        .order_by(ProgrammeRecord.code)
+    ).all()
+    return [(record, draft) for record, draft in rows if may_write(record, actor)]
+
+
 def latest_published(programme: ProgrammeRecord) -> ProgrammeVersion | None:
     published = [v for v in programme.versions if v.state is VersionState.PUBLISHED]
     return max(published, key=lambda v: v.number or 0) if published else None
@@ -234,6 +245,7 @@ def create_programme(
     must be ``code``. Raises ProgrammeInvalid, Conflict (code taken) or DomainError.
     """
     _require_write(owner_org_id, actor)
+    catalogue.programmes()  # on a new instance, the shipped files come first
     if definition.get("code") != code:
         raise DomainError(_("Le code du programme ne correspond pas à sa définition."), "code")
     check_definition(definition, code)

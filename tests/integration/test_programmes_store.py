@@ -173,7 +173,11 @@ def test_a_draft_is_edited_published_then_never_edited(people: dict[str, Any]) -
     assert programme.parameters["price_eur"].values[0][1] == 25
     with pytest.raises(DomainError):
         services.update_draft(record, _definition(price=30), manager)
-    stored = db.session.scalar(select(ProgrammeVersion).where(ProgrammeVersion.number == 1))
+    stored = db.session.scalar(
+        select(ProgrammeVersion).where(
+            ProgrammeVersion.programme_id == record.id, ProgrammeVersion.number == 1
+        )
+    )
     assert stored is not None and stored.definition["parameters"]["price_eur"]["values"] == {
         "2020-01-01": 25
     }
