@@ -128,6 +128,8 @@ def _item(row: listing.ProgrammeRow) -> dict[str, Any]:
 
 
 def _detail(record: ProgrammeRecord) -> dict[str, Any]:
+    # A draft is its writers' work in progress: others see the published versions only.
+    writer = services.may_write(record, current_user)
     versions = [
         {
             "number": v.number,
@@ -138,6 +140,7 @@ def _detail(record: ProgrammeRecord) -> dict[str, Any]:
             "definition": v.definition,
         }
         for v in services.versions(record)
+        if writer or v.state.value == "published"
     ]
     out = ProgrammeDetailOut.model_validate({**_item(listing.row(record)), "versions": versions})
     return out.model_dump(mode="json")
@@ -234,6 +237,8 @@ def programme_list() -> ResponseReturnValue:
         [
             ProgrammeItemOut.model_validate(_item(row)).model_dump(mode="json")
             for row in listing.rows()
+            if services.latest_published(row.record) is not None
+            or services.may_write(row.record, current_user)
         ]
     )
 
@@ -242,7 +247,10 @@ def programme_list() -> ResponseReturnValue:
 @operation("Un programme, avec ses versions", response=ProgrammeDetailOut, tags=TAGS)
 @api_auth(None)
 def programme_detail(code: str) -> ResponseReturnValue:
-    return jsonify(_detail(_record(code)))
+    record = _record(code)
+    if services.latest_published(record) is None and not services.may_write(record, current_user):
+        raise ApiError(404, "Programme introuvable.")  # only a draft, and not theirs
+    return jsonify(_detail(record))
 
 
 @api_bp.post("/programmes")

@@ -206,7 +206,8 @@ def test_who_may_write(client: Any, people: dict[str, Any]) -> None:
         assert [a.status_code for a in answers] == [403, 403, 403], who
         assert all(a.get_json()["error"]["message"] for a in answers)
     assert _counts() == before
-    assert client.get(f"/api/v1/programmes/{CODE}", headers=people["prescriber"]).status_code == 200
+    # Only a draft so far: work in progress of its writers, as on the programme pages.
+    assert client.get(f"/api/v1/programmes/{CODE}", headers=people["prescriber"]).status_code == 404
     # The administrator writes every programme; without an owner, the programme is theirs.
     admin = client.post(
         "/api/v1/programmes", json={"definition": definition("aide-admin")}, headers=people["admin"]
@@ -222,3 +223,27 @@ def test_openapi_documents_the_programme_operations(client: Any) -> None:
     assert "post" in paths["/api/v1/programmes/{code}/publish"]
     assert "201" in paths["/api/v1/programmes"]["post"]["responses"]
     assert paths["/api/v1/programmes/{code}/draft"]["put"]["requestBody"]
+
+
+def test_a_draft_is_shown_to_its_writers_only(app: Any, make_org: Any, make_user: Any) -> None:
+    """The CCAS de Metz aid ships as a draft: its owner's manager reads it, a prescriber
+    does not (neither in the list nor by its code)."""
+    from app.eligibility import services
+
+    ccas = make_org(OrgKind.PRESCRIBER, slug="ccas-brouillon", name="CCAS")
+    manager = make_user(Role.MANAGER, ccas, email="resp@ccas-brouillon.test")
+    prescriber = make_user(Role.PRESCRIBER, ccas, email="p@ccas-brouillon.test")
+    record = services.get_programme("ccas-metz-aide")
+    record.organisation_id = ccas.id
+    db.session.commit()
+    client = app.test_client()
+    listed = client.get("/api/v1/programmes", headers=bearer(prescriber)).get_json()
+    assert "ccas-metz-aide" not in {p["code"] for p in listed}
+    assert (
+        client.get("/api/v1/programmes/ccas-metz-aide", headers=bearer(prescriber)).status_code
+        == 404
+    )
+    mine = client.get("/api/v1/programmes/ccas-metz-aide", headers=bearer(manager)).get_json()
+    assert [v["state"] for v in mine["versions"]] == ["draft"]
+    shipped = client.get("/api/v1/programmes/rsa-ordinateur-15", headers=bearer(prescriber))
+    assert shipped.status_code == 200
