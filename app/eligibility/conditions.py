@@ -73,12 +73,15 @@ class StatusesCondition(Condition):
     kind = "statuses"
 
     def memo_key(self, facts: Facts) -> Hashable:
-        # Only this condition's statuses: far fewer distinct keys than the whole tuple
-        # (attestation dates differ from household to household).
+        # One or two statuses: only theirs, far fewer distinct keys than the whole tuple
+        # (attestation dates differ from household to household); for a long list,
+        # picking them out costs more than the checks it saves.
         status = facts.status
         if len(self.statuses) == 1:
             return (status(self.statuses[0]),)
-        return tuple([status(s) for s in self.statuses])
+        if len(self.statuses) == 2:
+            return (status(self.statuses[0]), status(self.statuses[1]))
+        return facts.statuses
 
     def describe(self, params: Resolver | None = None) -> Phrase:
         return (
