@@ -358,7 +358,10 @@ class PublishForm(FlaskForm):
     effective_from = DateField(
         _l("En vigueur à partir du"), validators=[DataRequired(_l("Indiquez le jour."))]
     )
-    note = TextAreaField(_l("Ce qui change"), validators=[Optional(), Length(max=2000)])
+    # Its own id: the draft's form above, on the same page, has a field "note" too.
+    note = TextAreaField(
+        _l("Ce qui change"), validators=[Optional(), Length(max=2000)], id="publish-note"
+    )
     submit = SubmitField(_l("Publier"))
 
 
