@@ -243,7 +243,7 @@ PATTERNS: list[tuple[str, str, Reader]] = [
     (
         "equipment.has",
         r"Le foyer a déjà (.*)\.",
-        lambda m: {"has": [_EQUIPMENT[e] for e in m[1].split(" et ")]},
+        lambda m: {"has": [_EQUIPMENT[e] for e in re.split(r", | et ", m[1])]},
     ),
     (
         "equipment.none",
