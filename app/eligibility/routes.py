@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
 
 from app.authz.guards import can, permission_required
 from app.authz.policy import Permission
 from app.core.clock import today
-from app.eligibility import catalogue, display, editor, services
+from app.eligibility import catalogue, display, editor, preview_service, services
 
 bp = Blueprint("eligibility", __name__)
 bp.register_blueprint(editor.bp)  # the programme editor: eligibility.editor.*
@@ -44,3 +44,15 @@ def programme_detail(code: str) -> str:
     return render_template(
         "eligibility/programme.html", programme=programme, today=today(), **stored
     )
+
+
+@bp.get("/programmes/<code>/apercu")
+@permission_required(Permission.HOUSEHOLD_READ)
+def programme_preview(code: str) -> str:
+    """The draft against the version in force on a chosen day (?jour=AAAA-MM-JJ)."""
+    record = services.get_programme(code)
+    if not services.may_write(record, current_user):
+        abort(403)
+    day = preview_service.parse_day(request.args.get("jour", ""))
+    report = preview_service.preview(record, current_user, day)
+    return render_template("eligibility/preview.html", record=record, report=report.as_dict())
