@@ -68,9 +68,9 @@ def _published() -> list[_Published]:
         return rows
     rows = _read_published()
     if not rows and not db.session.scalar(select(func.count()).select_from(ProgrammeRecord)):
-        from app.eligibility import services  # services import this module
+        from app.eligibility import shipping  # shipping imports this module
 
-        services.ensure_shipped()
+        shipping.ensure_shipped()
         rows = _read_published()
     g.setdefault(_G_KEY, rows)
     return rows

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Organisation
 from app.core.errors import DomainError
-from app.eligibility import listing, services
+from app.eligibility import exchange, listing, services
 from app.eligibility.loader import ProgrammeFileError, definition_from_yaml
 from app.eligibility.models import ProgrammeRecord
 from app.extensions import db
@@ -70,7 +70,7 @@ def export_command(code: str, output: Path | None) -> None:
     except DomainError as exc:
         raise click.ClickException(f"{code} : {exc.message}") from None
     try:
-        text = services.export_programme(code)
+        text = exchange.export_programme(code)
     except DomainError:
         raise click.ClickException(f"{code} : aucune version en vigueur aujourd'hui.") from None
     if output is None:
@@ -137,7 +137,7 @@ def import_command(
     try:
         if start is not None:
             services.check_start(existing, start, definition)
-        result = services.import_programme(
+        result = exchange.import_programme(
             text, shown, owner.id if owner else None, None, dry_run=dry_run
         )
     except DomainError as exc:  # ProgrammeInvalid, Conflict...

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.accounts.demo import DemoContext
-from app.eligibility import services
+from app.eligibility import shipping
 from app.eligibility.models import ProgrammeRecord
 from app.extensions import db
 
@@ -15,7 +15,7 @@ OWNERS = {"ccas-metz-aide": "ccas-metz"}
 
 
 def seed(ctx: DemoContext) -> None:
-    services.ensure_shipped()
+    shipping.ensure_shipped()
     for code, slug in OWNERS.items():
         programme = db.session.scalar(select(ProgrammeRecord).where(ProgrammeRecord.code == code))
         org = ctx.orgs.get(slug)

@@ -27,7 +27,7 @@ from app.authz.policy import Permission, Role
 from app.core.clock import today
 from app.core.errors import DomainError, NotFound
 from app.core.labels import Translated
-from app.eligibility import catalogue, services
+from app.eligibility import catalogue, exchange, services
 from app.eligibility.editing import (
     DEVICES,
     GRADES,
@@ -288,7 +288,7 @@ def programme_import() -> str | Response:
             )
         else:
             try:
-                result = services.import_programme(
+                result = exchange.import_programme(
                     text, name, _owner(form), current_user, dry_run=bool(form.dry_run.data)
                 )
             except services.ProgrammeInvalid as exc:
@@ -309,7 +309,7 @@ def programme_import() -> str | Response:
 def programme_export(code: str) -> Response:
     catalogue.programmes()  # the shipped files become programmes on first use
     try:
-        text = services.export_programme(code)
+        text = exchange.export_programme(code)
     except NotFound:
         abort(404)
     return Response(

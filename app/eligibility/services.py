@@ -12,13 +12,12 @@ The journal keeps codes and data, not sentences: action ``programme.<what>``, ob
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from flask import has_request_context
 from flask_babel import gettext
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
@@ -28,13 +27,9 @@ from app.core.errors import Conflict, DomainError, NotFound
 from app.eligibility import catalogue
 from app.eligibility.loader import (
     ProgrammeFileError,
-    _shown,
-    definition_from_yaml,
-    definition_to_yaml,
     from_definition,
 )
 from app.eligibility.models import (
-    EnvelopeCounter,
     ProgrammeRecord,
     ProgrammeVersion,
     VersionState,
@@ -179,58 +174,6 @@ def _journal(
 def _done() -> None:
     db.session.commit()
     catalogue.invalidate()
-
-
-# ------------------------------------------------------------------------- first start
-
-
-# The first line of a shipped file that its source only describes as planned (the CCAS
-# de Metz "envisage" its aid, 002:1559): it ships as a draft, published by its owner.
-SHIPPED_DRAFT = "# status: draft"
-
-
-def ensure_shipped() -> int:
-    """When the programme table is empty, the shipped files (``PROGRAMMES_DIR``) become
-    programmes owned by the instance administrator, each with one published version
-    (number 1, in force from the file's ``valid_from``), or a draft when the file starts
-    with ``SHIPPED_DRAFT``. Returns how many were added.
-
-    Two workers doing it at once: the unique code lets one win; the other rolls back.
-    """
-    if db.session.scalar(select(func.count()).select_from(ProgrammeRecord)):
-        return 0
-    now = utcnow()
-    added = []
-    try:
-        for path in sorted(catalogue.programmes_dir().glob("*.yaml")):
-            shown = _shown(path)
-            text = path.read_text(encoding="utf-8")
-            definition = definition_from_yaml(text, shown)
-            programme = ProgrammeRecord(code=definition["code"], created_at=now)
-            if text.startswith(SHIPPED_DRAFT):
-                # A scheme the source only plans: its owner publishes it, or not.
-                version = ProgrammeVersion(state=VersionState.DRAFT)
-            else:
-                version = ProgrammeVersion(
-                    number=1,
-                    state=VersionState.PUBLISHED,
-                    effective_from=date.fromisoformat(definition["valid_from"]),
-                    published_at=now,
-                )
-            version.definition = definition
-            version.note = f"Livré avec Ordilien ({path.name})"
-            version.created_at = version.updated_at = now
-            programme.versions.append(version)
-            db.session.add(programme)
-            added.append(programme)
-        db.session.flush()
-        for programme in added:
-            _journal("ship", programme, programme.versions[0], None)
-        _done()
-    except IntegrityError:
-        db.session.rollback()  # another worker did it first
-        return 0
-    return len(added)
 
 
 # ------------------------------------------------------------------------- drafts
@@ -498,95 +441,7 @@ def end_programme(
     return version
 
 
-# ------------------------------------------------------------------------- files
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """What an import did (or, with ``dry_run``, would do)."""
-
-    code: str
-    created: bool  # a new programme (else a new draft of an existing one)
-    changed: list[str] = field(default_factory=list)  # against its latest published version
-    version_id: int | None = None  # None on a dry run
-
-
-def import_programme(
-    text: str, filename: str, org_id: int | None, actor: Any, dry_run: bool = False
-) -> ImportResult:
-    """A programme file (YAML, today's vocabulary) -> a draft.
-
-    A new code becomes a programme owned by ``org_id``; an existing code gets a new draft
-    (or its draft replaced). A bad file raises ProgrammeInvalid naming the file, the line
-    and the fault, and nothing is written; ``dry_run`` checks and writes nothing either.
-    """
-    try:
-        definition = definition_from_yaml(text, filename)
-    except ProgrammeFileError as exc:
-        raise ProgrammeInvalid(exc) from None
-    code = definition["code"]
-    existing = db.session.scalar(select(ProgrammeRecord).where(ProgrammeRecord.code == code))
-    if existing is None:
-        _require_write(org_id, actor)
-        if dry_run:
-            return ImportResult(code, True, changed_keys(None, definition))
-        draft = create_programme(code, org_id, definition, actor)
-        return ImportResult(code, True, changed_keys(None, definition), draft.id)
-    _require_write(existing, actor)
-    latest = latest_published(existing)
-    changed = changed_keys(latest.definition if latest else None, definition)
-    if dry_run:
-        return ImportResult(code, False, changed)
-    if draft_of(existing) is None:
-        new_draft_from_latest(existing, actor)
-    draft = update_draft(existing, definition, actor, note=f"Import de {filename}")
-    return ImportResult(code, False, changed, draft.id)
-
-
-def export_programme(code: str, on: date | None = None) -> str:
-    """The version in force on ``on`` (today) as a programme file, for another territory.
-    NotFound when no version is in force."""
-    row = catalogue.in_force(on).get(code)
-    if row is None:
-        raise NotFound(_("Programme introuvable."))
-    definition = db.session.scalar(
-        select(ProgrammeVersion.definition).where(ProgrammeVersion.id == row.version_id)
-    )
-    return definition_to_yaml(definition or {})
-
-
 def programme_title(code: str) -> str | None:
     """The programme's name as people know it (its version in force), or None."""
     programme = catalogue.find(code)
     return programme.name if programme is not None else None
-
-
-# ------------------------------------------------------------------------- envelopes
-
-
-def envelope_usage(on: date | None = None) -> dict[str, tuple[int, int]]:
-    """code -> (grants, EUR) used in each programme's envelope for the period of ``on``
-    (per the programme's envelope ``per``: 'ever', the year or the month)."""
-    from app.eligibility.programme import quota_period
-
-    on = on or today()
-    wanted: dict[str, str] = {}
-    for programme in catalogue.programmes(on):
-        envelope = getattr(programme, "envelope", None)
-        if envelope is not None:
-            wanted[programme.code] = quota_period(getattr(envelope, "per", "ever"), on)
-    if not wanted:
-        return {}
-    rows = db.session.execute(
-        select(
-            EnvelopeCounter.programme_code,
-            EnvelopeCounter.period,
-            EnvelopeCounter.grants,
-            EnvelopeCounter.eur,
-        ).where(EnvelopeCounter.programme_code.in_(list(wanted)))
-    )
-    usage = {code: (0, 0) for code in wanted}
-    for code, period, grants, eur in rows:
-        if wanted.get(code) == period:
-            usage[code] = (grants, eur)
-    return usage

@@ -18,7 +18,7 @@ from app.audit.models import AuditEntry
 from app.authz.policy import OrgKind, Role, may_write_programme
 from app.core.clock import today
 from app.core.errors import DomainError
-from app.eligibility import catalogue, services
+from app.eligibility import catalogue, envelopes, exchange, services, shipping
 from app.eligibility.engine import Eligibility
 from app.eligibility.loader import PROGRAMMES_DIR, definition_from_yaml, load_directory
 from app.eligibility.models import (
@@ -110,7 +110,7 @@ def test_first_start_makes_the_shipped_files_programmes() -> None:
     drafts = {
         p.code
         for p in shipped
-        if Path(p.path).read_text(encoding="utf-8").startswith(services.SHIPPED_DRAFT)
+        if Path(p.path).read_text(encoding="utf-8").startswith(shipping.SHIPPED_DRAFT)
     }
     assert drafts == {"ccas-metz-aide"}  # 002:1559: an aid the CCAS "envisage"
     assert {p.code for p in found} == {p.code for p in shipped} - drafts
@@ -128,7 +128,7 @@ def test_first_start_makes_the_shipped_files_programmes() -> None:
     assert len(_journal("programme.ship")) == len(shipped)
     # Once only: a second look adds nothing.
     catalogue.invalidate()
-    assert services.ensure_shipped() == 0
+    assert shipping.ensure_shipped() == 0
     assert len(catalogue.programmes()) == len(shipped) - len(drafts)
 
 
@@ -283,7 +283,7 @@ def test_a_bad_file_is_refused_with_its_line_and_nothing_is_written(
     bad = YAML.replace("  - statuses: {any_of: [rsa], proof: declared}", "  - qpv: oui")
     before = db.session.scalar(select(func.count()).select_from(AuditEntry))
     with pytest.raises(services.ProgrammeInvalid) as info:
-        services.import_programme(bad, "aide.yaml", people["ccas"].id, people["manager"])
+        exchange.import_programme(bad, "aide.yaml", people["ccas"].id, people["manager"])
     line = next(i for i, text in enumerate(bad.splitlines(), 1) if text == "  - qpv: oui")
     assert str(info.value) == f"aide.yaml, ligne {line} : qpv s'écrit « qpv: true »"
     assert (info.value.path, info.value.line) == ("aide.yaml", line)
@@ -294,10 +294,10 @@ def test_a_bad_file_is_refused_with_its_line_and_nothing_is_written(
 
 def test_export_then_import_round_trips(people: dict[str, Any]) -> None:
     record = _published(people)
-    text = services.export_programme(CODE)
+    text = exchange.export_programme(CODE)
     assert definition_from_yaml(text, "export.yaml") == record.versions[0].definition
     # Into another territory: a new code, a new programme as a draft.
-    dry = services.import_programme(
+    dry = exchange.import_programme(
         text.replace(CODE, "aide-importee"), "aide.yaml", None, people["admin"], dry_run=True
     )
     assert dry.created and dry.version_id is None
@@ -305,14 +305,14 @@ def test_export_then_import_round_trips(people: dict[str, Any]) -> None:
         db.session.scalar(select(ProgrammeRecord.id).where(ProgrammeRecord.code == "aide-importee"))
         is None
     )
-    done = services.import_programme(
+    done = exchange.import_programme(
         text.replace(CODE, "aide-importee"), "aide.yaml", None, people["admin"]
     )
     imported = services.get_programme("aide-importee")
     assert done.created and imported.versions[0].state == "draft"
     assert imported.versions[0].definition == _definition(code="aide-importee")
     # The same code again: a new draft of that programme, nothing changed.
-    again = services.import_programme(text, "aide.yaml", None, people["manager"])
+    again = exchange.import_programme(text, "aide.yaml", None, people["manager"])
     assert not again.created and again.changed == []
     assert services.draft_of(services.get_programme(CODE)) is not None
     assert [e.detail["code"] for e in _journal("programme.update_draft")] == [CODE]
@@ -378,7 +378,7 @@ def test_an_envelope_of_three_gives_exactly_three(app: Any, people: dict[str, An
     counter = db.session.scalar(select(EnvelopeCounter))
     assert counter is not None and (counter.grants, counter.eur) == (3, 60)
     assert db.session.scalar(select(func.count()).select_from(EnvelopeClaim)) == 3
-    assert services.envelope_usage()[CODE] == (3, 60)
+    assert envelopes.envelope_usage()[CODE] == (3, 60)
     # Cancelling gives the grant back.
     submitted = next(
         p
