@@ -194,8 +194,23 @@ def standard_text(text: str) -> str:
     return speaker().gettext(text) if text else ""
 
 
+def outcome_field_text(name: str) -> str:
+    """'price_eur' -> 'Prix (€)', in the reader's language."""
+    return speaker().gettext(explain.OUTCOME_FIELD_LABELS.get(name, name))
+
+
+def day_text(value: Any) -> str:
+    """A day (a date or AAAA-MM-JJ) as the reader writes it."""
+    if not value:
+        return ""
+    day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    return speaker().day(day)
+
+
 def install(app: Flask) -> None:
     app.jinja_env.globals.update(
+        outcome_field_text=outcome_field_text,
+        day_text=day_text,
         standard_text=standard_text,
         journal_text=journal_text,
         say_phrase=say_phrase,
