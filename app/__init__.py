@@ -27,6 +27,7 @@ DOMAINS = (
     "app.loans",
     "app.tariffs",
     "app.training",
+    "app.directory",
     "app.reports",
 )
 
