@@ -1,0 +1,48 @@
+"""The person's SMS about a referral: one GSM-7 message of 160 characters where possible.
+
+Pure module. The place and its address always go in (a longer SMS is better than none);
+hours, what to bring and the sender's message go in, in that order, while they fit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.tariffs.matching import SMS_LIMIT, gsm7_length, to_gsm7
+
+
+@dataclass(frozen=True)
+class PlaceFacts:
+    name: str
+    address: str = ""
+    phone: str = ""
+    hours: str = ""
+    bring: str = ""
+
+
+def _fits(text: str) -> bool:
+    return (gsm7_length(text) or SMS_LIMIT + 1) <= SMS_LIMIT
+
+
+def person_sms(lead: str, place: PlaceFacts, note: str = "") -> str:
+    """``lead`` (e.g. "Ordilien : on vous attend a"), the place, then what fits."""
+    where = place.name + (f", {place.address}" if place.address else "")
+    text = to_gsm7(f"{lead} {where}.")
+    extras = [
+        f"Horaires : {place.hours}." if place.hours else "",
+        f"Apportez : {place.bring}." if place.bring else "",
+        f"Tel {place.phone}." if place.phone else "",
+        note.strip(),
+    ]
+    for extra in extras:
+        if not extra:
+            continue
+        candidate = to_gsm7(f"{text} {extra}")
+        if _fits(candidate):
+            text = candidate
+    return text
+
+
+def sms_length(text: str) -> int | None:
+    """Septets of ``text`` in GSM-7, None when it needs UCS-2."""
+    return gsm7_length(text)
