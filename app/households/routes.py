@@ -45,7 +45,7 @@ from app.eligibility.vocabulary import (
     Status,
 )
 from app.extensions import db
-from app.households import services, sheet_pdf
+from app.households import notice_text, notices, routing, routing_service, services, sheet_pdf
 from app.households.forms import (
     CONSENT_LABELS,
     ActionForm,
@@ -250,16 +250,19 @@ def prescription_new(household_id: int) -> str | Response:
     form.programme_code.choices = [
         SelectChoice(d.programme.code, d.programme.name) for d in offered
     ]
-    form.association_org_id.choices = [
-        SelectChoice(str(org.id), org.name) for org in services.associations()
-    ]
+    wanted = request.args.get("programme", "") if request.method == "GET" else ""
+    chosen = next((d for d in offered if d.programme.code == wanted), None)
+    chosen = chosen or (offered[0] if offered else None)
+    if request.method == "GET" and chosen is not None:
+        form.programme_code.data = chosen.programme.code
+        form.device_type.data = chosen.programme.device_types[0].value
+    # The associations that serve this household for the chosen programme, nearest first.
+    routed = routing_service.association_routing(
+        household, form.programme_code.data or (chosen.programme.code if chosen else "")
+    )
+    form.association_org_id.choices = _association_choices(routed)
     if request.method == "GET":
-        wanted = request.args.get("programme", "")
-        chosen = next((d for d in offered if d.programme.code == wanted), None)
-        chosen = chosen or (offered[0] if offered else None)
-        if chosen is not None:
-            form.programme_code.data = chosen.programme.code
-            form.device_type.data = chosen.programme.device_types[0].value
+        form.association_org_id.data = routed.default_id or 0
     if form.validate_on_submit():
         data = services.PrescriptionInput(
             programme_code=form.programme_code.data or "",
@@ -287,7 +290,30 @@ def prescription_new(household_id: int) -> str | Response:
         form=form,
         household=household,
         offered=offered,
+        routed=routed,
     )
+
+
+def _where(row: routing.Ranked) -> str:
+    template, values = routing.where(row)
+    return _(template, **values)
+
+
+def _association_choices(routed: routing.Routing) -> dict[str, list[SelectChoice]]:
+    """Those that serve the household first (the nearest chosen), then the others."""
+    serving = [SelectChoice(str(r.id), f"{r.name} ({_where(r)})") for r in routed.serving]
+    others = [
+        SelectChoice(
+            str(r.id), f"{r.name} ({', '.join(filter(None, (r.place.commune, _where(r))))})"
+        )
+        for r in routed.others
+    ]
+    if not serving:
+        serving = [SelectChoice("0", _("— Choisissez une association —"))]
+    groups = {_("Associations qui servent ce foyer"): serving}
+    if others:
+        groups[_("Hors du territoire du foyer ou du programme")] = others
+    return groups
 
 
 @bp.get("/prescriptions")
@@ -326,6 +352,8 @@ def prescription_list() -> str:
 @permission_required(Permission.HOUSEHOLD_READ)
 def prescription_detail(prescription_id: int) -> str:
     prescription = _prescription(prescription_id, journal=True)
+    validated = prescription.state is PrescriptionState.VALIDATED
+    told = notices.told(prescription) if validated else None
     return render_template(
         "households/prescription_detail.html",
         prescription=prescription,
@@ -334,6 +362,15 @@ def prescription_detail(prescription_id: int) -> str:
             prescription.programme_code, prescription.programme_version
         ),
         actions=allowed_actions(prescription.state),
+        association=db.session.get(Organisation, prescription.association_org_id),
+        hours=notice_text.hours_in_words(
+            routing_service.opening_hours(prescription.association_org_id)
+        ),
+        told=told,
+        told_text=notices.told_sentence(told) if told is not None else "",
+        told_when=notice_text.when_sentence(told.notice) if told else "",
+        told_bring=notice_text.bring_sentence(told.notice) if told else "",
+        told_whom=notice_text.whom_to_call(told.notice) if told else "",
         Action=Action,
         may_submit=can(Permission.PRESCRIPTION_SUBMIT, prescription.prescriber_org_id),
         may_decide=can(Permission.PRESCRIPTION_DECIDE, prescription.association_org_id),
@@ -355,6 +392,9 @@ def prescription_sheet(prescription_id: int) -> str:
             prescription.programme_code, prescription.programme_version
         ),
         association=db.session.get(Organisation, prescription.association_org_id),
+        hours=notice_text.hours_in_words(
+            routing_service.opening_hours(prescription.association_org_id)
+        ),
         prescriber_org=db.session.get(Organisation, prescription.prescriber_org_id),
         prescriber=db.session.get(User, prescription.prescriber_id)
         if prescription.prescriber_id
@@ -373,6 +413,9 @@ def prescription_sheet_pdf(prescription_id: int) -> Response:
         db.session.get(Organisation, prescription.association_org_id),
         db.session.get(Organisation, prescription.prescriber_org_id),
         db.session.get(User, prescription.prescriber_id) if prescription.prescriber_id else None,
+        hours=notice_text.hours_in_words(
+            routing_service.opening_hours(prescription.association_org_id)
+        ),
     )
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
@@ -382,7 +425,8 @@ def prescription_sheet_pdf(prescription_id: int) -> Response:
     return response
 
 
-def _act(prescription_id: int, permission: Permission, run: Any, done: str) -> Response:
+def _act(prescription_id: int, permission: Permission, run: Any, done: Any) -> Response:
+    """Run the action; ``done`` is the message (or makes it from the prescription after)."""
     prescription = _prescription(prescription_id)
     org = (
         prescription.association_org_id
@@ -397,7 +441,7 @@ def _act(prescription_id: int, permission: Permission, run: Any, done: str) -> R
         db.session.rollback()
         flash(exc.message, "error")
     else:
-        flash(done, "success")
+        flash(done(prescription) if callable(done) else done, "success")
     return redirect(url_for("households.prescription_detail", prescription_id=prescription_id))
 
 
@@ -436,7 +480,11 @@ def prescription_validate(prescription_id: int) -> Response:
         prescription_id,
         Permission.PRESCRIPTION_DECIDE,
         lambda p: services.validate_prescription(p, current_user),
-        _("Prescription validée : le prescripteur est prévenu par e-mail."),
+        lambda p: (
+            _("Prescription validée : le prescripteur est prévenu par e-mail.")
+            + " "
+            + notices.told_sentence(notices.told(p))
+        ),
     )
 
 

@@ -40,6 +40,7 @@ from app.eligibility.vocabulary import (
     Status,
 )
 from app.extensions import db
+from app.households import notices, routing_service
 from app.households.lifecycle import (
     STATE_LABELS,
     Action,
@@ -860,6 +861,7 @@ def validate_prescription(prescription: Prescription, actor: Any) -> Prescriptio
         actor,
         values={"decided_at": utcnow(), "decided_by_id": actor.id},
     )
+    notices.queue_validated(prescription)  # the household, by the channel it chose
     db.session.commit()
     return prescription
 
@@ -1003,6 +1005,12 @@ def _state_email(prescription: Prescription) -> tuple[str, str]:
             state=state,
         ),
     ]
+    association = db.session.get(Organisation, prescription.association_org_id)
+    if association is not None:  # where it went: the social worker can tell the family
+        where = routing_service.address_line(association)
+        if association.phone:
+            where += ", " + _("tél. %(phone)s", phone=association.phone)
+        lines.append(_("Association : %(where)s", where=where))
     if prescription.state is PrescriptionState.REFUSED and prescription.refusal_reason:
         lines.append(_("Raison donnée par l'association : %(r)s", r=prescription.refusal_reason))
     lines += [

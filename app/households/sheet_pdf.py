@@ -142,6 +142,8 @@ def prescription_sheet_pdf(
     association: Any,
     prescriber_org: Any,
     prescriber: Any,
+    *,
+    hours: str = "",
 ) -> bytes:
     """The sheet the household brings to the association, as PDF bytes."""
     devices = Translated(DEVICE_TYPE_LABELS)
@@ -179,6 +181,8 @@ def prescription_sheet_pdf(
             )
         w.row(_("État"), states[prescription.state])
         w.row(_("Association"), _address(association))
+        if hours:
+            w.row(_("Horaires"), hours)
         w.row(_("Prescrit par"), _prescriber(prescriber_org, prescriber))
         w.row(_("Date"), _day(prescription.submitted_at or prescription.created_at))
 

@@ -149,11 +149,14 @@ def test_full_journey_with_emails_to_the_prescriber(
 
     keys = sorted(db.session.scalars(select(OutboundMessage.key)))
     assert keys == [
+        f"prescription:{prescription.id}:household:validated",  # the household's SMS
         f"prescription:{prescription.id}:submitted",
         f"prescription:{prescription.id}:validated",
     ]
     message = db.session.scalars(
-        select(OutboundMessage).where(OutboundMessage.key.endswith(":validated"))
+        select(OutboundMessage).where(
+            OutboundMessage.key == f"prescription:{prescription.id}:validated"
+        )
     ).one()
     assert message.recipient == "p@fs.test" and message.channel.value == "email"
     assert "validée" in message.subject and "Mme Test" not in message.body
