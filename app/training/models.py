@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Organisation
@@ -128,6 +128,11 @@ class TrainingSession(db.Model):
         _enum(SessionStatus), default=SessionStatus.PUBLISHED
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # iCalendar SEQUENCE and LAST-MODIFIED, kept by _track_revision below: calendars that
+    # subscribed replace their copy only when the sequence grows.
+    sequence: Mapped[int] = mapped_column(default=0)
+    # Nullable only so that migration 0013 adds it without rebuilding the table.
+    updated_at: Mapped[datetime | None] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
     course: Mapped[TrainingCourse | None] = relationship(back_populates="sessions")
@@ -147,6 +152,22 @@ class TrainingSession(db.Model):
 
     def __repr__(self) -> str:
         return f"<TrainingSession {self.id} {self.title!r} {self.starts_at:%Y-%m-%d %H:%M}>"
+
+
+# A new time or status is a revision (RFC 5545 3.8.7.4); what else a calendar shows only
+# changes LAST-MODIFIED. Seats taken (conditional UPDATEs) change neither.
+_REVISING = ("starts_at", "duration_minutes", "status")
+_SHOWN = ("title", "description", "address", "postcode", "commune")
+
+
+@event.listens_for(TrainingSession, "before_update")
+def _track_revision(_mapper: Any, _connection: Any, session: TrainingSession) -> None:
+    state = inspect(session)
+    changed = {name for name in (*_REVISING, *_SHOWN) if state.attrs[name].history.has_changes()}
+    if changed & set(_REVISING):
+        session.sequence = (session.sequence or 0) + 1
+    if changed:
+        session.updated_at = utcnow()
 
 
 class Booking(db.Model):
@@ -198,3 +219,27 @@ class Diagnostic(db.Model):
     weekdays: Mapped[list[int]] = mapped_column(JSON, default=list)  # empty: any day
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CalendarFeed(db.Model):
+    """A secret subscription URL (webcal) to a place's sessions or a household's bookings.
+
+    As for the family's page, only a SHA-256 of the token is stored; the token is an HMAC
+    of ``salt`` with the secret key, so the page can show the URL again without a new one
+    being made, and a database leak gives no working URL. ``household_id`` is empty for a
+    place's feed (``organisation_id`` is then the place).
+    """
+
+    __tablename__ = "training_calendar_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    household_id: Mapped[int | None] = mapped_column(
+        ForeignKey("household.id"), default=None, index=True
+    )
+    salt: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_seen_at: Mapped[datetime | None] = mapped_column(default=None)
