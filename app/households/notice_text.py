@@ -74,6 +74,16 @@ def hours_in_words(osm: str) -> str:
     return re.sub(r"\s*;\s*", " ; ", text)
 
 
+def week_in_words(days: list[tuple[str, str]]) -> str:
+    """Open days (name, hours in words) grouped by hours, in the week's order:
+    [("Mardi", "13 h – 17 h"), ("Jeudi", "13 h – 17 h"), ("Samedi", "9 h – 12 h")]
+    -> 'mardi, jeudi : 13 h – 17 h ; samedi : 9 h – 12 h'."""
+    groups: dict[str, list[str]] = {}
+    for name, text in days:
+        groups.setdefault(text, []).append(name.lower())
+    return " ; ".join(f"{', '.join(names)} : {text}" for text, names in groups.items())
+
+
 @dataclass(frozen=True)
 class Notice:
     """The facts the household needs: where, when, what to bring, whom to call."""
@@ -159,6 +169,19 @@ def email(n: Notice) -> tuple[str, str]:
     return subject, "\n".join(lines) + "\n"
 
 
+def compact_hours(text: str) -> str:
+    """Hours in fewer characters, for an SMS: 'mardi, jeudi : 13 h – 17 h 30 ; samedi :
+    9 h – 12 h' -> 'mar, jeu 13h-17h30; sam 9h-12h'."""
+    text = re.sub(
+        r"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b",
+        lambda m: m.group(1)[:3],
+        text,
+    )
+    text = re.sub(r"(\d+) h (\d\d)", r"\1h\2", text)
+    text = re.sub(r"(\d+) h\b", r"\1h", text)
+    return text.replace(" – ", "-").replace(" : ", " ").replace(" ; ", "; ")
+
+
 def _fits(text: str) -> bool:
     return (gsm7_length(text) or SMS_LIMIT + 1) <= SMS_LIMIT
 
@@ -175,7 +198,7 @@ def sms(n: Notice) -> str:
     else:
         bring = f"Apportez la fiche {n.prescription_id}"
     where = f" {n.place}." if n.place else ""
-    hours = f" {n.hours}." if n.hours else ""
+    hours = f" {compact_hours(n.hours)}." if n.hours else ""
     variants = [
         f"{n.association} : votre {n.device.lower()} vous attend.{where}{hours} "
         f"{bring}{payments}.{call}",

@@ -22,7 +22,7 @@ from app.extensions import db
 from app.households import notice_text
 from app.households.models import Household, Prescription
 from app.households.notice_text import Delivery, Notice
-from app.households.routing_service import opening_hours
+from app.households.routing_service import hours_text
 from app.loans.models import Sale
 from app.notify.models import Channel, OutboundMessage
 
@@ -85,7 +85,7 @@ def notice_for(prescription: Prescription) -> Notice:
         postcode=association.postcode,
         commune=association.commune,
         phone=association.phone,
-        hours=notice_text.hours_in_words(opening_hours(association.id)),
+        hours=hours_text(association.id),
         price=_price(outcome, prescription.device_type.value),
         deposit_eur=outcome.get("deposit_eur") or None,  # type: ignore[arg-type]
         payments=_payments(association.id) if outcome.get("kind") == "sale" else (),

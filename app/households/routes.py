@@ -363,9 +363,7 @@ def prescription_detail(prescription_id: int) -> str:
         ),
         actions=allowed_actions(prescription.state),
         association=db.session.get(Organisation, prescription.association_org_id),
-        hours=notice_text.hours_in_words(
-            routing_service.opening_hours(prescription.association_org_id)
-        ),
+        hours=routing_service.hours_text(prescription.association_org_id),
         told=told,
         told_text=notices.told_sentence(told) if told is not None else "",
         told_when=notice_text.when_sentence(told.notice) if told else "",
@@ -392,9 +390,7 @@ def prescription_sheet(prescription_id: int) -> str:
             prescription.programme_code, prescription.programme_version
         ),
         association=db.session.get(Organisation, prescription.association_org_id),
-        hours=notice_text.hours_in_words(
-            routing_service.opening_hours(prescription.association_org_id)
-        ),
+        hours=routing_service.hours_text(prescription.association_org_id),
         prescriber_org=db.session.get(Organisation, prescription.prescriber_org_id),
         prescriber=db.session.get(User, prescription.prescriber_id)
         if prescription.prescriber_id
@@ -413,9 +409,7 @@ def prescription_sheet_pdf(prescription_id: int) -> Response:
         db.session.get(Organisation, prescription.association_org_id),
         db.session.get(Organisation, prescription.prescriber_org_id),
         db.session.get(User, prescription.prescriber_id) if prescription.prescriber_id else None,
-        hours=notice_text.hours_in_words(
-            routing_service.opening_hours(prescription.association_org_id)
-        ),
+        hours=routing_service.hours_text(prescription.association_org_id),
     )
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"

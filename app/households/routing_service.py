@@ -3,8 +3,6 @@ first (the rule is in ``routing.py``), and where a prescription went."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from typing import Any
 
 from flask import current_app
@@ -12,16 +10,14 @@ from sqlalchemy import select
 
 from app.accounts.models import Organisation
 from app.authz.policy import OrgKind
+from app.core.clock import today
+from app.directory import communes, geo, hours
 from app.eligibility import catalogue
 from app.eligibility.conditions import LocationCondition
 from app.extensions import db
-from app.households import routing
+from app.households import notice_text, routing
 from app.households.models import Household
 from app.training.models import TrainingPlace
-
-# Commune points and distances, from the directory ("Où aller") when it is installed.
-GEO_MODULE = "app.directory.geo"
-COMMUNES_MODULE = "app.directory.communes"
 
 
 def area_of(programme_code: str) -> routing.Area | None:
@@ -41,17 +37,9 @@ def area_of(programme_code: str) -> routing.Area | None:
 
 
 def _distance() -> routing.Distance | None:
-    """Kilometres between two communes' points, from the directory's offline commune file
-    when that module and file are there; None otherwise (the rule then ranks by commune
-    and département)."""
-    if any(importlib.util.find_spec(m) is None for m in (GEO_MODULE, COMMUNES_MODULE)):
-        return None
-    geo = importlib.import_module(GEO_MODULE)
-    communes = importlib.import_module(COMMUNES_MODULE)
-    path = current_app.config.get("COMMUNES_FILE")
-    if not path:
-        return None
-    gazetteer = communes.load(str(path))
+    """Kilometres between two communes' points, from the directory's offline commune file;
+    None when it is not installed (the rule then ranks by commune and département)."""
+    gazetteer = communes.load(str(current_app.config.get("COMMUNES_FILE") or ""))
     if not len(gazetteer):
         return None
 
@@ -60,7 +48,7 @@ def _distance() -> routing.Distance | None:
         there = gazetteer.in_postcode(b.postcode, b.commune) if (b.postcode or b.commune) else None
         if here is None or there is None:
             return None
-        return float(geo.distance_m(here.point, there.point)) / 1000
+        return geo.distance_m(here.point, there.point) / 1000
 
     return between
 
@@ -88,6 +76,16 @@ def opening_hours(org_id: int) -> str:
         )
         or ""
     )
+
+
+def hours_text(org_id: int) -> str:
+    """The association's opening hours in words ('' when unknown), read by the directory's
+    parser of the OSM syntax; a value it cannot read is reworded as written."""
+    value = opening_hours(org_id)
+    if not value:
+        return ""
+    days = [(d.name, d.text) for d in hours.week(value, today()) if d.intervals]
+    return notice_text.week_in_words(days) if days else notice_text.hours_in_words(value)
 
 
 def address_line(org: Any) -> str:

@@ -827,6 +827,8 @@ _REPLACE = {
     "«": '"',
     "»": '"',
     "…": "...",
+    "–": "-",
+    "—": "-",
     "â": "a",
     "ê": "e",
     "ë": "e",
@@ -854,7 +856,8 @@ def to_gsm7(text: str) -> str:
         if ch in _GSM7_BASIC or ch in _GSM7_EXTENDED:
             out.append(ch)
         else:
-            out.append(_REPLACE.get(ch, unicodedata.normalize("NFKD", ch)[:1] or "?"))
+            plain = _REPLACE.get(ch, unicodedata.normalize("NFKD", ch)[:1])
+            out.append(plain if plain and gsm7_length(plain) is not None else "?")
     return "".join(out)
 
 

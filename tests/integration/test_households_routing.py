@@ -24,6 +24,7 @@ from app.extensions import db
 from app.households import services
 from app.households.models import Prescription
 from app.notify.models import Channel, MessageStatus, OutboundMessage
+from app.training.models import TrainingPlace
 from tests.access.households import make_household, make_prescription
 from tests.conftest import login_client
 from tests.factories import create_org, create_user
@@ -154,8 +155,13 @@ def test_the_prescription_says_where_it_went(app: Any, people: dict[str, Any]) -
     )
 
 
-def _validated_by_manager(app: Any, people: dict[str, Any], **household: Any) -> Any:
+def _validated_by_manager(
+    app: Any, people: dict[str, Any], hours: str = "", **household: Any
+) -> Any:
     ours = _eure_et_loir()
+    if hours:  # the hours the app knows: those its training place publishes
+        db.session.add(TrainingPlace(organisation_id=ours.id, opening_hours=hours))
+        db.session.commit()
     manager = create_user(Role.MANAGER, ours, email="m@ressourcerie.test")
     h = make_household(people["prescriber"], **household)
     prescription = make_prescription(
@@ -183,8 +189,9 @@ def test_a_household_that_chose_sms_gets_one_sms_however_often_it_is_tried(
     sms_file = tmp_path / "sms.log"
     app = new_app(SMS_BACKEND="file", SMS_FILE_PATH=str(sms_file))
     with app.app_context():
-        prescription, client, page = _validated_by_manager(app, people)
+        prescription, client, page = _validated_by_manager(app, people, hours="Tu,Th 14:00-17:30")
         assert "Le foyer est prévenu par SMS au 06 11 22 33 44" in page
+        assert "mardi, jeudi : 14 h – 17 h 30" in page  # the association's hours, in words
         [message] = _household_messages(prescription)
         assert message.channel is Channel.SMS and message.recipient == "06 11 22 33 44"
         # Validated again (a double click, a second manager): refused, nothing more queued.
@@ -202,6 +209,7 @@ def test_a_household_that_chose_sms_gets_one_sms_however_often_it_is_tried(
         assert lines[0]["to"] == "+33611223344"
         assert "Ressourcerie" in text and "4 rue de la Volaille, 28000 Chartres" in text
         assert str(prescription.id) in text and "15 €" in text and "02 37 11 22 33" in text
+        assert len(text) <= 160  # one SMS: the hours gave way to the long name (in the e-mail)
         page = client.get(f"/prescriptions/{prescription.id}").get_data(as_text=True)
         assert "Le foyer est prévenu par SMS" in page and "Envoyé le" in page
         db.session.remove()
@@ -218,6 +226,7 @@ def test_a_household_that_chose_email_receives_it_through_a_real_smtp_server(
         prescription, _client, page = _validated_by_manager(
             app,
             people,
+            hours="Tu,Th 14:00-17:30",
             contact_channel=ContactChannel.EMAIL,
             email="durand@example.org",
             phone="",
@@ -236,6 +245,10 @@ def test_a_household_that_chose_email_receives_it_through_a_real_smtp_server(
         assert "Bonjour Mme Test," in body
         assert "Où : Ressourcerie numérique d'Eure-et-Loir, 4 rue de la Volaille" in body
         assert f"ou son numéro : {prescription.id}) et 15 €" in body
+        assert (
+            "Quand : dès maintenant, aux horaires d'ouverture : mardi, jeudi : 14 h – 17 h 30"
+            in body
+        )
         assert "Qui appeler : Ressourcerie numérique d'Eure-et-Loir au 02 37 11 22 33." in body
         assert len(_household_messages(prescription)) == 1
         db.session.remove()

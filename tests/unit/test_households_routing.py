@@ -211,3 +211,11 @@ def test_without_the_associations_phone_the_prescriber_is_whom_to_call() -> None
     assert notice_text.when_sentence(hours_unknown) == (
         "dès maintenant ; appelez avant de venir pour convenir d'un moment."
     )
+
+
+def test_hours_grouped_in_words_and_the_sms_keeps_them_in_gsm7() -> None:
+    days = [("Mardi", "13 h – 17 h 30"), ("Jeudi", "13 h – 17 h 30"), ("Samedi", "9 h – 12 h")]
+    words = notice_text.week_in_words(days)
+    assert words == "mardi, jeudi : 13 h – 17 h 30 ; samedi : 9 h – 12 h"
+    text = notice_text.sms(Notice(**{**NOTICE.__dict__, "association": "Ordi 28", "hours": words}))
+    assert gsm7_length(text) is not None and "mar, jeu 13h-17h30; sam 9h-12h." in text
