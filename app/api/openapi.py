@@ -1,6 +1,11 @@
 """The OpenAPI document, built from the URL map and the ``@operation`` metadata of views.
 
 Paths come from the routes themselves, so the document cannot drift from them.
+
+The document is OpenAPI 3.0.3, not 3.1: pydantic writes JSON Schema 2020-12 (``type:
+null`` in an ``anyOf``), which 3.0 tools reject, while every 3.1 tool also reads 3.0 and
+several common ones still read only 3.0 (AWS API Gateway import, swagger-codegen,
+oapi-codegen). ``to_openapi_30`` rewrites the few 3.1 forms pydantic emits.
 """
 
 from __future__ import annotations
@@ -48,6 +53,70 @@ def operation(
         return view
 
     return decorator
+
+
+_NESTED = ("properties", "patternProperties", "$defs")
+
+
+def to_openapi_30(schema: Any, components: dict[str, Any]) -> Any:
+    """A JSON Schema 2020-12 as pydantic writes it, as an OpenAPI 3.0.3 Schema Object.
+
+    ``anyOf: [X, {type: null}]`` becomes X with ``nullable: true``; a nullable ``$ref``
+    keeps its name as ``anyOf: [{$ref}, {type: T, nullable: true, enum: [null]}]``, since
+    3.0.3 ``nullable`` only acts next to a ``type`` in the same object (so tools that read
+    it strictly still accept null); ``const`` becomes a one-value ``enum``; numeric
+    ``exclusiveMinimum``/``exclusiveMaximum`` become 3.0's boolean form.
+    """
+    if isinstance(schema, list):
+        return [to_openapi_30(item, components) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in _NESTED and isinstance(value, dict):
+            out[key] = {name: to_openapi_30(sub, components) for name, sub in value.items()}
+        elif key in ("items", "additionalProperties", "not", "anyOf", "oneOf", "allOf"):
+            out[key] = to_openapi_30(value, components)
+        else:
+            out[key] = value
+    if "const" in out:
+        out["enum"] = [out.pop("const")]
+    for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if isinstance(out.get(bound), int | float) and not isinstance(out[bound], bool):
+            out[limit] = out.pop(bound)
+            out[bound] = True
+    names = out.pop("propertyNames", None)
+    if isinstance(names, dict):
+        # 3.0 has no propertyNames: a map keyed by an enum becomes one property per member.
+        if "$ref" in names:
+            names = components.get(names["$ref"].rsplit("/", 1)[-1], {})
+        values = out.pop("additionalProperties", {})
+        if "enum" in names:
+            out["properties"] = {str(member): values for member in names["enum"]}
+            out["additionalProperties"] = False
+        else:
+            out["additionalProperties"] = values
+            out["x-propertyNames"] = names
+    types = out.get("type")
+    if isinstance(types, list):
+        others = [t for t in types if t != "null"]
+        out["type"] = others[0] if len(others) == 1 else others
+        if "null" in types:
+            out["nullable"] = True
+    for combiner in ("anyOf", "oneOf"):
+        branches = out.get(combiner)
+        if not isinstance(branches, list) or {"type": "null"} not in branches:
+            continue
+        others = [b for b in branches if b != {"type": "null"}]
+        del out[combiner]
+        if len(others) == 1 and "$ref" not in others[0]:
+            return {**others[0], **out, "nullable": True}
+        first = others[0] if others else {}
+        if "$ref" in first:
+            first = components.get(first["$ref"].rsplit("/", 1)[-1], {})
+        null_only = {"type": first.get("type", "object"), "nullable": True, "enum": [None]}
+        out[combiner] = [*others, null_only]
+    return out
 
 
 def _schema_ref(model: type[BaseModel], components: dict[str, Any]) -> dict[str, str]:
@@ -165,6 +234,12 @@ def build_document(app: Flask) -> dict[str, Any]:
                 ok["content"] = {"application/json": {"schema": schema}}
             op["responses"][str(meta["status"])] = ok
             paths.setdefault(path, {})[method.lower()] = op
+    # After every model is in: a nullable $ref looks up the type of what it names.
+    components = {name: to_openapi_30(schema, components) for name, schema in components.items()}
+    for operations in paths.values():
+        for op in operations.values():
+            for parameter in op["parameters"]:
+                parameter["schema"] = to_openapi_30(parameter["schema"], components)
     return {
         "openapi": "3.0.3",
         "info": {
