@@ -135,6 +135,7 @@ class Device(db.Model):
         Index("ix_device_org_brand_id", "organisation_id", "brand", "id"),
         Index("ix_device_org_tag", "organisation_id", "asset_tag"),
         Index("ix_device_org_imei", "organisation_id", "imei"),
+        Index("ix_device_org_external_ref", "organisation_id", "external_ref"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -169,6 +170,14 @@ class Device(db.Model):
     grade_computed: Mapped[Grade | None] = mapped_column(_enum(Grade), default=None)
     grade_adjustment: Mapped[int] = mapped_column(default=0)
     grade_override_reason: Mapped[str] = mapped_column(Text, default="")
+    # Kept from the tool the stock came from (issue 16): the former label still scans.
+    external_ref: Mapped[str] = mapped_column(String(100), default="")
+    purchase_date: Mapped[date | None] = mapped_column(default=None)
+    purchase_cost: Mapped[float | None] = mapped_column(
+        Numeric(10, 2, asdecimal=False), default=None
+    )
+    supplier: Mapped[str] = mapped_column(String(200), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
@@ -273,3 +282,20 @@ class DeviceChecklist(db.Model):
     performed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
     performed_by_name: Mapped[str] = mapped_column(String(200), default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ImportMapping(db.Model):
+    """The column and value mapping an organisation confirmed for one source tool
+    (mapping.SOURCES), proposed again at its next import from that tool."""
+
+    __tablename__ = "inventory_import_mapping"
+    __table_args__ = (UniqueConstraint("organisation_id", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    source: Mapped[str] = mapped_column(String(20))
+    columns: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    types: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    states: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
