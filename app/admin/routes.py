@@ -22,6 +22,7 @@ from app.auth.forms import EmptyForm
 from app.authz.guards import permission_required
 from app.authz.policy import OrgKind, Permission, Role
 from app.core.errors import DomainError
+from app.directory.services import sync_org_place_quietly
 from app.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -54,6 +55,8 @@ def organisation_new() -> str | Response:
             db.session.rollback()
             getattr(form, exc.field or "name").errors = [exc.message]
         else:
+            sync_org_place_quietly(org)  # listed in "Où aller" from the start
+            db.session.commit()
             flash(_("Organisation « %(name)s » créée.", name=org.name), "success")
             return redirect(url_for("admin.organisations"))
     return render_template("admin/organisation_form.html", form=form, org=None)
@@ -70,6 +73,7 @@ def organisation_edit(org_id: int) -> str | Response:
         for field in ("name", "commune", "postcode", "address", "phone", "email"):
             setattr(org, field, getattr(form, field).data or "")
         record("organisation.update", "organisation", org.id, detail={"before": before})
+        sync_org_place_quietly(org)  # its "Où aller" entry follows the address
         db.session.commit()
         flash(_("Organisation enregistrée."), "success")
         return redirect(url_for("admin.organisations"))

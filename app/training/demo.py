@@ -85,7 +85,8 @@ def seed(ctx: DemoContext) -> None:
     for slug, parts in hours.items():
         place = services.place_for(ctx.orgs[slug])
         place.accessible = accessible[slug]
-        place.opening_hours = place.opening_hours or "; ".join(dict.fromkeys(parts))
+        # "," adds to a day ("; " would replace: "Tu 9-10; Tu 10-11" is Tuesday 10-11 only).
+        place.opening_hours = place.opening_hours or ", ".join(dict.fromkeys(parts))
     verlaine = ctx.orgs["mediatheque-verlaine"]
     if not db.session.scalar(
         select(TrainingSession.id).where(

@@ -31,6 +31,7 @@ from app.authz.policy import OrgKind, Permission
 from app.core.clock import utcnow
 from app.core.errors import DomainError
 from app.core.routes import safe_next
+from app.directory.services import sync_org_place_quietly
 from app.extensions import db
 from app.households.models import Household
 from app.training import diagnostic as dg
@@ -395,6 +396,7 @@ def place_edit() -> str | WResponse:
     if form.validate_on_submit():
         form.populate_obj(place)
         record("training.place.update", "training_place", place.id, organisation_id=org.id)
+        sync_org_place_quietly(org)  # its "Où aller" entry: hours, access, booking link
         db.session.commit()
         flash(_("Fiche du lieu enregistrée."), "success")
         return redirect(url_for("training.my_sessions"))

@@ -1,0 +1,152 @@
+""" "Où aller": the public directory (no account), and its staff view on a household.
+
+``/ou-aller`` is a GET form: it works without JavaScript, its results can be bookmarked
+and shared, and it holds no personal data (a commune, or a position the browser gives
+only when the person presses "Autour de moi"). The staff view
+``/ou-aller/foyers/<id>`` is the same search, pre-filled with the household's commune
+and needs, behind the household's own access rule.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from typing import Any
+
+from flask import Blueprint, abort, current_app, make_response, render_template, request
+from flask_login import current_user
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response
+
+from app.authz.guards import permission_required
+from app.authz.policy import Permission
+from app.directory.labels import FILTERS, NEED_LABELS
+from app.directory.needs import Need, parse_needs
+from app.directory.search import Query, Results, search
+
+bp = Blueprint("directory", __name__, url_prefix="/ou-aller")
+
+
+def _float(name: str) -> float | None:
+    value = (request.args.get(name) or "").strip().replace(",", ".")
+    try:
+        number = float(value) if value else None
+    except ValueError:
+        return None
+    return number
+
+
+def query_from_args(defaults: dict[str, Any] | None = None) -> tuple[Query, dict[str, Any]]:
+    """The search typed in the page's form (or pre-filled), and what to show in it."""
+    args = request.args
+    fresh = not args and defaults
+    given = defaults if fresh else {}
+    need_code = args.get("besoin", "") if not fresh else given.get("besoin", "")
+    needs = tuple(parse_needs([need_code])) if need_code else ()
+    where = (args.get("lieu", "") if not fresh else given.get("lieu", "")).strip()[:120]
+    lat, lon = (_float("lat"), _float("lon")) if where == "" else (None, None)
+    flags = {attr: (args.get(name) == "1") for name, attr, _label in FILTERS}
+    query = Query(needs=needs, where=where, latitude=lat, longitude=lon, **flags)
+    form = {
+        "besoin": needs[0].value if needs else "",
+        "lieu": where,
+        "lat": "" if lat is None else f"{lat:.5f}",
+        "lon": "" if lon is None else f"{lon:.5f}",
+        "checked": {name for name, attr, _l in FILTERS if flags[attr]},
+    }
+    return query, form
+
+
+def _render(query: Query, form: dict[str, Any], results: Results, **extra: Any) -> Response:
+    response = make_response(
+        render_template(
+            "directory/search.html",
+            query=query,
+            form=form,
+            results=results,
+            needs=list(Need),
+            need_labels=NEED_LABELS,
+            filters=FILTERS,
+            **extra,
+        )
+    )
+    response.headers["Referrer-Policy"] = "no-referrer"  # a position never leaves in a Referer
+    return response
+
+
+@bp.get("")
+def search_page() -> Response | tuple[str, int, dict[str, str]]:
+    limited = _rate_limited(request.remote_addr or "")
+    if limited:
+        return render_template("directory/limited.html"), 429, {"Retry-After": str(limited)}
+    query, form = query_from_args()
+    results = search(query)
+    return _render(query, form, results, action_endpoint="directory.search_page", household=None)
+
+
+search_page.public = True  # type: ignore[attr-defined]
+
+
+@bp.get("/foyers/<int:household_id>")
+@permission_required(Permission.HOUSEHOLD_READ)
+def for_household(household_id: int) -> Response:
+    from app.households import services as households
+
+    try:
+        household = households.get_household(household_id, current_user)
+    except NotFound:
+        abort(404)
+    defaults = {"besoin": household_needs(household)[0].value, "lieu": _where(household)}
+    query, form = query_from_args(defaults)
+    results = search(query)
+    response = _render(
+        query, form, results, action_endpoint="directory.for_household", household=household
+    )
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _where(household: Any) -> str:
+    return " ".join(part for part in (household.commune, household.postcode) if part)
+
+
+def household_needs(household: Any) -> list[Need]:
+    """What the household's record says it lacks, most basic first: a device, then a
+    connection, then the skills (always worth offering)."""
+    from app.eligibility.vocabulary import Connection
+
+    needs = []
+    if not (household.has_computer or household.has_tablet):
+        needs.append(Need.DEVICE)
+    if household.connection == Connection.NONE:
+        needs.append(Need.CONNECT)
+    needs.append(Need.LEARN)
+    return needs
+
+
+# --- a light rate limit, per address and per process -------------------------------------
+# The family page's limit (loans.services.family_rate_check) writes a row per visit to
+# slow down token guessing; a directory search guesses nothing, so a per-process window
+# is enough to keep one address from hammering the search.
+
+_hits: dict[str, deque[float]] = {}
+_lock = threading.Lock()
+
+
+def _rate_limited(ip: str) -> int:
+    """Seconds to wait (0: go on). At most DIRECTORY_PER_MINUTE searches a minute."""
+    per_minute = int(current_app.config.get("DIRECTORY_PER_MINUTE", 60))
+    if per_minute <= 0:
+        return 0
+    now = time.monotonic()
+    with _lock:
+        if len(_hits) > 10_000:
+            _hits.clear()  # forget everyone rather than grow without bound
+        window = _hits.setdefault(ip, deque())
+        while window and window[0] < now - 60:
+            window.popleft()
+        if len(window) >= per_minute:
+            return max(1, int(60 - (now - window[0])))
+        window.append(now)
+    return 0
