@@ -291,6 +291,7 @@ def prescription_new(household_id: int) -> str | Response:
         household=household,
         offered=offered,
         routed=routed,
+        distances=_distances(routed),
     )
 
 
@@ -300,20 +301,25 @@ def _where(row: routing.Ranked) -> str:
 
 
 def _association_choices(routed: routing.Routing) -> dict[str, list[SelectChoice]]:
-    """Those that serve the household first (the nearest chosen), then the others."""
-    serving = [SelectChoice(str(r.id), f"{r.name} ({_where(r)})") for r in routed.serving]
-    others = [
-        SelectChoice(
-            str(r.id), f"{r.name} ({', '.join(filter(None, (r.place.commune, _where(r))))})"
-        )
-        for r in routed.others
-    ]
+    """Those that serve the household first (the nearest chosen), then the others. The
+    options carry the bare names (how far each is, is written next to the list)."""
+    serving = [SelectChoice(str(r.id), r.name) for r in routed.serving]
     if not serving:
         serving = [SelectChoice("0", _("— Choisissez une association —"))]
     groups = {_("Associations qui servent ce foyer"): serving}
-    if others:
-        groups[_("Hors du territoire du foyer ou du programme")] = others
+    if routed.others:
+        groups[_("Hors du territoire du foyer ou du programme")] = [
+            SelectChoice(str(r.id), r.name) for r in routed.others
+        ]
     return groups
+
+
+def _distances(routed: routing.Routing) -> list[tuple[routing.Ranked, str]]:
+    """Each association with how far it is: 'même département', 'à 43 km', 'Metz, à 283 km'."""
+    return [
+        (r, _where(r) if r.serves else ", ".join(filter(None, (r.place.commune, _where(r)))))
+        for r in routed.ranked
+    ]
 
 
 @bp.get("/prescriptions")

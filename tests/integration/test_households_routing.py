@@ -93,8 +93,11 @@ def test_the_default_association_serves_chateaudun_not_metz_first_in_the_alphabe
     assert served < page.index("Ressourcerie numérique d&#39;Eure-et-Loir") < outside
     assert page.index("Atelier Numérique Solidaire de Metz") > outside
     # How far it is: a distance when commune points are installed, else the département.
-    label = page[page.index("Ressourcerie numérique d&#39;Eure-et-Loir") :][:120]
-    assert "même département" in label or " km)" in label
+    distances = page[page.index('class="hint association-distances"') :]
+    label = distances[distances.index("Ressourcerie numérique d&#39;Eure-et-Loir :") :][:60]
+    assert "même département" in label or " km" in label
+    metz_row = distances[distances.index("Atelier Numérique Solidaire de Metz :") :][:100]
+    assert "Metz, " in metz_row and "hors du territoire" in metz_row
     assert metz.id != ours.id
 
 
