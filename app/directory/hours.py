@@ -119,6 +119,7 @@ def is_holiday(day: date) -> bool:
     return _holidays().is_open(datetime.combine(day, time(12), PARIS))
 
 
+@lru_cache(maxsize=8192)
 def day_hours(value: str, day: date) -> DayHours | None:
     """The opening intervals of one day, or None when the value is empty or unreadable."""
     parsed = _parse(value.strip()) if value.strip() else None
@@ -149,6 +150,7 @@ def week(value: str, today: date) -> list[DayHours]:
     return [hours for hours in result if hours is not None]
 
 
+@lru_cache(maxsize=8192)  # a search asks it for every candidate place: few distinct values
 def open_on_saturday(value: str, today: date, morning: bool = False) -> bool:
     """Open on one of the next two Saturdays (a holiday Saturday is skipped that way);
     with ``morning``, open at some point before 1 pm."""
