@@ -28,6 +28,7 @@ DOMAINS = (
     "app.tariffs",
     "app.training",
     "app.directory",
+    "app.referrals",
     "app.reports",
 )
 

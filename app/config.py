@@ -108,6 +108,10 @@ def build_config(instance_path: str, argv: list[str] | None = None) -> dict[str,
         "SMS_HTTP_TOKEN": os.environ.get("SMS_HTTP_TOKEN", ""),
         "SMS_SENDER_NAME": os.environ.get("SMS_SENDER_NAME", "Ordilien"),
         "RETENTION_DAYS": int(os.environ.get("RETENTION_DAYS", 3 * 365)),
+        # Referrals: an unanswered one is reminded to the receiving structure once after
+        # REFERRAL_REMIND_DAYS, and expires (with its answer link) after REFERRAL_EXPIRE_DAYS.
+        "REFERRAL_REMIND_DAYS": int(os.environ.get("REFERRAL_REMIND_DAYS", 10)),
+        "REFERRAL_EXPIRE_DAYS": int(os.environ.get("REFERRAL_EXPIRE_DAYS", 30)),
         # Number of reverse proxies in front (nginx: 1). Their X-Forwarded-For/-Proto are
         # then trusted, so throttling and rate limits see the visitor's own address.
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", 0)),

@@ -77,6 +77,10 @@ class Permission(StrEnum):
     TRAINING_READ = "training.read"
     TRAINING_BOOK = "training.book"
     TRAINING_MANAGE = "training.manage"  # a place's own sessions and attendance
+    # referrals between structures (issue 15): send one for a household one sees; answer
+    # those sent to one's own structure
+    REFERRAL_SEND = "referral.send"
+    REFERRAL_ANSWER = "referral.answer"
     # reports (issue 8)
     REPORTS_READ = "reports.read"
     REPORTS_TERRITORY = "reports.territory"  # across all organisations
@@ -102,6 +106,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             _P.TRAINING_READ,
             _P.TRAINING_BOOK,
             _P.REPORTS_READ,
+            _P.REFERRAL_ANSWER,
             _P.API_TOKENS,
         }
     ),
@@ -116,6 +121,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             _P.TARIFF_READ,
             _P.TRAINING_READ,
             _P.TRAINING_BOOK,
+            _P.REFERRAL_SEND,
+            _P.REFERRAL_ANSWER,
             _P.API_TOKENS,
         }
     ),
@@ -127,10 +134,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             _P.TARIFF_READ,
             _P.TRAINING_READ,
             _P.TRAINING_BOOK,
+            _P.REFERRAL_SEND,
+            _P.REFERRAL_ANSWER,
             _P.API_TOKENS,
         }
     ),
-    Role.TRAINER: frozenset({_P.TRAINING_READ, _P.TRAINING_MANAGE, _P.TARIFF_READ, _P.API_TOKENS}),
+    Role.TRAINER: frozenset(
+        {_P.TRAINING_READ, _P.TRAINING_MANAGE, _P.TARIFF_READ, _P.REFERRAL_ANSWER, _P.API_TOKENS}
+    ),
     Role.VIEWER: frozenset({_P.REPORTS_READ, _P.REPORTS_TERRITORY, _P.TARIFF_READ, _P.API_TOKENS}),
 }
 

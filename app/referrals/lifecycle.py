@@ -16,19 +16,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from app.core.marking import N_
+from app.directory.needs import Need  # what the person is referred for: the directory's codes
 
 REMIND_DAYS = 10  # defaults of REFERRAL_REMIND_DAYS and REFERRAL_EXPIRE_DAYS (app/config.py)
 EXPIRE_DAYS = 30
-
-
-class Need(StrEnum):
-    """What the person is referred for: the directory's codes (app/directory)."""
-
-    DEVICE = "device"
-    CONNECT = "connect"
-    LEARN = "learn"
-    PROCEDURES = "procedures"
-    REPAIR = "repair"
 
 
 NEED_LABELS: dict[Need, str] = {

@@ -20,6 +20,11 @@ class PlaceFacts:
     bring: str = ""
 
 
+def _plain(text: str) -> str:
+    # The directory writes hours with en dashes ("9 h – 12 h"), which GSM-7 lacks.
+    return to_gsm7(text.replace("–", "-").replace("—", "-"))
+
+
 def _fits(text: str) -> bool:
     return (gsm7_length(text) or SMS_LIMIT + 1) <= SMS_LIMIT
 
@@ -27,7 +32,7 @@ def _fits(text: str) -> bool:
 def person_sms(lead: str, place: PlaceFacts, note: str = "") -> str:
     """``lead`` (e.g. "Ordilien : on vous attend a"), the place, then what fits."""
     where = place.name + (f", {place.address}" if place.address else "")
-    text = to_gsm7(f"{lead} {where}.")
+    text = _plain(f"{lead} {where}.")
     extras = [
         f"Horaires : {place.hours}." if place.hours else "",
         f"Apportez : {place.bring}." if place.bring else "",
@@ -37,7 +42,7 @@ def person_sms(lead: str, place: PlaceFacts, note: str = "") -> str:
     for extra in extras:
         if not extra:
             continue
-        candidate = to_gsm7(f"{text} {extra}")
+        candidate = _plain(f"{text} {extra}")
         if _fits(candidate):
             text = candidate
     return text

@@ -42,7 +42,17 @@ PERSONAL_FIELDS: dict[str, Any] = {
     "postal_address": "",
 }
 # Free text written about the household by staff, in tables pointing to it.
-FREE_TEXT_COLUMNS = ("justification", "refusal_reason", "notes", "note", "comment", "comments")
+FREE_TEXT_COLUMNS = (
+    "justification",
+    "refusal_reason",
+    "notes",
+    "note",
+    "comment",
+    "comments",
+    "message",  # referrals: to the receiving structure, to the person, its answer
+    "person_message",
+    "answer_message",
+)
 # Columns of other domains' tables (pointing to the household) that hold a person's
 # identity or signature: cleared when the household is anonymised.
 IDENTITY_COLUMNS = (

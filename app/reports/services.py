@@ -757,6 +757,13 @@ def fig_tariffs(f: Filters) -> Figure:
 
 Builder = Callable[[Filters], Figure]
 
+
+def fig_referrals(f: Filters) -> Figure:
+    from app.referrals.reports import referral_figure
+
+    return referral_figure(f)
+
+
 # (key, title, builder): the order of the dashboard, the exports and the report.
 FIGURES: list[tuple[str, str, Builder]] = [
     ("flux_mensuels", "Flux mensuels d'appareils", fig_monthly_flows),
@@ -771,6 +778,7 @@ FIGURES: list[tuple[str, str, Builder]] = [
     ("prets_retard", "Prêts en retard", fig_loans_overdue),
     ("tarifs", "Tarifs sociaux", fig_tariffs),
     ("formations", "Formations", fig_training),
+    ("orientations", "Orientations", fig_referrals),
     ("impact", "Impact environnemental", fig_impact),
     ("facteurs", "Facteurs d'impact", fig_factors),
 ]
