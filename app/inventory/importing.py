@@ -23,6 +23,7 @@ import pandas as pd
 
 from app.inventory.grading import StorageType
 from app.inventory.lifecycle import DeviceType
+from app.inventory.mapping import imei_problem
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,15 @@ class Problem:
     row: int  # as the spreadsheet numbers it: 1 is the header, data starts at 2
     column: str  # the header as written in the file ("" for the whole row)
     message: str
+    # A duplicate serial or IMEI: blocking unless a manager gives a reason.
+    overridable: bool = False
 
 
 @dataclass
 class ParsedRow:
     row: int
-    values: dict[str, Any]
+    values: dict[str, Any]  # services.DeviceInput's fields
+    extra: dict[str, Any] = field(default_factory=dict)  # state, origin (mapped_import.py)
 
 
 @dataclass
@@ -279,6 +283,7 @@ def parse(data: bytes, filename: str) -> ParsedFile:
                         row_number,
                         result.headers["serial"],
                         f"Numéro de série en double dans le fichier (déjà ligne {serials[serial]}).",
+                        overridable=True,
                     )
                 )
             else:
@@ -316,8 +321,9 @@ def _check_row(
         values[name] = raw.get(name, "")
     values["serial"] = raw.get("serial", "").replace(" ", "").upper()
     values["imei"] = raw.get("imei", "").replace(" ", "")
-    if values["imei"] and (not values["imei"].isdigit() or len(values["imei"]) not in (14, 15)):
-        problem("imei", f"IMEI « {raw['imei']} » invalide : 15 chiffres attendus.")
+    wrong_imei = imei_problem(values["imei"])
+    if wrong_imei:
+        problem("imei", wrong_imei)
     if not (values["serial"] or values["imei"] or (values["brand"] and values["model"])):
         problem("serial", "Numéro de série manquant (ou, à défaut, marque et modèle).")
     for name, unit, integer, low, high in (

@@ -256,6 +256,7 @@ TYPE_VALUES: dict[str, str] = _words(
             "tout-en-un", "low profile desktop", "mini pc", "lunch box", "pizza box",
             "main system chassis", "stick pc", "desktops", "computer", "computers",
             "workstation", "ordinateur", "ordinateurs", "pc", "mac mini", "imac",
+            "ordinateur de bureau", "ordinateurs de bureau", "pc de bureau",
         ),
         DeviceType.TABLET: ("tablette", "tablet", "ipad", "tablettes", "tablet pc"),
         DeviceType.SMARTPHONE: (
@@ -265,7 +266,7 @@ TYPE_VALUES: dict[str, str] = _words(
         ),
         DeviceType.SCREEN: ("écran", "moniteur", "screen", "monitor", "display", "écrans"),
         DeviceType.PRINTER: ("imprimante", "printer", "imprimantes", "multifonction"),
-        DeviceType.OTHER: ("autre", "other", "divers", "misc", "miscellaneous", "accessory",
+        DeviceType.OTHER: ("autre", "other", "divers", "misc", "server", "serveur", "miscellaneous", "accessory",
                            "accessories", "accessoire", "peripheral"),
     }
 )  # fmt: skip

@@ -22,7 +22,7 @@ from app.core.clock import utcnow
 from app.core.errors import Conflict, DomainError, NotFound
 from app.core.marking import N_
 from app.extensions import db
-from app.inventory import grading, tags
+from app.inventory import grading, processors, tags
 from app.inventory.grading import Grade, GradeError, Specs, StorageType
 from app.inventory.lifecycle import (
     OUT_OF_STOCK,
@@ -34,6 +34,7 @@ from app.inventory.lifecycle import (
     check_transition,
     check_workshop_move,
 )
+from app.inventory.mapping import former_tag, imei_problem
 from app.inventory.models import (
     ChecklistTemplate,
     Condition,
@@ -167,6 +168,12 @@ class DeviceInput:
     condition: Condition = Condition.UNTESTED
     condition_notes: str = ""
     location: str = ""
+    # What a stock brought from another tool keeps (mapped_import.py).
+    external_ref: str = ""
+    purchase_date: date | None = None
+    purchase_cost: float | None = None
+    supplier: str = ""
+    notes: str = ""
 
     def columns(self) -> dict[str, Any]:
         values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "location"}
@@ -174,6 +181,9 @@ class DeviceInput:
             values[key] = " ".join(str(values[key] or "").split())
         values["serial"] = values["serial"].upper()
         values["imei"] = values["imei"].replace(" ", "")
+        if values["cpu_score"] is None and values["cpu"]:
+            # The grade needs an index: PassMark's, from the processor's name when known.
+            values["cpu_score"] = processors.cpu_score_for(values["cpu"])
         return values
 
 
@@ -186,7 +196,11 @@ def specs_of(device: Device | DeviceInput) -> Specs:
     }.get(device.device_type, "other")
     return Specs(
         kind=kind,
-        cpu_score=device.cpu_score,
+        cpu_score=(
+            device.cpu_score
+            if device.cpu_score is not None
+            else processors.cpu_score_for(device.cpu)
+        ),
         ram_gb=float(device.ram_gb) if device.ram_gb is not None else None,
         storage_type=device.storage_type,
         storage_gb=device.storage_gb,
@@ -200,9 +214,9 @@ def computed_grade(device: Device) -> grading.GradeResult:
 
 def _check_input(data: DeviceInput) -> None:
     if data.device_type in (DeviceType.SMARTPHONE,) and data.imei:
-        digits = data.imei.replace(" ", "")
-        if not digits.isdigit() or len(digits) not in (14, 15):
-            raise DomainError("L'IMEI doit compter 15 chiffres.", field="imei")
+        wrong = imei_problem(data.imei)
+        if wrong:
+            raise DomainError(wrong, field="imei")
     for name, low, high in (
         ("ram_gb", 0, 1024),
         ("storage_gb", 0, 100_000),
@@ -347,12 +361,25 @@ def get_device(device_id: int) -> Device:
     return device
 
 
-def find_by_tag(text: str) -> Device | None:
-    """The device whose tag (or label URL) is ``text``; None when there is none."""
+def find_by_tag(text: str, organisation_id: int | None = None) -> Device | None:
+    """The device whose tag (or label URL) is ``text``; None when there is none. Given the
+    organisation, a former label (Snipe-IT's tag or ``/ht/<tag>`` URL) is found too."""
     tag = tags.normalise(text)
     if not tag:
         return None
-    return db.session.scalar(select(Device).where(Device.asset_tag == tag))
+    device = db.session.scalar(select(Device).where(Device.asset_tag == tag))
+    if device is None and organisation_id is not None:
+        former = former_tag(text)
+        device = db.session.scalar(
+            select(Device)
+            .where(
+                Device.organisation_id == organisation_id,
+                Device.external_ref.in_({former, former.upper()}),
+            )
+            .order_by(Device.id)
+            .limit(1)
+        )
+    return device
 
 
 # ---------------------------------------------------------------- lifecycle
@@ -492,7 +519,7 @@ def transition_by_tag(
     **context: Any,
 ) -> Device:
     """For scanning desks: move the device with this tag from ``expected_state`` only."""
-    device = find_by_tag(asset_tag)
+    device = find_by_tag(asset_tag, organisation_id)
     if device is None or device.organisation_id != organisation_id:
         raise NotFound("Aucun appareil de votre association ne porte cette étiquette.")
     apply_transition(
@@ -815,6 +842,7 @@ def _filtered(organisation_id: int, flt: DeviceFilter) -> Any:
             select(Device.id).where(mine, Device.asset_tag == tags.normalise(text)),
             select(Device.id).where(mine, Device.serial == " ".join(text.split()).upper()),
             select(Device.id).where(mine, Device.imei == text.replace(" ", "")),
+            select(Device.id).where(mine, Device.external_ref == former_tag(text)),
         )
         found = db.session.scalars(select(probe.subquery().c.id).limit(COUNT_CAP)).all()
         if found:
@@ -999,9 +1027,15 @@ class ImportResult:
     batch: DonationBatch | None = None
     created: int = 0
 
+    override_reason: str = ""  # a manager's reason to accept the duplicates
+
+    @property
+    def blocking(self) -> list[Any]:
+        return [p for p in self.problems if not (self.override_reason and p.overridable)]
+
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.blocking
 
 
 def check_import(organisation_id: int, parsed: Any) -> list[Any]:
@@ -1009,20 +1043,29 @@ def check_import(organisation_id: int, parsed: Any) -> list[Any]:
     from app.inventory.importing import Problem
 
     problems = list(parsed.problems)
-    serials = {row.values["serial"]: row.row for row in parsed.rows if row.values.get("serial")}
-    taken: dict[str, str] = {}
-    for chunk in _chunks(sorted(serials), 500):
-        for serial, tag in db.session.execute(
-            select(Device.serial, Device.asset_tag).where(
-                Device.organisation_id == organisation_id, Device.serial.in_(chunk)
+    for name, column, label in (
+        ("serial", Device.serial, "Numéro de série"),
+        ("imei", Device.imei, "IMEI"),
+    ):
+        wanted = {row.values[name]: row.row for row in parsed.rows if row.values.get(name)}
+        taken: dict[str, str] = {}
+        for chunk in _chunks(sorted(wanted), 500):
+            for value, tag in db.session.execute(
+                select(column, Device.asset_tag).where(
+                    Device.organisation_id == organisation_id, column.in_(chunk)
+                )
+            ):
+                taken[value] = tag
+        header = parsed.headers.get(name, "")
+        for value, tag in taken.items():
+            problems.append(
+                Problem(
+                    wanted[value],
+                    header,
+                    f"{label} « {value} » déjà en stock ({tag}).",
+                    overridable=True,
+                )
             )
-        ):
-            taken[serial] = tag
-    header = parsed.headers.get("serial", "")
-    for serial, tag in taken.items():
-        problems.append(
-            Problem(serials[serial], header, f"Numéro de série « {serial} » déjà en stock ({tag}).")
-        )
     problems.sort(key=lambda p: (p.row, p.column))
     return problems
 
@@ -1035,12 +1078,14 @@ def import_devices(
     donor: Donor | None = None,
     reference: str = "",
     dry_run: bool = False,
+    override_reason: str = "",
 ) -> ImportResult:
     """All or nothing: with any problem nothing is written; else one batch, its devices,
-    their "received" events and one journal entry, in one transaction."""
+    their first events and one journal entry, in one transaction. A duplicate serial or
+    IMEI is accepted only with ``override_reason`` (kept in the events and the journal)."""
     problems = check_import(organisation_id, parsed)
-    result = ImportResult(parsed=parsed, problems=problems)
-    if problems or dry_run:
+    result = ImportResult(parsed=parsed, problems=problems, override_reason=override_reason)
+    if not result.ok or dry_run:
         return result
     batch = create_batch(
         organisation_id, donor, reference=reference, actor=actor, commit=False,
@@ -1051,8 +1096,10 @@ def import_devices(
     now = utcnow()
     actor_id = getattr(actor, "id", None)
     rows = []
+    row_of_tag = {}
     # Core inserts, not ORM objects: ten thousand rows in seconds rather than tens.
     for row, code in zip(parsed.rows, codes, strict=True):
+        row_of_tag[code] = row
         data = DeviceInput(**row.values)
         place = data.location
         if place not in place_ids:
@@ -1067,7 +1114,7 @@ def import_devices(
                 "batch_id": batch.id,
                 "donor_id": batch.donor_id,
                 "location_id": place_ids[place],
-                "state": State.RECEIVED,
+                "state": row.extra.get("state", State.RECEIVED),
                 "version": 1,
                 "grade": None,
                 "grade_computed": grading.compute_grade(specs_of(data)).grade,
@@ -1080,29 +1127,38 @@ def import_devices(
         )
     for start in range(0, len(rows), 2000):
         db.session.execute(Device.__table__.insert(), rows[start : start + 2000])
-    ids = db.session.scalars(select(Device.id).where(Device.batch_id == batch.id)).all()
+    created = db.session.execute(
+        select(Device.id, Device.asset_tag).where(Device.batch_id == batch.id)
+    ).all()
+    ids = [device_id for device_id, _tag in created]
     label = _actor_label(actor)
-    events = [
-        {
-            "device_id": device_id,
-            "organisation_id": organisation_id,
-            "at": now,
-            "actor_id": actor_id,
-            "actor_label": label,
-            "from_state": None,
-            "to_state": State.RECEIVED,
-            "reason": f"Import (lot n° {batch.id})",
-            "context": {},
-        }
-        for device_id in ids
-    ]
+    context = {"override_reason": override_reason} if override_reason and problems else {}
+    events = []
+    for device_id, code in created:
+        extra = row_of_tag[code].extra
+        origin = extra.get("origin", "")
+        events.append(
+            {
+                "device_id": device_id,
+                "organisation_id": organisation_id,
+                "at": now,
+                "actor_id": actor_id,
+                "actor_label": label,
+                "from_state": None,
+                "to_state": extra.get("state", State.RECEIVED),
+                "reason": f"{origin}, lot n° {batch.id}"
+                if origin
+                else f"Import (lot n° {batch.id})",
+                "context": context,
+            }
+        )
     for start in range(0, len(events), 2000):
         db.session.execute(DeviceEvent.__table__.insert(), events[start : start + 2000])
     record(
         "device.import",
         "donation_batch",
         batch.id,
-        detail={"devices": len(ids)},
+        detail={"devices": len(ids), **context},
         organisation_id=organisation_id,
         actor=actor,
     )

@@ -130,7 +130,7 @@ def _check_prescription_open(prescription: Prescription) -> None:
 
 
 def device_for_counter(scanned: str, organisation_id: int) -> Device:
-    device = inventory.find_by_tag(scanned or "")
+    device = inventory.find_by_tag(scanned or "", organisation_id)
     if device is None or device.organisation_id != organisation_id:
         raise NotFound(
             _("Aucun appareil de votre association ne porte cette étiquette : %(s)s", s=scanned)
