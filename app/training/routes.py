@@ -35,7 +35,7 @@ from app.directory.services import sync_org_place_quietly
 from app.extensions import db
 from app.households.models import Household
 from app.training import diagnostic as dg
-from app.training import ical, opendata, services
+from app.training import feed_routes, ical, opendata, services
 from app.training.forms import (
     ANSWER_LABELS,
     ATTENDANCE_LABELS,
@@ -68,6 +68,7 @@ from app.training.models import (
 from app.training.recurrence import to_local, to_utc
 
 bp = Blueprint("training", __name__, url_prefix="/formation")
+bp.register_blueprint(feed_routes.bp)  # calendar subscriptions: training.feeds.*
 
 
 @bp.app_context_processor

@@ -10,9 +10,9 @@ from app.authz.policy import Role
 from app.core.clock import utcnow
 from app.extensions import db
 from app.households.models import Household
-from app.training import services
+from app.training import feeds, services
 from app.training.recurrence import to_local
-from tests.access.table import Ctx, Route, roles
+from tests.access.table import PUBLIC, Ctx, Route, roles
 
 READ = roles(
     Role.ADMIN, Role.MANAGER, Role.TECHNICIAN, Role.FRONT_DESK, Role.PRESCRIBER, Role.TRAINER
@@ -50,6 +50,7 @@ def setup(ctx: Ctx) -> None:
         training_diagnostic=diagnostic.id,
         training_booking=booking.id,
         training_place=place.id,
+        training_feed=feeds.open_feed(feeds.Owner.place(place), None),
     )
 
 
@@ -108,6 +109,21 @@ ROUTES = [
         path=lambda ctx: url_for("training.place_ics", org_id=ctx.records["training_place"]),
     ),
     Route("training.household_ics", allow=HOUSEHOLD, path=_h("training.household_ics")),  # type: ignore[arg-type]
+    Route(
+        "training.feeds.subscription", allow=PUBLIC,
+        path=lambda ctx: url_for("training.feeds.subscription", token=ctx.records["training_feed"]),
+    ),
+    Route(
+        "training.feeds.place_open", "POST", allow=OWN_PLACE,
+        path=lambda ctx: url_for("training.feeds.place_open", org_id=ctx.records["training_place"]),
+    ),
+    Route(
+        "training.feeds.place_revoke", "POST", allow=OWN_PLACE,
+        path=lambda ctx: url_for("training.feeds.place_revoke",
+                                 org_id=ctx.records["training_place"]),
+    ),
+    Route("training.feeds.household_open", "POST", allow=HOUSEHOLD, path=_h("training.feeds.household_open")),  # type: ignore[arg-type]
+    Route("training.feeds.household_revoke", "POST", allow=HOUSEHOLD, path=_h("training.feeds.household_revoke")),  # type: ignore[arg-type]
     Route("training.open_data", allow=READ),
     Route("training.export_data_inclusion", allow=READ),
     Route("training.export_mednum", allow=READ),
