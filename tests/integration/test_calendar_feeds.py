@@ -207,6 +207,9 @@ def test_household_feed_shows_only_its_own_bookings_by_workshop_name(
     prescriber = factories.create_user(Role.PRESCRIBER, ccas)
     login_client(client, prescriber)
     household_page = f"/formation/foyers/{household.id}/abonnement"
+    page = client.get(f"/foyers/{household.id}")
+    assert page.status_code == 200
+    assert "Créer un lien d'abonnement" in page.get_data(as_text=True)
     assert _feed_count() == 0
     response = client.post(household_page, data={"next_url": "/formation/"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/formation/")
@@ -214,6 +217,8 @@ def test_household_feed_shows_only_its_own_bookings_by_workshop_name(
         link = feeds.current_link(feeds.Owner.household(household))
         assert link is not None and link.url is not None
         url = link.url
+    assert link.webcal in client.get(f"/foyers/{household.id}").get_data(as_text=True)
+    assert _feed_count() == 1
 
     services.cancel_booking(booking.id)
     body = _fetch(app, url)
