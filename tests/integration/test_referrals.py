@@ -3,6 +3,7 @@ receiving structure (or through the signed link), reminded, expired, anonymised.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import timedelta
@@ -329,3 +330,32 @@ def test_a_directory_place_is_copied_and_answers_through_the_link(app: Flask) ->
         OutboundMessage.key == f"referral:{referral.id}:to:sent:0")).one()  # fmt: skip
     assert mail.recipient == "metz@emmaus-connect.example"
     assert f"/orientations/r/{links.make_token(referral)}" in mail.body
+
+
+def test_a_front_desk_refers_a_household_its_association_sees(app: Flask) -> None:
+    from app.households.lifecycle import PrescriptionState
+    from app.households.models import Prescription
+
+    w = _world()
+    association = factories.create_org(OrgKind.ASSOCIATION, name="Atelier Solidaire")
+    desk = factories.create_user(Role.FRONT_DESK, association)
+    client = login_client(app.test_client(), desk)
+    url = f"/orientations/foyers/{w['household'].id}/nouvelle"
+    assert client.get(url).status_code == 404  # not theirs yet
+    db.session.add(Prescription(
+        household_id=w["household"].id, prescriber_org_id=w["ccas"].id,
+        association_org_id=association.id, programme_code="x", device_type="laptop",
+        state=PrescriptionState.SUBMITTED,
+    ))  # fmt: skip
+    db.session.commit()
+    assert "Orienter vers une autre structure" in client.get(f"/foyers/{w['household'].id}").text
+    response = client.post(url, data={"need": "repair", "message": "Écran", "consent": "y",
+                                      "to_organisation_id": str(w["place"].id)})  # fmt: skip
+    assert response.status_code == 302
+    referral = _referral()
+    assert referral.from_organisation_id == association.id
+    # Without the person's consent, nothing is sent.
+    refused = client.post(url, data={"need": "repair", "message": "Écran",
+                                     "to_organisation_id": str(w["place"].id)})  # fmt: skip
+    assert refused.status_code == 200 and "doit être d'accord" in html.unescape(refused.text)
+    assert _referral().id == referral.id
