@@ -72,6 +72,11 @@ def _render(query: Query, form: dict[str, Any], results: Results, **extra: Any) 
         )
     )
     response.headers["Referrer-Policy"] = "no-referrer"  # a position never leaves in a Referer
+    # The one page allowed to ask for the position (app.core.security denies it elsewhere);
+    # the browser still asks the person, and only when "Autour de moi" is pressed.
+    response.headers["Permissions-Policy"] = (
+        "geolocation=(self), microphone=(), camera=(), payment=()"
+    )
     return response
 
 

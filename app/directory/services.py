@@ -90,7 +90,7 @@ def owner_problems(place: Place) -> list[str]:
             "Adresse introuvable : le lieu n'apparaît pas dans les recherches par distance. "
             "Vérifiez l'adresse, le code postal et la commune."
         )
-    hours = hours_problem(place.opening_hours)
+    hours = hours_problem(place.opening_hours or "")
     if hours:
         problems.append(hours)
     return problems

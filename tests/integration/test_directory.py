@@ -123,6 +123,7 @@ def test_public_page_works_without_an_account_and_shows_no_personal_data(
     assert "https://www.openstreetmap.org/?mlat=49.10980&amp;mlon=6.22900" in html
     assert "Famille Secrète" not in html and "0611223344" not in html
     assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "geolocation=(self)" in response.headers["Permissions-Policy"]
     assert "<script>" not in html  # CSP: the only script is a file
     assert client.get("/ou-aller?lieu=zzz&lat=abc").status_code == 200
 
