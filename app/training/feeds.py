@@ -18,9 +18,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, vDuration
 from sqlalchemy import select, update
@@ -31,6 +30,7 @@ from app.core.clock import utcnow
 from app.extensions import db
 from app.households.models import Household
 from app.loans.services import public_url
+from app.training.ical import instance_host
 from app.training.models import (
     Booking,
     BookingStatus,
@@ -242,15 +242,6 @@ def entries(feed: CalendarFeed) -> list[Entry]:
         .limit(MAX_EVENTS)
     )
     return [_entry(b.session, b) for b in bookings]
-
-
-def instance_host() -> str:
-    """The host in UIDs: PUBLIC_BASE_URL's, else the request's (without a port)."""
-    base = str(current_app.config.get("PUBLIC_BASE_URL") or "")
-    host = urlsplit(base).hostname if base else None
-    if not host and has_request_context():
-        host = urlsplit(request.host_url).hostname
-    return host or "localhost"
 
 
 def _utc(moment: datetime) -> datetime:

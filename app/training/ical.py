@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC
+from urllib.parse import urlsplit
 
+from flask import current_app, has_request_context, request
 from icalendar import Calendar, Event
 
 from app.core.clock import utcnow
 from app.training.models import SessionStatus, TrainingSession
+
+
+def instance_host() -> str:
+    """The host in UIDs (session-<id>@<host>): PUBLIC_BASE_URL's, else the request's."""
+    base = str(current_app.config.get("PUBLIC_BASE_URL") or "")
+    host = urlsplit(base).hostname if base else None
+    if not host and has_request_context():
+        host = urlsplit(request.host_url).hostname
+    return host or "localhost"
 
 
 def calendar(sessions: Iterable[TrainingSession], name: str) -> bytes:
@@ -19,10 +30,14 @@ def calendar(sessions: Iterable[TrainingSession], name: str) -> bytes:
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/Paris")
     stamp = utcnow().replace(tzinfo=UTC)
+    host = instance_host()
     for session in sessions:
         event = Event()
-        event.add("uid", f"training-session-{session.id}@ordilien")
+        # The same UID, SEQUENCE and LAST-MODIFIED as in the subscriptions (feeds.py).
+        event.add("uid", f"session-{session.id}@{host}")
         event.add("dtstamp", stamp)
+        event.add("sequence", session.sequence or 0)
+        event.add("last-modified", (session.updated_at or session.created_at).replace(tzinfo=UTC))
         event.add("dtstart", session.starts_at.replace(tzinfo=UTC))
         event.add("dtend", session.ends_at.replace(tzinfo=UTC))
         event.add("summary", session.title)

@@ -47,7 +47,7 @@ def test_place_and_household_calendars_parse_back(client: FlaskClient) -> None:
         )
         assert str(event["summary"]) == session.title
         assert "MJC 4 Bornes" in str(event["location"])
-        assert str(event["uid"]) == f"training-session-{session.id}@ordilien"
+        assert str(event["uid"]) == f"session-{session.id}@localhost"
     # 9h in Paris every week, whatever the daylight-saving time.
     paris = {
         e.decoded("dtstart").astimezone(__import__("zoneinfo").ZoneInfo("Europe/Paris")).hour
@@ -61,9 +61,7 @@ def test_place_and_household_calendars_parse_back(client: FlaskClient) -> None:
     prescriber = factories.create_user(Role.PRESCRIBER, ccas)
     client_login(client, prescriber)
     mine = Calendar.from_ical(client.get(f"/formation/foyers/{household.id}/agenda.ics").data)
-    assert [str(e["uid"]) for e in mine.walk("VEVENT")] == [
-        f"training-session-{sessions[1].id}@ordilien"
-    ]
+    assert [str(e["uid"]) for e in mine.walk("VEVENT")] == [f"session-{sessions[1].id}@localhost"]
 
 
 def client_login(client: FlaskClient, user) -> None:  # type: ignore[no-untyped-def]
