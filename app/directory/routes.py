@@ -28,6 +28,19 @@ from app.directory.search import Query, Results, search
 bp = Blueprint("directory", __name__, url_prefix="/ou-aller")
 
 
+@bp.app_context_processor
+def directory_helpers() -> dict[str, Any]:
+    """For the owners' pages (a training place's details, an organisation in the admin)."""
+
+    def directory_owner_problems(org: Any) -> list[str]:
+        from app.directory import services
+
+        place = services.own_place(org) if org is not None else None
+        return services.owner_problems(place) if place is not None else []
+
+    return {"directory_owner_problems": directory_owner_problems}
+
+
 def _float(name: str) -> float | None:
     value = (request.args.get(name) or "").strip().replace(",", ".")
     try:

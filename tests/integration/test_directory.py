@@ -214,3 +214,13 @@ def test_an_address_that_cannot_be_placed_tells_its_owner() -> None:
     assert any("Adresse introuvable" in p for p in services.owner_problems(lost))
     lost.opening_hours = "tous les jours"
     assert any("pas lisibles" in p for p in services.owner_problems(lost))
+
+
+def test_the_owner_reads_what_to_fix_on_the_place_form(client: FlaskClient) -> None:
+    lieu = factories.create_org(OrgKind.TRAINING_PLACE, slug="lieu-perdu", name="Lieu perdu")
+    lieu.commune, lieu.postcode = "Atlantide", ""
+    trainer = factories.create_user(Role.TRAINER, lieu, email="t@perdu.local")
+    services.sync_own_places()
+    login_client(client, trainer)
+    html = client.get("/formation/mon-lieu/fiche").get_data(as_text=True)
+    assert "Adresse introuvable" in html
