@@ -188,3 +188,37 @@ def final_grade(computed: Grade | None, override: Grade | None, reason: str) -> 
     if not reason.strip():
         raise GradeError("Indiquez pourquoi vous changez la note calculée.")
     return override
+
+
+# What to tell a person whose device cannot be graded yet, by form field (one source for
+# the device page and the grade page).
+MISSING_LABELS: dict[str, str] = {
+    "cpu": N_("Indiquez le processeur ou son indice"),
+    "cpu_score": N_("Processeur absent de la table : indiquez son indice (PassMark)"),
+    "ram_gb": N_("Indiquez la mémoire vive"),
+    "storage_type": N_("Indiquez le type de disque"),
+    "storage_gb": N_("Indiquez la capacité de stockage"),
+}
+
+
+def missing_for_grade(specs: Specs, *, cpu_named: bool = False) -> list[str]:
+    """The fields to fill before the grid can grade, as keys of ``MISSING_LABELS``.
+
+    ``cpu_named``: a processor name was given but gave no index (unknown to the table),
+    so it is the index that is asked for, not the name. Empty when a grade is computable
+    or when no grid applies (then the grade is given by hand).
+    """
+    missing: list[str] = []
+    if specs.kind == "computer":
+        if specs.cpu_score is None:
+            missing.append("cpu_score" if cpu_named else "cpu")
+        if specs.ram_gb is None:
+            missing.append("ram_gb")
+        if specs.storage_type is None:
+            missing.append("storage_type")
+    elif specs.kind == "mobile":
+        if specs.storage_gb is None:
+            missing.append("storage_gb")
+        if specs.ram_gb is None:
+            missing.append("ram_gb")
+    return missing

@@ -39,7 +39,7 @@ from app.core.errors import DomainError
 from app.core.i18n import page_gettext, page_translations
 from app.documents.qr import qr_png
 from app.extensions import db
-from app.inventory import exports, importing, services
+from app.inventory import exports, grading, importing, services
 from app.inventory.forms import (
     CONDITION_LABELS,
     DONOR_KIND_LABELS,
@@ -476,6 +476,8 @@ def _render_device(device: Device) -> str:
         erasures=erasures,
         checklist=checklist,
         computed=services.computed_grade(device),
+        missing=_missing_for_grade(device),
+        can_manage=can(Permission.INVENTORY_MANAGE, device.organisation_id),
         quick_targets=workshop_targets(device.state),
         at_desk=device.state in HANDOVER_TARGETS,
         qr_url=device_url(_base_url(), device.asset_tag),
@@ -507,12 +509,20 @@ def _render_transition(device: Device, form: TransitionForm) -> str:
     )
 
 
+def _missing_for_grade(device: Device) -> list[tuple[str, str]]:
+    """(form field, sentence) for each field the grade still needs: the device page and
+    the grade page link each one to the edit form, which technicians may use."""
+    names = grading.missing_for_grade(services.specs_of(device), cpu_named=bool(device.cpu))
+    return [(name, page_gettext(grading.MISSING_LABELS[name])) for name in names]
+
+
 def _render_grade(device: Device, form: GradeForm) -> str:
     return render_template(
         "inventory/device_grade.html",
         device=device,
         form=form,
         computed=services.computed_grade(device),
+        missing=_missing_for_grade(device),
         can_manage=can(Permission.INVENTORY_MANAGE, device.organisation_id),
     )
 
