@@ -203,17 +203,11 @@ class Entry:
 
 
 def _entry(session: TrainingSession, booking: Booking | None = None) -> Entry:
-    cancelled = session.status is SessionStatus.CANCELLED
-    sequence = session.sequence or 0
     modified = session.updated_at or session.created_at
-    if booking is not None:
-        # The household's own change (a seat given up, a seat from the waiting list) is a
-        # revision of its copy of the event too.
-        own = max(t for t in (booking.created_at, booking.promoted_at, booking.cancelled_at) if t)
-        modified = max(modified, own)
-        if booking.status is BookingStatus.CANCELLED and not cancelled:
-            cancelled, sequence = True, sequence + 1
-    return Entry(session, cancelled, sequence, modified)
+    if booking is not None:  # a seat given from the waiting list is news to the household
+        modified = max(t for t in (modified, booking.created_at, booking.promoted_at) if t)
+    cancelled = session.status is SessionStatus.CANCELLED
+    return Entry(session, cancelled, session.sequence or 0, modified)
 
 
 def entries(feed: CalendarFeed) -> list[Entry]:
@@ -234,8 +228,10 @@ def entries(feed: CalendarFeed) -> list[Entry]:
         .join(Booking.session)
         .where(
             Booking.household_id == feed.household_id,
-            # A place on the waiting list is not a seat: it shows once given one.
-            Booking.status != BookingStatus.WAITING,
+            # Only seats: a place on the waiting list shows once given one. A seat the
+            # household gave up leaves its calendar (it may book it again, and the
+            # session's SEQUENCE must then not go down); one the place cancelled stays.
+            Booking.status == BookingStatus.BOOKED,
             TrainingSession.starts_at >= since,
         )
         .order_by(TrainingSession.starts_at, Booking.id)

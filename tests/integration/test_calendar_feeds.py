@@ -196,13 +196,16 @@ def test_household_feed_shows_only_its_own_bookings_by_workshop_name(
     app: Flask, client: FlaskClient
 ) -> None:
     place = make_place(name="Médiathèque Verlaine")
-    mine, theirs, dropped = make_session(place, weeks=3, title="Premiers pas sur internet")
+    mine, theirs, dropped, called_off = make_session(
+        place, weeks=4, title="Premiers pas sur internet"
+    )
     ccas = factories.create_org(OrgKind.PRESCRIBER)
     household = make_household(ccas, reference_name="Mme Zoé Secret", phone="06 99 88 77 66")
     neighbour = make_household(ccas, reference_name="M. Voisin")
     services.book(mine.id, household, notify=False)
     services.book(theirs.id, neighbour, notify=False)
     booking = services.book(dropped.id, household, notify=False)
+    services.book(called_off.id, household, notify=False)
 
     prescriber = factories.create_user(Role.PRESCRIBER, ccas)
     login_client(client, prescriber)
@@ -220,15 +223,17 @@ def test_household_feed_shows_only_its_own_bookings_by_workshop_name(
     assert link.webcal in client.get(f"/foyers/{household.id}").get_data(as_text=True)
     assert _feed_count() == 1
 
-    services.cancel_booking(booking.id)
+    services.cancel_booking(booking.id)  # the household gives its seat up: gone
+    services.cancel_session(db.session.get(TrainingSession, called_off.id))  # the place: kept
     body = _fetch(app, url)
     assert body.status_code == 200
     text = body.get_data(as_text=True)
     cal = Calendar.from_ical(body.data)
     events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
-    assert set(events) == {f"session-{mine.id}@localhost", f"session-{dropped.id}@localhost"}
+    assert set(events) == {f"session-{mine.id}@localhost", f"session-{called_off.id}@localhost"}
     assert str(events[f"session-{mine.id}@localhost"]["summary"]) == "Premiers pas sur internet"
-    assert str(events[f"session-{dropped.id}@localhost"]["status"]) == "CANCELLED"
+    assert str(events[f"session-{called_off.id}@localhost"]["status"]) == "CANCELLED"
+    assert str(events[f"session-{mine.id}@localhost"]["status"]) == "CONFIRMED"
     assert "Médiathèque Verlaine" in str(events[f"session-{mine.id}@localhost"]["location"])
     # RGPD: nothing about the household itself, nor about the neighbour.
     for personal in ("Zoé", "Secret", "06 99", "Voisin"):
