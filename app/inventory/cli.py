@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -12,8 +13,9 @@ from sqlalchemy import select
 from app.accounts.models import Organisation
 from app.authz.policy import OrgKind
 from app.extensions import db
-from app.inventory import importing, services
+from app.inventory import import_service, importing, mapped_import, services
 from app.inventory.labels import SHEETS, LabelError
+from app.inventory.mapping import FileMapping, MappingError, source_label
 from app.inventory.models import Device, DonationBatch, Donor, DonorKind
 from app.inventory.pdfs import labels_pdf
 
@@ -44,13 +46,38 @@ def _organisation(slug: str | None) -> Organisation:
 @click.option("--dry-run", is_flag=True, help="Vérifier seulement : rien n'est enregistré.")
 @click.option("--donor", "donor_name", default="", help="Nom du donateur (créé s'il est nouveau).")
 @click.option("--reference", default="", help="Référence du lot (bon de don…).")
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Correspondance des colonnes et des valeurs (JSON, tel que --dry-run l'affiche).",
+)
+@click.option("--reason", default="", help="Raison d'accepter les doublons (responsable).")
 def import_command(
-    file: Path, org_slug: str | None, dry_run: bool, donor_name: str, reference: str
+    file: Path,
+    org_slug: str | None,
+    dry_run: bool,
+    donor_name: str,
+    reference: str,
+    mapping_file: Path | None,
+    reason: str,
 ) -> None:
-    """Importer FILE (CSV ou XLSX) comme un lot de don : tout ou rien."""
+    """Importer FILE (CSV ou XLSX, d'Ordilien, de Snipe-IT, de GLPI ou d'un tableur) comme
+    un lot de don : tout ou rien."""
     org = _organisation(org_slug)
+    chosen = None
+    if mapping_file is not None:
+        try:
+            chosen = FileMapping.from_json(json.loads(mapping_file.read_text("utf-8")))
+        except json.JSONDecodeError as exc:
+            raise click.ClickException(
+                f"{mapping_file} n'est pas du JSON lisible : {exc}."
+            ) from None
+        except MappingError as exc:
+            raise click.ClickException(exc.message) from None
     try:
-        parsed = importing.parse(file.read_bytes(), file.name)
+        table = mapped_import.read(file.read_bytes(), file.name)
     except importing.ImportFileError as exc:
         raise click.ClickException(exc.message) from None
     donor = None
@@ -58,17 +85,30 @@ def import_command(
         donor = db.session.scalar(
             select(Donor).where(Donor.organisation_id == org.id, Donor.name == donor_name)
         ) or services.create_donor(org.id, DonorKind.COMPANY, donor_name, commit=False)
-    result = services.import_devices(
-        org.id, parsed, donor=donor, reference=reference, dry_run=dry_run
+    result = import_service.import_table(
+        org.id,
+        table,
+        chosen,
+        donor=donor,
+        reference=reference,
+        override_reason=reason,
+        dry_run=dry_run,
     )
+    parsed = result.parsed
+    if dry_run:
+        click.echo(f"Correspondance utilisée ({source_label(parsed.source)}) :")
+        click.echo(parsed.mapping.dumps())
+        for column in parsed.columns:
+            if not column.field:
+                click.echo(f"Colonne ignorée « {column.header} » : {column.reason}")
     if not result.ok:
         db.session.rollback()
-        for problem in result.problems:
+        for problem in result.blocking:
             where = f"ligne {problem.row}" + (
                 f", colonne « {problem.column} »" if problem.column else ""
             )
             click.echo(f"{where} : {problem.message}", err=True)
-        click.echo(f"{len(result.problems)} problème(s) : rien n'a été importé.", err=True)
+        click.echo(f"{len(result.blocking)} problème(s) : rien n'a été importé.", err=True)
         raise SystemExit(1)
     if dry_run:
         click.echo(

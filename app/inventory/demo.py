@@ -7,6 +7,7 @@ CPU indexes are PassMark CPU Mark figures, rounded.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 from typing import Any
 
@@ -179,8 +180,12 @@ def _recondition(device: Any, actor: Any) -> None:
 
 
 def _imei(seed_text: str) -> str:
-    """A well-formed (Luhn) but fictitious IMEI, from a reporting body code no phone uses."""
-    digits = "35" + "".join(str(ord(c) % 10) for c in seed_text)[:12].rjust(12, "0")
+    """A well-formed (Luhn) but fictitious IMEI, from a reporting body code no phone uses.
+
+    Twelve digits of the serial's SHA-256, not of its first twelve characters: two phones
+    whose serials differed only at the end shared one IMEI (issue 16)."""
+    body = int.from_bytes(hashlib.sha256(seed_text.encode()).digest()[:8], "big") % 10**12
+    digits = f"35{body:012d}"
     total = 0
     for i, ch in enumerate(digits):
         n = int(ch) * (2 if i % 2 else 1)

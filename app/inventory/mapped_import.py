@@ -216,7 +216,8 @@ def parse(table: Table, chosen: FileMapping | None = None, remembered: FileMappi
                 Problem(
                     rows[0],
                     result.headers[name],
-                    f"{_VALUE_WORD[name]} « {written} » inconnu (lignes {use.rows_text}) : "
+                    f"{_VALUE_WORD[name]} « {written} » inconnu ({'lignes' if len(rows) > 1 else 'ligne'} "
+                    f"{use.rows_text}) : "
                     "choisissez ci-dessous ce qu'il devient.",
                 )
             )

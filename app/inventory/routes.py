@@ -4,10 +4,7 @@ stock count, and the public page a label's QR code opens."""
 from __future__ import annotations
 
 import io
-import secrets
-import time
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from flask import (
@@ -39,7 +36,14 @@ from app.core.errors import DomainError
 from app.core.i18n import page_gettext, page_translations
 from app.documents.qr import qr_png
 from app.extensions import db
-from app.inventory import exports, grading, importing, services
+from app.inventory import (
+    exports,
+    grading,
+    import_routes,
+    importing,
+    services,
+    snipeit_export,
+)
 from app.inventory.forms import (
     CONDITION_LABELS,
     DONOR_KIND_LABELS,
@@ -84,6 +88,8 @@ from app.inventory.models import (
 from app.inventory.pdfs import certificates_pdf, device_url, labels_pdf
 
 bp = Blueprint("inventory", __name__)
+# The import's mapping step, in its own module (endpoints inventory.import_mapping.*).
+bp.register_blueprint(import_routes.import_bp)
 
 P = "/inventaire"
 MAX_LABELS = 5000
@@ -232,12 +238,14 @@ def device_list() -> str:
 @bp.get(f"{P}/export.<fmt>")
 @permission_required(Permission.INVENTORY_READ)
 def export(fmt: str) -> Response:
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in ("csv", "xlsx", "snipe-it.csv"):
         abort(404)
     _form, flt = _filter_from_args()
     devices = services.iter_filtered(_org_id(), flt)
     stamp = utcnow().strftime("%Y%m%d-%H%M")
-    if fmt == "csv":
+    if fmt == "snipe-it.csv":  # Snipe-IT's asset import format: leaving is as easy
+        data, mimetype = snipeit_export.to_csv(devices), "text/csv; charset=utf-8"
+    elif fmt == "csv":
         data, mimetype = exports.to_csv(devices), "text/csv; charset=utf-8"
     else:
         data = exports.to_xlsx(devices)
@@ -796,58 +804,29 @@ def _pdf(data: bytes, filename: str) -> Response:
 # ---------------------------------------------------------------- import
 
 
-IMPORT_KEEP_SECONDS = 24 * 3600
-
-
-def _import_dir() -> Path:
-    """Where a checked file waits for its confirmation; files never confirmed go after a day."""
-    path = Path(current_app.instance_path) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - IMPORT_KEEP_SECONDS
-    for old in path.iterdir():
-        try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink(missing_ok=True)
-        except FileNotFoundError:
-            continue  # removed meanwhile by another worker
-    return path
-
-
-def _stored_import(token: str) -> Path | None:
-    if not token.isalnum() or len(token) > 64:
-        return None
-    for candidate in _import_dir().glob(f"{current_user.id}-{token}.*"):
-        return candidate
-    return None
-
-
 @bp.route(f"{P}/import", methods=["GET", "POST"])
 @permission_required(Permission.INVENTORY_MANAGE)
 def import_upload() -> str | Response:
+    """The upload; the mapping step (import_routes.py) follows on the same response."""
     form = ImportForm()
     form.donor_id.choices = _donor_choices(blank=_("Sans donateur"))
-    result = None
-    token = ""
     file_error = None
     if form.validate_on_submit():
         upload = form.file.data
-        name = upload.filename or "import.csv"
-        data = upload.read()
         try:
-            parsed = importing.parse(data, name)
+            return import_routes.after_upload(
+                upload.read(),
+                upload.filename or "import.csv",
+                form.donor_id.data or "",
+                form.reference.data or "",
+            )
         except importing.ImportFileError as exc:
             file_error = exc.message
-        else:
-            result = services.import_devices(_org_id(), parsed, dry_run=True)
-            if result.ok:
-                token = secrets.token_hex(16)
-                suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".csv"
-                (_import_dir() / f"{current_user.id}-{token}{suffix}").write_bytes(data)
     return render_template(
         "inventory/import.html",
         form=form,
-        result=result,
-        token=token,
+        result=None,
+        token="",
         file_error=file_error,
         confirm_form=EmptyForm(),
     )
@@ -856,41 +835,7 @@ def import_upload() -> str | Response:
 @bp.post(f"{P}/import/confirmer")
 @permission_required(Permission.INVENTORY_MANAGE)
 def import_confirm() -> str | Response:
-    form = EmptyForm()
-    path = _stored_import(request.form.get("token", ""))
-    if not form.validate_on_submit() or path is None:
-        flash(_("Ce fichier n'est plus disponible : envoyez-le à nouveau."), "error")
-        return redirect(url_for("inventory.import_upload"))
-    donor = None
-    donor_id = parse_id(request.form.get("donor_id"))
-    if donor_id:
-        donor = db.session.get(Donor, donor_id)
-        if donor is None or donor.organisation_id != _org_id():
-            donor = None
-    parsed = importing.parse(path.read_bytes(), path.name)
-    result = services.import_devices(
-        _org_id(),
-        parsed,
-        actor=current_user,
-        donor=donor,
-        reference=request.form.get("reference", "")[:80],
-    )
-    path.unlink(missing_ok=True)
-    if not result.ok or result.batch is None:
-        flash(_("Le stock a changé depuis la vérification : rien n'a été importé."), "error")
-        return render_template(
-            "inventory/import.html",
-            form=ImportForm(),
-            result=result,
-            token="",
-            file_error=None,
-            confirm_form=form,
-        )
-    flash(
-        _("%(n)s appareils importés dans le lot n° %(id)s.", n=result.created, id=result.batch.id),
-        "success",
-    )
-    return redirect(url_for("inventory.batch_detail", batch_id=result.batch.id))
+    return import_routes.confirm(request.form.get("token", ""))
 
 
 # ---------------------------------------------------------------- stock count

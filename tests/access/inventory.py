@@ -134,6 +134,24 @@ ROUTES = [
     Route("inventory.import_upload", allow=MANAGE),
     Route("inventory.import_upload", "POST", allow=MANAGE),
     Route("inventory.import_confirm", "POST", allow=MANAGE, data={"token": "absent"}),
+    # The mapping step of a stored file (an unknown token sends back to the upload).
+    Route(
+        "inventory.import_mapping.review",
+        allow=MANAGE,
+        path=lambda ctx: url_for("inventory.import_mapping.review", token="absent"),
+    ),
+    Route(
+        "inventory.import_mapping.review",
+        "POST",
+        allow=MANAGE,
+        path=lambda ctx: url_for("inventory.import_mapping.review", token="absent"),
+        data={"action": "check"},
+    ),
+    Route(
+        "inventory.export",
+        allow=READ,
+        path=lambda ctx: url_for("inventory.export", fmt="snipe-it.csv"),
+    ),
     Route("inventory.stock_count", allow=READ),
     Route(
         "inventory.stock_count",

@@ -106,9 +106,9 @@ def test_web_report_by_row_and_column(client, login, manager) -> None:  # type: 
     )
     html = page.get_data(as_text=True)
     assert "3 problèmes : rien n" in html
-    assert "Type inconnu « Grille-pain »" in html
+    assert "Type « Grille-pain » inconnu (ligne 5)" in html
     assert "Numéro de série en double dans le fichier (déjà ligne 2)." in html
-    assert 'name="token"' not in html
+    assert "Tout importer" not in html
     assert counts() == (0, 0, 0)
 
 
