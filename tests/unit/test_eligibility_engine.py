@@ -10,10 +10,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.eligibility.engine import Eligibility, evaluate, evaluate_all
-from app.eligibility.explain import say
-from app.eligibility.facts import Facts, Proof, QuotaUse, StatusFact
-from app.eligibility.loader import load_directory
 from app.eligibility.conditions import (
     CommitmentCondition,
     HouseholdSizeCondition,
@@ -24,6 +20,10 @@ from app.eligibility.conditions import (
     QuotaCondition,
     StatusesCondition,
 )
+from app.eligibility.engine import Eligibility, evaluate, evaluate_all
+from app.eligibility.explain import say
+from app.eligibility.facts import Facts, Proof, QuotaUse, StatusFact
+from app.eligibility.loader import load_directory
 from app.eligibility.programme import (
     OutcomeKind,
     OutcomeSpec,
