@@ -218,7 +218,7 @@ def parse(table: Table, chosen: FileMapping | None = None, remembered: FileMappi
                     result.headers[name],
                     f"{_VALUE_WORD[name]} « {written} » inconnu ({'lignes' if len(rows) > 1 else 'ligne'} "
                     f"{use.rows_text}) : "
-                    "choisissez ci-dessous ce qu'il devient.",
+                    "choisissez ce qu'il devient.",
                 )
             )
     result.problems.sort(key=lambda p: (p.row, p.column))

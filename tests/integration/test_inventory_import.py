@@ -120,7 +120,7 @@ def test_cli_import(runner, manager, tmp_path) -> None:  # type: ignore[no-untyp
     slug = manager.organisation.slug
     result = runner.invoke(inventory, ["import", str(bad), "--org", slug])
     assert result.exit_code == 1
-    assert "ligne 5, colonne « Type » : Type inconnu « Grille-pain »" in result.output
+    assert "ligne 5, colonne « Type » : Type « Grille-pain » inconnu (ligne 5)" in result.output
     assert counts() == (0, 0, 0)
     result = runner.invoke(inventory, ["import", str(good), "--dry-run"])  # one association
     assert result.exit_code == 0, result.output
