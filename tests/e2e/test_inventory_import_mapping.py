@@ -21,6 +21,7 @@ from app.inventory.models import (
     ErasureRecord,
     ErasureResult,
 )
+from tests.e2e.a11y import axe_violations
 from tests.e2e.conftest import browser_login
 from tests.factories import PASSWORD
 from tests.integration.test_loans_factories import RSA, make_counter, validated_prescription
@@ -77,6 +78,7 @@ def test_snipeit_export_mapped_imported_and_old_label_scanned(page) -> None:  # 
     )
     expect(checked_out).to_contain_text("Ignorée : Nom d'une personne")
     expect(page.get_by_role("alert")).to_contain_text("Type « Kiosks » inconnu (ligne 7)")
+    assert axe_violations(page) == []
 
     # One proposed mapping changed, the unknown category mapped, then checked again.
     page.get_by_role("combobox", name="Notes", exact=True).select_option("condition_notes")
