@@ -85,6 +85,11 @@ class Place(db.Model):
     source_id: Mapped[str] = mapped_column(String(200), default="")
     date_maj: Mapped[date | None] = mapped_column(default=None)  # the producer's date
     raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the row as imported
+    # Which standard ``raw`` is in ("mednum", "data_inclusion"; "" for own places).
+    standard: Mapped[str] = mapped_column(String(20), default="")
+    # An own place's La MedNum "formations_labels" (e.g. "ORDI 3.0") and RNA number.
+    labels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rna: Mapped[str] = mapped_column(String(10), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

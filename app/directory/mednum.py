@@ -1,0 +1,288 @@
+"""La MedNum "lieux de médiation numérique" v1.0.2: read a producer's CSV, write ours (pure).
+
+The table schema is the standard's own ``schema.json`` (``data/mednum_schema_1.0.2.json``,
+LaMednum/standard-mediation-num, main branch, commit 13b05e2, licence Etalab 2.0; see
+README "Où aller"): every check here reads its fields, so there is one source for the
+columns, the required ones and the vocabularies. List columns hold several values
+separated by ``|``; ``pivot`` is a SIRET (14 digits) or an RNA number (W + 9 digits).
+
+- ``parse(text)``: one ``RowResult`` per row, ``raw`` the row exactly as read (every
+  column, as text). A required field missing or invalid refuses the row; an optional one
+  that does not validate is a warning and is not used.
+- ``export_row(raw)``: an imported row given back as it came, only the fields that do not
+  validate left out; ``own_row(...)``: a row built from one of the instance's places.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from app.directory.hours import problem as hours_problem
+from app.directory.rows import Problem, Report, RowResult, needs_from_words, refuse_duplicates
+from app.directory.rows import split_list as _split
+
+SCHEMA_PATH = Path(__file__).parent / "data" / "mednum_schema_1.0.2.json"
+SCHEMA: dict[str, Any] = json.loads(SCHEMA_PATH.read_text("utf-8"))
+FIELDS: list[str] = [f["name"] for f in SCHEMA["fields"]]
+_BY_NAME = {f["name"]: f for f in SCHEMA["fields"]}
+REQUIRED = [f["name"] for f in SCHEMA["fields"] if f.get("constraints", {}).get("required")]
+STANDARD = "mednum"
+DEFAULT_SOURCE = "mednum"
+OWN_SOURCE = "Ordilien"  # what our own rows say in "source"
+
+DEVICE_SERVICE = "Acquisition de matériel informatique à prix solidaire"
+NEED_SERVICE = {
+    "device": DEVICE_SERVICE,
+    "learn": "Maîtrise des outils numériques du quotidien",
+    "procedures": "Aide aux démarches administratives",
+    "connect": "Accès internet et matériel informatique",
+}
+SIRET = re.compile(r"\d{14}")
+RNA = re.compile(r"W\d{9}")
+
+
+def vocabulary(name: str) -> list[str]:
+    """The values a list column takes, read from its pattern ("(A|B|C)")."""
+    pattern = _BY_NAME[name].get("constraints", {}).get("pattern", "")
+    found = re.search(r"\(\?:\(\?:\^\|\\\|\)\((.*)\)\)\+\$$", pattern)
+    if not found:
+        return []
+    return [re.sub(r"\\(.)", r"\1", v) for v in found.group(1).split("|")]
+
+
+def field_problem(name: str, value: str) -> str | None:
+    """Why ``value`` does not fit the schema's field ``name`` (in French), or None."""
+    spec = _BY_NAME.get(name)
+    if spec is None:
+        return None
+    rules = spec.get("constraints", {})
+    if value == "":
+        return "Champ obligatoire vide." if rules.get("required") else None
+    kind = spec.get("type", "string")
+    if kind == "number":
+        try:
+            float(value)
+        except ValueError:
+            return f"« {value} » n'est pas un nombre."
+    elif kind == "date":
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return f"« {value} » n'est pas une date AAAA-MM-JJ."
+    if "pattern" in rules and not re.fullmatch(rules["pattern"], value):
+        allowed = vocabulary(name)
+        if allowed:
+            return f"« {value} » : valeurs admises (séparées par |) : {', '.join(allowed)}."
+        return f"« {value} » n'a pas la forme attendue par le standard."
+    if "maxLength" in rules and len(value) > rules["maxLength"]:
+        return f"Plus de {rules['maxLength']} caractères."
+    return None
+
+
+def read(text: str) -> tuple[list[str], list[dict[str, str]]]:
+    """Header and rows of a CSV (``,`` as the standard writes it, or ``;``), cells as text."""
+    text = text.lstrip("\ufeff")
+    header = text.split("\n", 1)[0]
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = [{k: (v if v is not None else "") for k, v in row.items() if k is not None}
+            for row in reader]  # fmt: skip
+    return list(reader.fieldnames or []), rows
+
+
+def parse(text: str) -> Report:
+    header, rows = read(text)
+    report = Report()
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        report.file_problems.append(
+            Problem(1, "", f"Colonnes obligatoires absentes : {', '.join(missing)}.")
+        )
+        return report
+    report.rows = [parse_row(n, row) for n, row in enumerate(rows, start=2)]
+    refuse_duplicates(report.rows)
+    if not rows:
+        report.file_problems.append(Problem(1, "", "Le fichier ne contient aucune ligne."))
+    return report
+
+
+def parse_row(n: int, row: dict[str, str]) -> RowResult:
+    value = {k: (v or "").strip() for k, v in row.items()}
+    source = value.get("source") or DEFAULT_SOURCE
+    result = RowResult(n, source, value.get("id", ""), value.get("nom", ""))
+    if source == OWN_SOURCE:
+        result.skipped = "Un lieu de cette instance (notre propre export) : laissé tel quel."
+        return result
+    bad: set[str] = set()
+    for name in FIELDS:
+        message = field_problem(name, value.get(name, ""))
+        if message is None:
+            continue
+        bad.add(name)
+        if name in REQUIRED:
+            result.refuse(name, message)
+        else:
+            result.warn(name, message + " Champ ignoré pour la recherche, gardé dans la ligne.")
+    hours = value.get("horaires", "")
+    if hours and "horaires" not in bad and hours_problem(hours):
+        result.warn("horaires", hours_problem(hours) or "")
+    if result.blocking:
+        return result
+    result.facts = facts(value, bad)
+    result.facts["raw"] = dict(row)  # exactly as read: every column, unchanged
+    return result
+
+
+def _ok(value: dict[str, str], bad: set[str], name: str) -> str:
+    return "" if name in bad else value.get(name, "")
+
+
+def facts(value: dict[str, str], bad: set[str]) -> dict[str, Any]:
+    """The typed columns of a ``Place`` from a row (bad optional fields left out)."""
+    services = _split(_ok(value, bad, "services")) or _split(value.get("services", ""))
+    fees = _split(_ok(value, bad, "frais_a_charge"))
+    lat, lon = _ok(value, bad, "latitude"), _ok(value, bad, "longitude")
+    phones = _split(value.get("telephone", ""))
+    return {
+        "source": value.get("source") or DEFAULT_SOURCE,
+        "source_id": value["id"],
+        "standard": STANDARD,
+        "name": value["nom"][:200],
+        "address": value["adresse"][:300],
+        "postcode": value["code_postal"],
+        "commune": value["commune"][:120],
+        "code_insee": _ok(value, bad, "code_insee"),
+        "point": (float(lat), float(lon)) if lat and lon else None,
+        "phone": (phones[0] if phones else "")[:40],
+        "email": (_split(value.get("courriels", "")) or [""])[0][:254],
+        "website": (_split(value.get("site_web", "")) or [""])[0][:500],
+        "booking_url": value.get("prise_rdv", "")[:500],
+        "opening_hours": value.get("horaires", "")[:500],
+        "services": services,
+        "needs": needs_from_words(services),
+        "free": ("Gratuit" in fees) if fees else None,
+        "price_text": ", ".join(fees)[:300],
+        "description": (value.get("presentation_resume") or value.get("presentation_detail", "")),
+        "date_maj": date.fromisoformat(value["date_maj"]),
+    }
+
+
+def export_row(raw: dict[str, Any]) -> dict[str, str]:
+    """An imported row, as the producer wrote it; a field that does not validate (the
+    import warned about it) is left out rather than published wrong."""
+    row = {name: str(raw.get(name) or "") for name in FIELDS}
+    for name in FIELDS:
+        if name not in REQUIRED and field_problem(name, row[name]):
+            row[name] = ""
+    return row
+
+
+@dataclass
+class OwnPlace:
+    """What the instance knows of one of its places, for ``own_row``."""
+
+    identifier: str
+    name: str
+    address: str
+    postcode: str
+    commune: str
+    date_maj: date
+    siret: str = ""
+    rna: str = ""
+    code_insee: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    phone: str = ""  # E.164
+    email: str = ""
+    website: str = ""
+    opening_hours: str = ""
+    description: str = ""
+    needs: list[str] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    free: bool | None = None
+    booking_url: str = ""
+    accessibility_url: str = ""
+    individual: bool = False
+    group: bool = False
+
+
+def pivot(siret: str, rna: str) -> str:
+    digits = re.sub(r"\s", "", siret or "")
+    if SIRET.fullmatch(digits):
+        return digits
+    number = (rna or "").strip().upper()
+    return number if RNA.fullmatch(number) else ""
+
+
+def own_row(place: OwnPlace) -> tuple[dict[str, str] | None, str]:
+    """The standard's row for one of our places, or (None, why it cannot be published)."""
+    the_pivot = pivot(place.siret, place.rna)
+    if not the_pivot:
+        return None, "ni SIRET ni RNA"
+    offered = vocabulary("services")
+    services = [NEED_SERVICE[n] for n in place.needs if n in NEED_SERVICE]
+    services += [s for s in place.services if s in offered]
+    known_labels = vocabulary("formations_labels")
+    programmes = [p for p in vocabulary("dispositif_programmes_nationaux")
+                  if p in place.services]  # fmt: skip
+    access = [*(["Prendre un RDV en ligne"] if place.booking_url else []),
+              *(["Téléphoner"] if place.phone else []),
+              *(["Contacter par mail"] if place.email else [])]  # fmt: skip
+    ways = [*(["Accompagnement individuel"] if place.individual else []),
+            *(["Dans un atelier collectif"] if place.group else [])]  # fmt: skip
+    row = dict.fromkeys(FIELDS, "")
+    row.update(
+        {
+            "id": place.identifier,
+            "pivot": the_pivot,
+            "nom": place.name,
+            "commune": place.commune,
+            "code_postal": place.postcode,
+            "code_insee": place.code_insee,
+            "adresse": place.address,
+            "latitude": "" if place.latitude is None else f"{place.latitude:.6f}",
+            "longitude": "" if place.longitude is None else f"{place.longitude:.6f}",
+            "telephone": place.phone,
+            "courriels": place.email,
+            "site_web": place.website,
+            "horaires": "" if hours_problem(place.opening_hours) else place.opening_hours,
+            "presentation_resume": place.description[:280],
+            "source": OWN_SOURCE,
+            "itinerance": "Fixe",
+            "date_maj": place.date_maj.isoformat(),
+            "services": "|".join(dict.fromkeys(services)),
+            "frais_a_charge": {True: "Gratuit", False: "Payant", None: ""}[place.free],
+            "dispositif_programmes_nationaux": "|".join(programmes),
+            "formations_labels": "|".join(lab for lab in place.labels if lab in known_labels),
+            "autres_formations_labels": ", ".join(
+                lab for lab in place.labels if lab not in known_labels
+            ),
+            "modalites_acces": "|".join(access),
+            "modalites_accompagnement": "|".join(ways),
+            "fiche_acces_libre": place.accessibility_url,
+            "prise_rdv": place.booking_url,
+        }
+    )
+    for name in FIELDS:
+        problem = field_problem(name, row[name])
+        if problem and name in REQUIRED:
+            return None, f"{name} : {problem}"
+        if problem:
+            row[name] = ""  # never publish a value the standard refuses
+    return row, ""
+
+
+def write(rows: list[dict[str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

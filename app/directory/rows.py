@@ -1,0 +1,120 @@
+"""What an open-data file read row by row gives: each row's facts and its problems (pure).
+
+The readers (``mednum.py``, ``datainclusion.py``) return one ``RowResult`` per row; the
+import (``imports.py``) writes all of them or none. A *blocking* problem (a required field
+missing or invalid, a row given twice) refuses the file; a warning (one optional field
+that does not validate) is reported on its row and that field is not used.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.directory.needs import Need
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # CSV: as a spreadsheet numbers it (1 is the header); JSON: 1 is the first
+    field: str  # "" for the whole row or file
+    message: str
+    blocking: bool = True
+
+
+@dataclass
+class RowResult:
+    row: int
+    source: str
+    source_id: str
+    name: str
+    facts: dict[str, Any] = field(default_factory=dict)  # Place attributes
+    problems: list[Problem] = field(default_factory=list)
+    skipped: str = ""  # why the row is left aside (our own places coming back)
+
+    @property
+    def blocking(self) -> bool:
+        return any(p.blocking for p in self.problems)
+
+    def warn(self, field_name: str, message: str) -> None:
+        self.problems.append(Problem(self.row, field_name, message, blocking=False))
+
+    def refuse(self, field_name: str, message: str) -> None:
+        self.problems.append(Problem(self.row, field_name, message, blocking=True))
+
+
+@dataclass
+class Report:
+    rows: list[RowResult] = field(default_factory=list)
+    file_problems: list[Problem] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    written: bool = False
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [*self.file_problems, *(p for r in self.rows for p in r.problems)]
+
+    @property
+    def ok(self) -> bool:
+        """Nothing blocks, and there is at least one row to write."""
+        return not any(p.blocking for p in self.problems) and any(not r.skipped for r in self.rows)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.blocking]
+
+
+def split_list(value: str, separator: str = "|") -> list[str]:
+    return [part.strip() for part in (value or "").split(separator) if part.strip()]
+
+
+def refuse_duplicates(rows: list[RowResult]) -> None:
+    """The same (source, id) twice in one file: the second would silently win."""
+    counts = Counter((r.source, r.source_id) for r in rows if not r.skipped)
+    seen: set[tuple[str, str]] = set()
+    for r in rows:
+        key = (r.source, r.source_id)
+        if r.skipped or counts[key] < 2:
+            continue
+        if key in seen:
+            r.refuse(
+                "id",
+                f"L'identifiant « {r.source_id} » ({r.source}) est déjà sur une ligne précédente.",
+            )
+        seen.add(key)
+
+
+def needs_from_words(values: list[str]) -> list[str]:
+    """``needs.Need`` codes from a producer's service labels or thématiques (any standard).
+
+    Matched on words rather than exact labels: La MedNum v1.0.2's services ("Acquisition
+    de matériel informatique à prix solidaire", "Aide aux démarches administratives"...),
+    the cartography's newer ones ("Prendre en main un ordinateur", "Réparer son
+    matériel"...) and data·inclusion's thématiques ("numerique--acquerir-un-equipement").
+    """
+    found: set[Need] = set()
+    for value in values:
+        if value in Need.__members__.values():
+            found.add(Need(value))  # already a code
+            continue
+        key = _fold(value)
+        if any(w in key for w in ("prix solidaire", "acquisition", "acquerir", "equipement")):
+            found.add(Need.DEVICE)
+        elif any(w in key for w in ("repar",)):
+            found.add(Need.REPAIR)
+        elif any(w in key for w in ("connexion", "acces internet", "acceder a internet")):
+            found.add(Need.CONNECT)
+        elif any(w in key for w in ("demarche", "services en ligne", "acces aux droits")):
+            found.add(Need.PROCEDURES)
+        elif key:
+            found.add(Need.LEARN)  # every other mediation service teaches something
+    return [need.value for need in Need if need in found]
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(text.replace("-", " ").replace("_", " ").split())
