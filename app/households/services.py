@@ -27,9 +27,10 @@ from app.core.converters import page_number
 from app.core.errors import Conflict, DomainError, NotFound
 from app.eligibility import catalogue, display
 from app.eligibility.engine import Decision, Eligibility, evaluate, evaluate_all
+from app.eligibility.envelopes import envelope_usage
 from app.eligibility.facts import Facts, Proof, QuotaUse, StatusFact
 from app.eligibility.models import EnvelopeClaim, EnvelopeCounter
-from app.eligibility.programme import Resolver, quota_period
+from app.eligibility.programme import EnvelopeUse, Resolver, quota_period
 from app.eligibility.vocabulary import (
     AttestationMethod,
     Commitment,
@@ -549,12 +550,20 @@ def facts_for(
     )
 
 
+def _envelope_uses(on: date) -> dict[str, EnvelopeUse]:
+    """What each programme's envelope has given in its period of ``on`` (the counters):
+    a programme whose envelope is spent grants nothing more."""
+    return {code: EnvelopeUse(grants, eur) for code, (grants, eur) in envelope_usage(on).items()}
+
+
 def check_household(
     household: Household, need: DeviceType | None = None, on: date | None = None
 ) -> list[Decision]:
     """Every programme for this household, best offer first."""
     on = on or today()
-    return evaluate_all(catalogue.programmes(on), facts_for(household, on), on, need)
+    return evaluate_all(
+        catalogue.programmes(on), facts_for(household, on), on, need, _envelope_uses(on)
+    )
 
 
 # ------------------------------------------------------------------------- prescriptions
@@ -582,7 +591,13 @@ def _decide(
     if device_type not in programme.device_types:
         raise DomainError(_("Ce programme ne fournit pas ce type d'appareil."), field="device_type")
     on = today()
-    return evaluate(programme, facts_for(household, on, commitments=commitments), on, device_type)
+    return evaluate(
+        programme,
+        facts_for(household, on, commitments=commitments),
+        on,
+        device_type,
+        _envelope_uses(on).get(programme.code),
+    )
 
 
 def create_prescription(
