@@ -148,6 +148,9 @@ def donors(organisation_id: int) -> Sequence[Donor]:
 # ---------------------------------------------------------------- devices
 
 
+ORIGIN_FIELDS = ("external_ref", "purchase_date", "purchase_cost", "supplier", "notes")
+
+
 @dataclass
 class DeviceInput:
     """What intake, edits, the API and imports give for a device."""
@@ -327,8 +330,10 @@ def update_device(device: Device, data: DeviceInput, *, actor: Any = None) -> De
         raise DomainError(
             f"Ce numéro de série est déjà en stock (appareil {clash.asset_tag}).", field="serial"
         )
-    before = {k: _jsonable(getattr(device, k)) for k in data.columns()}
-    for key, value in data.columns().items():
+    # What came from another tool (former label, purchase) is not on the edit form: kept.
+    columns = {k: v for k, v in data.columns().items() if k not in ORIGIN_FIELDS}
+    before = {k: _jsonable(getattr(device, k)) for k in columns}
+    for key, value in columns.items():
         setattr(device, key, value)
     location = location_named(device.organisation_id, data.location)
     device.location_id = location.id if location else None

@@ -315,3 +315,17 @@ def test_the_demo_passes_the_intake_check(app, manager) -> None:  # type: ignore
         assert imei_problems == [], (org.slug, imei_problems)
         checked += sum(1 for d in devices if d.imei)
     assert checked >= 4
+
+
+def test_editing_a_device_keeps_what_came_from_the_other_tool(manager) -> None:  # type: ignore[no-untyped-def]
+    table = mapped_import.read((FIXTURES / "snipeit_import.csv").read_bytes(), "x.csv")
+    assert import_service.import_table(manager.organisation_id, table, actor=manager).ok
+    device = db.session.scalar(select(Device).where(Device.external_ref == "SN-0101"))
+    services.update_device(
+        device,
+        services.DeviceInput(device_type=DeviceType.LAPTOP, brand="Lenovo", model="T480s"),
+        actor=manager,
+    )
+    db.session.expire_all()
+    assert device.model == "T480s" and device.external_ref == "SN-0101"
+    assert device.supplier == "Bureau Vallée" and device.purchase_cost == 899.0
