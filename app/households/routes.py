@@ -26,7 +26,7 @@ from app.authz.policy import Permission
 from app.core.converters import page_number
 from app.core.errors import DomainError, NotFound
 from app.core.labels import Translated
-from app.eligibility import catalogue
+from app.eligibility import catalogue, display
 from app.eligibility.engine import Eligibility
 from app.eligibility.vocabulary import (
     ATTESTATION_METHOD_LABELS,
@@ -285,6 +285,19 @@ def prescription_new(household_id: int) -> str | Response:
             return redirect(
                 url_for("households.prescription_detail", prescription_id=prescription.id)
             )
+    posted = form.programme_code.data if request.method == "POST" else None
+    gone = next(
+        (
+            d
+            for d in decisions
+            if d.programme.code == posted and d.eligibility is Eligibility.NOT_ELIGIBLE
+        ),
+        None,
+    )
+    if gone is not None:  # offered when the form was opened, not now (e.g. envelope spent)
+        form.programme_code.errors = [
+            _("Pas encore possible : %(reason)s", reason=display.reason_text(gone))
+        ]
     return render_template(
         "households/prescription_form.html",
         form=form,
