@@ -1,13 +1,16 @@
-"""flask directory sync | geocode: keep the directory's own places and points up to date."""
+"""flask directory sync | geocode | import-mednum | import-data-inclusion."""
 
 from __future__ import annotations
+
+import json
 
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from app.directory import services
+from app.directory import imports, services
 from app.directory.models import Place
+from app.directory.rows import Report
 from app.extensions import db
 
 directory = AppGroup("directory", help="Annuaire « Où aller » : lieux, coordonnées.")
@@ -31,6 +34,39 @@ def geocode(force: bool) -> None:
         failed += place.latitude is None
     db.session.commit()
     click.echo(f"{done} lieux traités, {failed} adresse(s) introuvable(s).")
+
+
+def _echo_report(report: Report) -> None:
+    for p in report.problems:
+        kind = "refusée" if p.blocking else "avertissement"
+        click.echo(f"ligne {p.row}\t{p.field or '-'}\t{kind}\t{p.message}")
+    if not report.ok:
+        click.echo("Rien n'a été importé.", err=True)
+        raise SystemExit(1)
+    verb = "importé(s)" if report.written else "à importer (--dry-run : rien n'est enregistré)"
+    click.echo(f"{report.created} lieu(x) ajouté(s), {report.updated} mis à jour : {verb}.")
+
+
+@directory.command("import-mednum")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Vérifier et rendre compte sans rien enregistrer.")
+def import_mednum(path: str, dry_run: bool) -> None:
+    """Importer un CSV « lieux de médiation numérique » (La MedNum v1.0.2)."""
+    with open(path, encoding="utf-8-sig") as handle:
+        _echo_report(imports.import_mednum(handle.read(), dry_run=dry_run))
+
+
+@directory.command("import-data-inclusion")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Vérifier et rendre compte sans rien enregistrer.")
+def import_data_inclusion(path: str, dry_run: bool) -> None:
+    """Importer des structures data·inclusion (liste, page de l'API ou « structures »)."""
+    with open(path, encoding="utf-8-sig") as handle:
+        try:
+            payload = json.load(handle)
+        except ValueError:
+            raise click.ClickException("Le fichier n'est pas du JSON lisible.") from None
+    _echo_report(imports.import_data_inclusion(payload, dry_run=dry_run))
 
 
 COMMANDS = [directory]

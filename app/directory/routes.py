@@ -21,11 +21,13 @@ from werkzeug.wrappers import Response
 
 from app.authz.guards import permission_required
 from app.authz.policy import Permission
+from app.directory import data_routes
 from app.directory.labels import FILTERS, NEED_LABELS
 from app.directory.needs import Need, parse_needs
 from app.directory.search import Query, Results, search
 
 bp = Blueprint("directory", __name__, url_prefix="/ou-aller")
+bp.register_blueprint(data_routes.bp)  # open data, directory places: directory.data.*
 
 
 @bp.app_context_processor

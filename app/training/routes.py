@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -35,7 +34,7 @@ from app.directory.services import sync_org_place_quietly
 from app.extensions import db
 from app.households.models import Household
 from app.training import diagnostic as dg
-from app.training import feed_routes, ical, opendata, services
+from app.training import feed_routes, ical, services
 from app.training.forms import (
     ANSWER_LABELS,
     ATTENDANCE_LABELS,
@@ -49,7 +48,6 @@ from app.training.forms import (
     THEME_LABELS,
     BookForm,
     CourseForm,
-    ImportForm,
     PlaceForm,
     SessionForm,
     diagnostic_form_class,
@@ -566,64 +564,29 @@ def household_ics(household_id: int) -> Response:
 # --- open data ---------------------------------------------------------------------------
 
 
+# The directory's open data replaced these pages (La MedNum v1.0.2, imports into "Où
+# aller"): the old addresses lead there, so bookmarks and scripts keep working.
+
+
 @bp.get("/donnees-ouvertes")
 @permission_required(Permission.TRAINING_READ)
-def open_data() -> str:
-    return render_template(
-        "training/open_data.html",
-        form=ImportForm() if can(Permission.ADMIN_ORGS) else None,
-        places=services.training_place_orgs(),
-    )
+def open_data() -> WResponse:
+    return redirect(url_for("directory.data.page"), code=301)
 
 
 @bp.get("/donnees-ouvertes/data-inclusion.json")
 @permission_required(Permission.TRAINING_READ)
-def export_data_inclusion() -> Response:
-    body = json.dumps(opendata.data_inclusion_export(), ensure_ascii=False, indent=2)
-    db.session.commit()
-    return Response(
-        body,
-        mimetype="application/json",
-        headers={"Content-Disposition": 'attachment; filename="data-inclusion.json"'},
-    )
+def export_data_inclusion() -> WResponse:
+    return redirect(url_for("directory.data.export_data_inclusion"), code=301)
 
 
 @bp.get("/donnees-ouvertes/lieux-mediation-numerique.csv")
 @permission_required(Permission.TRAINING_READ)
-def export_mednum() -> Response:
-    body = opendata.mednum_csv()
-    db.session.commit()
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="lieux-mediation-numerique.csv"'},
-    )
+def export_mednum() -> WResponse:
+    return redirect(url_for("directory.data.export_mednum"), code=301)
 
 
 @bp.post("/donnees-ouvertes/import")
 @permission_required(Permission.ADMIN_ORGS)
 def import_open_data() -> WResponse:
-    form = ImportForm()
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            flash(" ".join(str(e) for e in errors), "error")
-        return redirect(url_for("training.open_data"))
-    raw = form.file.data.read()
-    try:
-        text = raw.decode("utf-8-sig")
-        if form.kind.data == "mednum":
-            counts = opendata.mednum_import(text, current_user)
-        else:
-            try:
-                payload = json.loads(text)
-            except ValueError:
-                raise DomainError(_("Le fichier n'est pas du JSON lisible.")) from None
-            counts = opendata.data_inclusion_import(payload, current_user)
-    except UnicodeDecodeError:
-        flash(_("Le fichier doit être encodé en UTF-8."), "error")
-    except DomainError as exc:
-        _flash_error(exc)
-    else:
-        flash(_("Import terminé : %(c)s lieu(x) ajouté(s), %(u)s mis à jour.",
-                c=counts["created"], u=counts["updated"]), "success")  # fmt: skip
-    return redirect(url_for("training.open_data"))
+    return redirect(url_for("directory.data.import_file"), code=308)  # keeps the POST

@@ -11,6 +11,8 @@ from tests.access.table import PUBLIC, Ctx, Route, roles
 
 # The household belongs to the prescriber's organisation: others get a 404.
 HOUSEHOLD = roles(Role.ADMIN, Role.PRESCRIBER)
+STAFF = roles(Role.ADMIN, Role.MANAGER, Role.TECHNICIAN, Role.FRONT_DESK, Role.PRESCRIBER,
+              Role.TRAINER)  # fmt: skip
 
 
 def setup(ctx: Ctx) -> None:
@@ -34,5 +36,28 @@ ROUTES = [
         path=lambda c: url_for(
             "directory.for_household", household_id=c.records["directory_household"]
         ),
+    ),
+    # Open data (issue 15): exports for staff, imports for administrators.
+    Route("directory.data.page", allow=STAFF),
+    Route("directory.data.export_mednum", allow=STAFF),
+    Route("directory.data.export_data_inclusion", allow=STAFF),
+    Route("directory.data.import_file", "POST", allow=roles(Role.ADMIN)),
+    # An organisation's directory place: its own managers (here the association) and admins.
+    Route(
+        "directory.data.place_form",
+        allow=roles(Role.ADMIN, Role.MANAGER),
+        path=lambda c: url_for("directory.data.place_form", org_id=c.org(Role.MANAGER).id),
+    ),
+    Route(
+        "directory.data.place_form",
+        "POST",
+        allow=roles(Role.ADMIN, Role.MANAGER),
+        path=lambda c: url_for("directory.data.place_form", org_id=c.org(Role.MANAGER).id),
+    ),
+    # A training place's sessions as La Coop activity reports: its trainers and admins.
+    Route(
+        "directory.data.coop_activities",
+        allow=roles(Role.ADMIN, Role.TRAINER),
+        path=lambda c: url_for("directory.data.coop_activities", org_id=c.org(Role.TRAINER).id),
     ),
 ]

@@ -124,10 +124,11 @@ ROUTES = [
     ),
     Route("training.feeds.household_open", "POST", allow=HOUSEHOLD, path=_h("training.feeds.household_open")),  # type: ignore[arg-type]
     Route("training.feeds.household_revoke", "POST", allow=HOUSEHOLD, path=_h("training.feeds.household_revoke")),  # type: ignore[arg-type]
-    Route("training.open_data", allow=READ),
-    Route("training.export_data_inclusion", allow=READ),
-    Route("training.export_mednum", allow=READ),
-    Route("training.import_open_data", "POST", allow=roles(Role.ADMIN)),
+    # Former open-data addresses: they lead to the directory's (issue 15).
+    Route("training.open_data", allow=READ, ok=(301,)),
+    Route("training.export_data_inclusion", allow=READ, ok=(301,)),
+    Route("training.export_mednum", allow=READ, ok=(301,)),
+    Route("training.import_open_data", "POST", allow=roles(Role.ADMIN), ok=(308,)),
     Route("training_api.sessions", allow=READ),
     Route(
         "training_api.session", allow=READ,

@@ -1,25 +1,27 @@
-"""iCalendar parsed back; open-data exports valid against the official package and file; imports."""
+"""iCalendar parsed back; the data·inclusion export valid against the official package.
+
+The La MedNum CSV and the imports moved to the directory (tests/integration/
+test_directory_open_data.py): the former ones published a draft schema (v0.2.0) and
+exported imported places as Ordilien's own.
+"""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from datetime import UTC
-from pathlib import Path
 
 import pytest
 from data_inclusion.schema import v1
 from flask import Flask
 from flask.testing import FlaskClient
-from frictionless import Resource, Schema, validate
 from icalendar import Calendar
 
 from app.authz.policy import OrgKind, Role
 from app.extensions import db
 from app.training import opendata, services
 from app.training.matching import PriceKind
-from app.training.models import SessionFormat, TrainingPlace
+from app.training.models import SessionFormat
 from tests import factories
 from tests.integration.test_training_support import make_household, make_place, make_session
 
@@ -108,66 +110,32 @@ def test_data_inclusion_export_validates_with_the_official_models() -> None:
     assert paid["publics"] == ["demandeurs-emploi"]
 
 
-def mednum_report(text: str, folder: Path):  # type: ignore[no-untyped-def]
-    """Validate a CSV with frictionless against the vendored schema file of the standard."""
-    (folder / "export.csv").write_text(text, encoding="utf-8")
-    schema = Schema.from_descriptor(json.loads(opendata.MEDNUM_SCHEMA.read_text("utf-8")))
-    return validate(Resource(path="export.csv", basepath=str(folder), schema=schema))
-
-
-def test_mednum_csv_is_valid_against_the_standard_schema_file(tmp_path: Path) -> None:
+def test_an_organisation_loaded_by_the_former_import_is_not_published_as_ours() -> None:
+    """The former import made training places of a producer's rows and exported them as
+    Ordilien's own: they now stay their producer's (the directory gives them back)."""
     _places()
-    text = opendata.mednum_csv()
-    report = mednum_report(text, tmp_path)
-    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
-    broken = text.replace("57050", "5705", 1)
-    assert not mednum_report(broken, tmp_path).valid  # the check does check
-    rows = list(csv.DictReader(io.StringIO(text)))
-    assert [r["nom"] for r in rows] == ["Le Quai", "MJC 4 Bornes"]
-    assert list(rows[0]) == opendata.MEDNUM_FIELDS
-    mjc = rows[1]
-    assert mjc["pivot"] == "123456789" and mjc["telephone"] == "+33387000006"
-    assert mjc["services"] == "Maîtrise des outils numériques du quotidien"
+    imported = make_place(name="Espace numérique de Borny", slug="mednum-lieu-1")
+    place = services.place_for(imported)
+    place.source, place.source_id = "mednum", "lieu-1"
+    db.session.commit()
+    names = {s["nom"] for s in opendata.data_inclusion_export()["structures"]}
+    assert names == {"MJC 4 Bornes", "Le Quai"}
 
 
-def test_imports_load_a_territory_map_and_are_idempotent(tmp_path: Path) -> None:
-    csv_text = (
-        "id,pivot,nom,commune,code_postal,adresse,horaires,services,date_maj,courriels\n"
-        "lieu-1,123456789,Espace numérique de Borny,Metz,57070,3 boulevard de Provence,"
-        'Mo 09:00-12:00,"Aide aux démarches administratives|Maîtrise des outils numériques du quotidien",'
-        "2024-05-01,contact@borny.fr\n"
-    )
-    assert opendata.mednum_import(csv_text) == {"created": 1, "updated": 0}
-    assert opendata.mednum_import(csv_text) == {"created": 0, "updated": 1}
-    place = db.session.scalar(db.select(TrainingPlace).where(TrainingPlace.source_id == "lieu-1"))
-    assert place is not None and place.organisation.kind is OrgKind.TRAINING_PLACE
-    assert place.organisation.postcode == "57070" and len(place.services) == 2
-    payload = {"structures": [{"source": "dora", "id": "dora--42", "nom": "Centre social Le Tournesol",
-                               "date_maj": "2025-02-14", "commune": "Woippy", "code_postal": "57140",
-                               "adresse": "1 rue de la Paix"}]}  # fmt: skip
-    assert opendata.data_inclusion_import(payload) == {"created": 1, "updated": 0}
-    with pytest.raises(Exception, match="date_maj"):
-        opendata.data_inclusion_import(
-            {"structures": [{"source": "x", "id": "y", "nom": "Sans date"}]}
-        )
-    # What was imported goes out again, still valid.
-    exported = opendata.data_inclusion_export()
-    assert {s["nom"] for s in exported["structures"]} >= {
-        "Espace numérique de Borny",
-        "Centre social Le Tournesol",
-    }
-    assert mednum_report(opendata.mednum_csv(), tmp_path).valid
-
-
-def test_export_and_import_pages(client: FlaskClient) -> None:
+def test_the_former_addresses_lead_to_the_directorys_open_data(client: FlaskClient) -> None:
     _places()
     admin = factories.create_user(Role.ADMIN, factories.create_org(OrgKind.COORDINATOR))
     client_login(client, admin)
-    data = json.loads(client.get("/formation/donnees-ouvertes/data-inclusion.json").data)
-    assert len(data["structures"]) == 2
-    assert client.get("/formation/donnees-ouvertes/lieux-mediation-numerique.csv").data.startswith(
-        b"id,pivot,nom"
+    page = client.get("/formation/donnees-ouvertes")
+    assert page.status_code == 301 and page.location.endswith("/ou-aller/donnees-ouvertes")
+    data = json.loads(
+        client.get("/formation/donnees-ouvertes/data-inclusion.json", follow_redirects=True).data
     )
+    assert len(data["structures"]) == 2
+    csv_text = client.get(
+        "/formation/donnees-ouvertes/lieux-mediation-numerique.csv", follow_redirects=True
+    )
+    assert csv_text.data.startswith(b"id,pivot,nom")
     payload = json.dumps({"structures": [{"source": "dora", "id": "dora--7", "nom": "Maison France Services",
                                           "date_maj": "2025-01-01"}]}).encode()  # fmt: skip
     response = client.post(
