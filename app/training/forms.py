@@ -6,7 +6,6 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,7 +24,6 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.converters import coerce_id
 from app.core.labels import label_choices as _choices
-from app.core.uploads import MIB, UploadCheck
 from app.training import diagnostic as dg
 from app.training.matching import PriceKind, Reason
 from app.training.models import Attendance, BookingStatus, SessionFormat
@@ -231,21 +229,3 @@ class PlaceForm(FlaskForm):
 class BookForm(FlaskForm):
     household_id = SelectField(_l("Foyer"), coerce=coerce_id, choices=[], validate_choice=False)
     submit = SubmitField(_l("Inscrire"))
-
-
-class ImportForm(FlaskForm):
-    kind = SelectField(
-        _l("Format"),
-        choices=[
-            SelectChoice("data_inclusion", _l("data·inclusion (JSON)")),
-            SelectChoice("mednum", _l("Lieux de médiation numérique (CSV La MedNum)")),
-        ],
-    )
-    file = FileField(
-        _l("Fichier"),
-        validators=[
-            FileRequired(_l("Choisissez un fichier.")),
-            UploadCheck(("json", "csv"), max_bytes=15 * MIB),
-        ],
-    )
-    submit = SubmitField(_l("Importer"))
