@@ -10,6 +10,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from app.core.marking import N_
+from app.eligibility.wording import FRENCH, Speaker
+
 EARTH_RADIUS_M = 6_371_008.8
 METRES_PER_DEGREE_LAT = math.pi * EARTH_RADIUS_M / 180
 
@@ -52,21 +55,23 @@ def box_around(centre: Point, radius_m: float) -> Box:
     )
 
 
-def format_distance(metres: float) -> str:
-    """Plain French: "à 150 m", "à 800 m", "à 1,5 km", "à 12 km".
+def format_distance(metres: float, speaker: Speaker = FRENCH) -> str:
+    """In the speaker's words: "à 150 m", "à 1,5 km", "à 12 km" in French; "150 m away",
+    "1.5 km away" in English (the decimal comma is the French template's).
 
-    Below 1 km, rounded to 50 m (10 m under 100 m); from 1 km to 10 km, to 100 m with a
-    decimal comma; beyond, to the kilometre. Nobody walks to a more precise figure.
+    Below 1 km, rounded to 50 m (10 m under 100 m); from 1 km to 10 km, to 100 m;
+    beyond, to the kilometre. Nobody walks to a more precise figure.
     """
-    if metres < 100:
-        return f"à {max(10, round(metres / 10) * 10)} m"
     if metres < 950:
-        return f"à {round(metres / 50) * 50} m"
+        n = max(10, round(metres / 10) * 10) if metres < 100 else round(metres / 50) * 50
+        return speaker.gettext(N_("à %(m)s m")) % {"m": n}
     if metres < 9950:
-        km = round(metres / 100) / 10
-        text = f"{km:.1f}".replace(".", ",").removesuffix(",0")
-        return f"à {text} km"
-    return f"à {round(metres / 1000)} km"
+        whole, tenth = divmod(round(metres / 100), 10)
+        if tenth:
+            template = speaker.gettext(N_("à %(whole)s,%(tenth)s km"))
+            return template % {"whole": whole, "tenth": tenth}
+        return speaker.gettext(N_("à %(km)s km")) % {"km": whole}
+    return speaker.gettext(N_("à %(km)s km")) % {"km": round(metres / 1000)}
 
 
 def osm_link(point: Point, zoom: int = 17) -> str:

@@ -1,4 +1,4 @@
-"""Opening hours in the OSM ``opening_hours`` syntax, read in plain French (pure).
+"""Opening hours in the OSM ``opening_hours`` syntax, read in plain words (pure).
 
 The standards (La MedNum, data·inclusion) publish hours in the OpenStreetMap syntax
 ("Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off"). The maintained
@@ -9,7 +9,11 @@ holidays (1 January, Easter Monday, 1 and 8 May, Ascension, Whit Monday, 14 July
 15 August, 1 and 11 November, 25 December) with no calendar of ours to keep.
 
 A value the library cannot read never breaks a page: every function answers "unknown"
-(None, or no hours), and ``problem()`` gives the place's owner the reason in French.
+(None, or no hours), and ``problem()`` gives the place's owner the reason.
+
+Words are French texts marked with ``N_``; the functions that return words take a
+``speaker`` (``app.eligibility.wording``: French by default, the page's language with
+``app.eligibility.display.speaker()``). Times too: "9 h 30" in French, "9:30" in English.
 """
 
 from __future__ import annotations
@@ -21,12 +25,23 @@ from zoneinfo import ZoneInfo
 
 import opening_hours as osm
 
+from app.core.marking import N_
+from app.eligibility.wording import FRENCH, Speaker
+
 PARIS = ZoneInfo("Europe/Paris")
 COUNTRY = "FR"
-DAY_NAMES = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")
+DAY_NAMES = (
+    N_("Lundi"),
+    N_("Mardi"),
+    N_("Mercredi"),
+    N_("Jeudi"),
+    N_("Vendredi"),
+    N_("Samedi"),
+    N_("Dimanche"),
+)
 SATURDAY = 5
 MORNING_ENDS = time(13, 0)  # "open on Saturday morning": open at some point before 1 pm
-CLOSED = "Fermé"
+CLOSED = N_("Fermé")
 
 
 @dataclass(frozen=True)
@@ -37,8 +52,12 @@ class Interval:
 
     @property
     def text(self) -> str:
-        end = "24 h" if self.end == time(0) else hour_text(self.end)
-        words = f"{hour_text(self.start)} – {end}"
+        return self.words()
+
+    def words(self, speaker: Speaker = FRENCH) -> str:
+        """ "9 h – 12 h" (French), "9:00 – 12:00" (English)."""
+        end = _hour(speaker, 24, 0) if self.end == time(0) else hour_text(self.end, speaker)
+        words = f"{hour_text(self.start, speaker)} – {end}"
         return f"{words} ({self.comment})" if self.comment else words
 
 
@@ -51,30 +70,49 @@ class DayHours:
 
     @property
     def name(self) -> str:
-        return DAY_NAMES[self.day.weekday()]
+        return self.name_in()
 
     @property
     def text(self) -> str:
-        """ "9 h – 12 h, 14 h – 17 h", or "Fermé" (with "jour férié" on a holiday)."""
-        if not self.intervals:
-            if self.unknown:
-                return "Horaires à confirmer"
-            return f"{CLOSED} (jour férié)" if self.holiday else CLOSED
-        if self.intervals == (Interval(time(0), time(0)),):
-            return "Ouvert toute la journée"
-        return ", ".join(interval.text for interval in self.intervals)
+        return self.words()
 
     @property
     def line(self) -> str:
-        """ "Lundi : 9 h – 12 h, 14 h – 17 h"."""
-        return f"{self.name} : {self.text}"
+        return self.line_in()
+
+    def name_in(self, speaker: Speaker = FRENCH) -> str:
+        return speaker.gettext(DAY_NAMES[self.day.weekday()])
+
+    def words(self, speaker: Speaker = FRENCH) -> str:
+        """ "9 h – 12 h, 14 h – 17 h", or "Fermé" (with "jour férié" on a holiday)."""
+        if not self.intervals:
+            if self.unknown:
+                return speaker.gettext(N_("Horaires à confirmer"))
+            if self.holiday:
+                return speaker.gettext(N_("Fermé (jour férié)"))
+            return speaker.gettext(CLOSED)
+        if self.intervals == (Interval(time(0), time(0)),):
+            return speaker.gettext(N_("Ouvert toute la journée"))
+        return ", ".join(interval.words(speaker) for interval in self.intervals)
+
+    def line_in(self, speaker: Speaker = FRENCH) -> str:
+        """ "Lundi : 9 h – 12 h, 14 h – 17 h" ("Monday: 9:00 – 12:00, 14:00 – 17:00")."""
+        return speaker.gettext(N_("%(day)s : %(hours)s")) % {
+            "day": self.name_in(speaker),
+            "hours": self.words(speaker),
+        }
 
 
-def hour_text(value: time) -> str:
-    """ "9 h", "9 h 30" ("24 h" for an interval that runs to midnight: see Interval)."""
-    if value.minute:
-        return f"{value.hour} h {value.minute:02d}"
-    return f"{value.hour} h"
+def _hour(speaker: Speaker, hour: int, minute: int) -> str:
+    if minute:
+        return speaker.gettext(N_("%(h)s h %(m)s")) % {"h": hour, "m": f"{minute:02d}"}
+    return speaker.gettext(N_("%(h)s h")) % {"h": hour}
+
+
+def hour_text(value: time, speaker: Speaker = FRENCH) -> str:
+    """ "9 h", "9 h 30" in French, "9:00", "9:30" in English ("24 h" for an interval that
+    runs to midnight: see Interval)."""
+    return _hour(speaker, value.hour, value.minute)
 
 
 @lru_cache(maxsize=8192)
@@ -90,15 +128,17 @@ def _holidays() -> osm.OpeningHours:
     return osm.OpeningHours("PH", timezone=PARIS, country=COUNTRY)
 
 
-def problem(value: str) -> str | None:
+def problem(value: str, speaker: Speaker = FRENCH) -> str | None:
     """For the place's owner: why these hours cannot be read, or None when they can
     (an empty value is not a problem: the hours are simply not published)."""
     if not value.strip():
         return None
     if _parse(value.strip()) is None:
-        return (
-            "Les horaires ne sont pas lisibles (format OpenStreetMap attendu, par exemple "
-            "« Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off »)."
+        return speaker.gettext(
+            N_(
+                "Les horaires ne sont pas lisibles (format OpenStreetMap attendu, par exemple "
+                "« Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off »)."
+            )
         )
     return None
 
@@ -165,18 +205,18 @@ def open_on_saturday(value: str, today: date, morning: bool = False) -> bool:
     return False
 
 
-def summary(value: str, today: date) -> list[str]:
+def summary(value: str, today: date, speaker: Speaker = FRENCH) -> list[str]:
     """Short facts worth a badge: "Ouvert le samedi matin", "Ouvert le samedi"."""
     if open_on_saturday(value, today, morning=True):
-        return ["Ouvert le samedi matin"]
+        return [speaker.gettext(N_("Ouvert le samedi matin"))]
     if open_on_saturday(value, today):
-        return ["Ouvert le samedi"]
+        return [speaker.gettext(N_("Ouvert le samedi"))]
     return []
 
 
-def today_text(value: str, now: datetime) -> str | None:
+def today_text(value: str, now: datetime, speaker: Speaker = FRENCH) -> str | None:
     """ "Aujourd'hui : 9 h – 12 h", or None when the hours are not known."""
     hours = day_hours(value, now.astimezone(PARIS).date())
     if hours is None:
         return None
-    return f"Aujourd'hui : {hours.text}"
+    return speaker.gettext(N_("Aujourd'hui : %(hours)s")) % {"hours": hours.words(speaker)}

@@ -25,6 +25,7 @@ from app.directory import data_routes
 from app.directory.labels import FILTERS, NEED_LABELS
 from app.directory.needs import Need, parse_needs
 from app.directory.search import Query, Results, search
+from app.eligibility import display
 
 bp = Blueprint("directory", __name__, url_prefix="/ou-aller")
 bp.register_blueprint(data_routes.bp)  # open data, directory places: directory.data.*
@@ -101,7 +102,7 @@ def search_page() -> Response | tuple[str, int, dict[str, str]]:
     if limited:
         return render_template("directory/limited.html"), 429, {"Retry-After": str(limited)}
     query, form = query_from_args()
-    results = search(query)
+    results = search(query, speaker=display.speaker())
     return _render(query, form, results, action_endpoint="directory.search_page", household=None)
 
 
@@ -119,7 +120,7 @@ def for_household(household_id: int) -> Response:
         abort(404)
     defaults = {"besoin": household_needs(household)[0].value, "lieu": _where(household)}
     query, form = query_from_args(defaults)
-    results = search(query)
+    results = search(query, speaker=display.speaker())
     response = _render(
         query, form, results, action_endpoint="directory.for_household", household=household
     )

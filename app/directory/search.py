@@ -10,7 +10,9 @@ How it stays fast at national scale (20,000 places; ``bench/bench_directory.py``
 Places with no point come last, and only those of the starting point's département.
 
 Other domains (referrals, the household page) call ``search(Query(...))``; the public
-page and the staff view render its ``Found`` list.
+page and the staff view render its ``Found`` list. Its words (distances, hours, badges)
+are in the ``speaker``'s language: by default the reader's (``display.speaker()``: the
+request's, French outside one); pass ``FRENCH`` for words sent to a household.
 """
 
 from __future__ import annotations
@@ -21,10 +23,13 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, select
 
 from app.core.clock import utcnow
+from app.core.marking import N_
 from app.directory import geocoding, hours
 from app.directory.geo import Point, box_around, distance_m, format_distance, osm_link, valid_point
 from app.directory.models import Place
 from app.directory.needs import Need
+from app.eligibility import display
+from app.eligibility.wording import Speaker
 from app.extensions import db
 
 RADII_M = (10_000, 30_000, 100_000, 200_000)
@@ -66,6 +71,7 @@ class Found:
     hours_unreadable: bool
     map_url: str  # openstreetmap.org link; "" when the place has no point
     link_out: str  # the place's booking page, else its website
+    week_lines: list[str] = field(default_factory=list)  # "Lundi : 9 h – 12 h", as ``week``
 
 
 @dataclass
@@ -76,11 +82,11 @@ class Results:
     searched: bool = False  # a starting point was given
 
 
-def origin_of(query: Query) -> Origin | None:
+def origin_of(query: Query, speaker: Speaker | None = None) -> Origin | None:
     point = valid_point(query.latitude, query.longitude)
     if point is not None:
         commune = _nearest_departement(point)
-        return Origin(point, "votre position", commune)
+        return Origin(point, (speaker or display.speaker()).gettext(N_("votre position")), commune)
     commune = geocoding.gazetteer().resolve(query.where) if query.where.strip() else None
     if commune is None:
         return None
@@ -104,17 +110,20 @@ def _nearest_departement(point: Point) -> str:
     return best
 
 
-def search(query: Query, now: datetime | None = None) -> Results:
+def search(query: Query, now: datetime | None = None, speaker: Speaker | None = None) -> Results:
     """Places answering the query, nearest first; those with no point last."""
     moment = _aware(now or utcnow())
     if not query.where.strip() and valid_point(query.latitude, query.longitude) is None:
         return Results(origin=None)
-    origin = origin_of(query)
+    s = speaker or display.speaker()
+    origin = origin_of(query, s)
     if origin is None:
+        problem = N_(
+            "Nous ne trouvons pas « %(where)s » : essayez le code postal ou le nom de la commune."
+        )
         return Results(
             origin=None,
-            problem=f"Nous ne trouvons pas « {query.where.strip()[:80]} » : "
-            "essayez le code postal ou le nom de la commune.",
+            problem=s.gettext(problem) % {"where": query.where.strip()[:80]},
             searched=True,
         )
     limit = max(1, min(query.limit, 100))
@@ -129,7 +138,7 @@ def search(query: Query, now: datetime | None = None) -> Results:
     unplaced = _unplaced(query, origin.departement, moment) if len(ids) < limit else []
     ids += unplaced[: min(MAX_UNPLACED, limit - len(ids))]
     places = {p.id: p for p in db_places(ids)}
-    found = [_found(places[i], distances.get(i), moment) for i in ids if i in places]
+    found = [_found(places[i], distances.get(i), moment, s) for i in ids if i in places]
     return Results(origin=origin, found=found, searched=True)
 
 
@@ -203,18 +212,20 @@ def _unplaced(query: Query, departement: str, moment: datetime) -> list[int]:
     return [pid for pid, needs, opening in rows if _keep(query, needs, opening, moment)]
 
 
-def _found(place: Place, distance: float | None, moment: datetime) -> Found:
+def _found(place: Place, distance: float | None, moment: datetime, s: Speaker) -> Found:
     point = valid_point(place.latitude, place.longitude)
     unreadable = hours.problem(place.opening_hours) is not None
+    week = hours.week(place.opening_hours, moment.date())
     return Found(
         place=place,
         distance_m=distance,
-        distance_text=format_distance(distance) if distance is not None else "",
+        distance_text=format_distance(distance, s) if distance is not None else "",
         open_now=hours.is_open(place.opening_hours, moment),
-        today=hours.today_text(place.opening_hours, moment),
-        week=hours.week(place.opening_hours, moment.date()),
-        badges=hours.summary(place.opening_hours, moment.date()),
+        today=hours.today_text(place.opening_hours, moment, s),
+        week=week,
+        badges=hours.summary(place.opening_hours, moment.date(), s),
         hours_unreadable=unreadable,
         map_url=osm_link(point) if point is not None else "",
         link_out=place.booking_url or place.website,
+        week_lines=[day.line_in(s) for day in week],
     )

@@ -9,15 +9,18 @@ from sqlalchemy import func, select
 
 from app.audit.services import record
 from app.core.errors import DomainError, NotFound
+from app.core.marking import N_
 from app.extensions import db
 from app.referrals.models import RefusalReason
 
+# Stored as written (French); marked so that pages show them in the reader's language.
+# A reason the administrator typed is theirs and shows as typed.
 DEFAULT_REASONS = (
-    "Hors de notre territoire",
-    "Public non concerné",
-    "Plus de place",
-    "Service arrêté",
-    "Autre",
+    N_("Hors de notre territoire"),
+    N_("Public non concerné"),
+    N_("Plus de place"),
+    N_("Service arrêté"),
+    N_("Autre"),
 )
 
 

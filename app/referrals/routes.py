@@ -281,7 +281,7 @@ def reasons() -> Any:
             return redirect(url_for("referrals.reasons"))
     return render_template(
         "referrals/reasons.html", form=form, reasons=reason_list.reasons(active_only=False),
-        action_form=EmptyForm(),
+        action_form=EmptyForm(), default_reasons=reason_list.DEFAULT_REASONS,
     )  # fmt: skip
 
 

@@ -224,3 +224,30 @@ def test_the_owner_reads_what_to_fix_on_the_place_form(client: FlaskClient) -> N
     login_client(client, trainer)
     html = client.get("/formation/mon-lieu/fiche").get_data(as_text=True)
     assert "Adresse introuvable" in html
+
+
+def test_public_page_in_english_says_hours_and_distances_in_english(
+    client: FlaskClient,
+) -> None:
+    place("Médiathèque de Borny", 49.1098, 6.2290, opening_hours="Mo-Fr 09:30-12:00; PH off")
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    html = client.get("/ou-aller?besoin=learn&lieu=57070").get_data(as_text=True)
+    assert "Médiathèque de Borny" in html and "4 km away" in html
+    assert "Monday: 9:30 – 12:00" in html and "Sunday: Closed" in html
+    assert "Fermé" not in html and "à 4 km" not in html and "Lundi" not in html
+    assert "9 h 30" not in html
+
+
+def test_distances_in_english_keep_a_decimal_point() -> None:
+    from flask_babel import force_locale
+
+    from app.directory.geo import format_distance
+    from app.eligibility import display
+
+    with force_locale("en"):
+        english = display.speaker()
+        assert format_distance(2140, english) == "2.1 km away"
+        assert format_distance(450, english) == "450 m away"
+        assert format_distance(12_400, english) == "12 km away"
+    assert format_distance(2140) == "à 2,1 km" and format_distance(450) == "à 450 m"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from app.directory import hours
 
@@ -72,3 +72,49 @@ def test_an_unreadable_value_never_raises_and_tells_the_owner() -> None:
     assert not hours.open_on_saturday(bad, now.date())
     # Empty: not published, not a problem.
     assert hours.problem("") is None and hours.is_open("", now) is None
+
+
+class English:
+    """A tiny speaker: a few catalogue entries, as the English catalogue has them."""
+
+    words = {
+        "Lundi": "Monday",
+        "Jeudi": "Thursday",
+        "Samedi": "Saturday",
+        "Dimanche": "Sunday",
+        "Fermé": "Closed",
+        "Fermé (jour férié)": "Closed (public holiday)",
+        "Ouvert le samedi matin": "Open on Saturday mornings",
+        "%(day)s : %(hours)s": "%(day)s: %(hours)s",
+        "%(h)s h": "%(h)s:00",
+        "%(h)s h %(m)s": "%(h)s:%(m)s",
+        "Aujourd'hui : %(hours)s": "Today: %(hours)s",
+    }
+
+    def gettext(self, text: str) -> str:
+        return self.words.get(text, text)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+    def day(self, value: date) -> str:
+        return value.isoformat()
+
+
+def test_the_hours_in_another_language_with_its_times() -> None:
+    en = English()
+    week = hours.week(LIBRARY, date(2025, 12, 22))
+    lines = [day.line_in(en) for day in week]
+    assert lines[0] == "Monday: 9:00 – 12:00, 14:00 – 17:00"
+    assert lines[3] == "Thursday: Closed (public holiday)"
+    assert lines[6] == "Sunday: Closed"
+    assert week[0].name_in(en) == "Monday" and week[0].line.startswith("Lundi : 9 h")
+    day = hours.day_hours("Th 09:30-11:00; Sa 10:00-24:00", date(2025, 12, 4))
+    assert day is not None and day.words(en) == "9:30 – 11:00"
+    saturday = hours.day_hours("Th 09:30-11:00; Sa 10:00-24:00", date(2025, 12, 6))
+    assert saturday is not None and saturday.words(en) == "10:00 – 24:00"
+    assert saturday.text == "10 h – 24 h"
+    now = datetime(2025, 12, 4, 10, 0, tzinfo=PARIS)
+    assert hours.today_text("Th 09:30-11:00", now, en) == "Today: 9:30 – 11:00"
+    assert hours.summary(LIBRARY, date(2025, 12, 1), en) == ["Open on Saturday mornings"]
+    assert hours.hour_text(time(9, 5), en) == "9:05" and hours.hour_text(time(9, 5)) == "9 h 05"
