@@ -26,6 +26,7 @@ from app.authz.policy import Permission
 from app.core.converters import page_number
 from app.core.errors import DomainError, NotFound
 from app.core.labels import Translated
+from app.core.clock import today
 from app.eligibility import catalogue, display
 from app.eligibility.engine import Eligibility
 from app.eligibility.vocabulary import (
@@ -210,7 +211,7 @@ def household_detail(household_id: int) -> str:
         need=need,
         reference=next((m for m in household.members if m.is_reference), None),
         others=[m for m in household.members if not m.is_reference],
-        today=services.today(),
+        today=today(),
         may_write=services.may_write_household(household),
         may_prescribe=can(Permission.PRESCRIPTION_SUBMIT, household.organisation_id),
         prescriptions=[

@@ -29,6 +29,7 @@ from app.eligibility.models import (
 )
 from app.extensions import db
 from app.households import services as households
+from app.households import state_mail
 from app.households.lifecycle import PrescriptionState
 from app.households.models import Prescription
 from tests.access.households import make_household, make_prescription
@@ -251,7 +252,7 @@ def test_a_prescription_keeps_its_version(people: dict[str, Any]) -> None:
     shown = catalogue.for_prescription(kept.programme_code, kept.programme_version)
     assert shown is not None and shown.name == "Aide de test" and shown.version == 1
     assert catalogue.find(CODE).name == "Aide de test, 2e version"
-    subject, body = households._state_email(kept)
+    subject, body = state_mail._state_email(kept)
     assert "Aide de test)" in body
 
 
