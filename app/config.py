@@ -117,9 +117,7 @@ def build_config(instance_path: str, argv: list[str] | None = None) -> dict[str,
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", 0)),
         # "Où aller": commune points (scripts/build_communes.py) and the online geocoder
         # (IGN Géoplateforme, BAN; empty: offline, places sit on their commune's point).
-        "COMMUNES_FILE": os.environ.get(
-            "COMMUNES_FILE", str(Path(instance_path) / "communes.csv")
-        ),
+        "COMMUNES_FILE": os.environ.get("COMMUNES_FILE", str(Path(instance_path) / "communes.csv")),
         "GEOCODER_URL": os.environ.get("GEOCODER_URL", ""),
         "GEOCODER_MIN_SCORE": float(os.environ.get("GEOCODER_MIN_SCORE", "0.5")),
         "GEOCODER_TIMEOUT": float(os.environ.get("GEOCODER_TIMEOUT", "5")),

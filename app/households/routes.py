@@ -23,10 +23,10 @@ from wtforms import SelectChoice
 from app.accounts.models import Organisation, User
 from app.authz.guards import can, permission_required
 from app.authz.policy import Permission
+from app.core.clock import today
 from app.core.converters import page_number
 from app.core.errors import DomainError, NotFound
 from app.core.labels import Translated
-from app.core.clock import today
 from app.eligibility import catalogue, display
 from app.eligibility.engine import Eligibility
 from app.eligibility.vocabulary import (

@@ -28,7 +28,9 @@ def test_a_price_change_is_told_on_the_prescription(
 ) -> None:
     fs = make_org(OrgKind.PRESCRIBER, slug="fs-test", name="France Services")
     asso = make_org(OrgKind.ASSOCIATION, slug="asso-test", name="Atelier")
-    admin = make_user(Role.ADMIN, make_org(OrgKind.COORDINATOR, slug="coord-test", name="Coordination"))
+    admin = make_user(
+        Role.ADMIN, make_org(OrgKind.COORDINATOR, slug="coord-test", name="Coordination")
+    )
     prescriber = make_user(Role.PRESCRIBER, fs, email="p@fs.test")
     household = make_household(prescriber, reference_name="Mme Rsa")
     prescription = make_prescription(
@@ -58,7 +60,9 @@ def test_a_price_change_is_told_on_the_prescription(
 def test_a_condition_no_longer_met_is_named(make_org: Any, make_user: Any) -> None:
     fs = make_org(OrgKind.PRESCRIBER, slug="fs-test", name="France Services")
     asso = make_org(OrgKind.ASSOCIATION, slug="asso-test", name="Atelier")
-    admin = make_user(Role.ADMIN, make_org(OrgKind.COORDINATOR, slug="coord-test", name="Coordination"))
+    admin = make_user(
+        Role.ADMIN, make_org(OrgKind.COORDINATOR, slug="coord-test", name="Coordination")
+    )
     prescriber = make_user(Role.PRESCRIBER, fs, email="p@fs.test")
     household = make_household(prescriber, reference_name="Mme Rsa")
     prescription = make_prescription(
