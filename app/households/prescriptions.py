@@ -127,8 +127,31 @@ def create_prescription(
     )
     db.session.commit()
     if submit:
-        submit_prescription(prescription, actor)
+        try:
+            submit_prescription(prescription, actor)
+        except DomainError:
+            # Sent at once and refused (the last place taken by someone else meanwhile):
+            # nothing stays behind, as when the check refuses before anything is written.
+            _withdraw(prescription, actor)
+            raise
     return prescription
+
+
+def _withdraw(prescription: Prescription, actor: Any) -> None:
+    db.session.rollback()
+    kept = db.session.get(Prescription, prescription.id)
+    if kept is None or kept.state is not PrescriptionState.DRAFT:
+        return
+    household_id = kept.household_id
+    db.session.delete(kept)
+    record(
+        "prescription.withdraw",
+        "household",
+        household_id,
+        detail={"prescription": prescription.id, "programme": prescription.programme_code},
+        actor=actor,
+    )
+    db.session.commit()
 
 
 def _transition(

@@ -255,13 +255,17 @@ def handover(prescription_id: int) -> BaseResponse | str:
                     "success",
                 )
                 return redirect(url_for("loans.loan_detail", loan_id=done.id))
-            flash(
+            message = (
                 _(
-                    "Vente enregistrée : reçu n° %(n)s. Imprimez le reçu.",
+                    "Remise gratuite enregistrée : n° %(n)s. Imprimez le reçu.",
                     n=done.receipt_number,
-                ),
-                "success",
+                )
+                if done.is_gift
+                else _(
+                    "Vente enregistrée : reçu n° %(n)s. Imprimez le reçu.", n=done.receipt_number
+                )
             )
+            flash(message, "success")
             return redirect(url_for("loans.sale_detail", sale_id=done.id))
     return render_template(
         "loans/handover.html",

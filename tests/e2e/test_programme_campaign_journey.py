@@ -321,6 +321,7 @@ def test_a_ccas_writes_its_phone_campaign_and_the_envelope_holds(
     expect(desk.get_by_role("main")).to_contain_text("Galaxy A40")
     desk.get_by_role("button", name="Valider la remise").click()
     expect(desk.get_by_role("heading", level=1)).to_contain_text("Remise gratuite n°")
+    expect(desk.get_by_role("status")).to_contain_text("Remise gratuite enregistrée")
     db.session.expire_all()
     sale = db.session.scalars(select(Sale)).one()
     assert sale.is_gift and sale.price_cents == 0

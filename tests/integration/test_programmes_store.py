@@ -31,7 +31,7 @@ from app.extensions import db
 from app.households import services as households
 from app.households import state_mail
 from app.households.lifecycle import PrescriptionState
-from app.households.models import Prescription
+from app.households.models import Household, Prescription
 from tests.access.households import make_household, make_prescription
 
 CODE = "aide-test"
@@ -410,3 +410,48 @@ def test_an_aid_the_source_only_plans_ships_as_a_draft() -> None:
     record = services.get_programme("ccas-metz-aide")
     assert services.draft_of(record) is not None and services.latest_published(record) is None
     assert catalogue.find("rsa-ordinateur-15") is not None
+
+
+def test_sent_at_once_on_the_last_grant_leaves_nothing_behind(
+    app: Any, people: dict[str, Any]
+) -> None:
+    """Five prescribers send a prescription at once for the last grant of an envelope:
+    one is sent; the others are refused and no draft stays behind."""
+    services.create_programme(
+        CODE,
+        people["ccas"].id,
+        {**_definition(), "envelope": {"max_grants": 1, "per": "ever"}},
+        people["manager"],
+    )
+    services.publish(services.get_programme(CODE), _day("2020-01-01"), people["manager"])
+    homes = [make_household(people["prescriber"], reference_name=f"Foyer {n}") for n in range(5)]
+    db.session.commit()
+    barrier = threading.Barrier(len(homes))
+    outcomes: list[str] = []
+
+    def run(household_id: int) -> None:
+        with app.app_context():
+            household = db.session.get(Household, household_id)
+            user = db.session.get(User, people["prescriber"].id)
+            household.members  # noqa: B018 (loaded before the race)
+            barrier.wait(timeout=10)
+            try:
+                make_prescription(household, user, people["asso"], programme=CODE, submit=True)
+            except DomainError as exc:
+                outcomes.append("refused: " + exc.message)
+            except Exception as exc:  # any other failure is a bug: report it
+                outcomes.append(f"error: {exc!r}")
+            else:
+                outcomes.append("sent")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(h.id,)) for h in homes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(o.split(":")[0] for o in outcomes) == ["refused"] * 4 + ["sent"], outcomes
+    db.session.expire_all()
+    left = db.session.scalars(select(Prescription).where(Prescription.programme_code == CODE))
+    assert [p.state for p in left] == [PrescriptionState.SUBMITTED]
