@@ -7,7 +7,6 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -355,12 +354,11 @@ def _submit_together(app: Any, pairs: list[tuple[int, int]]) -> list[str]:
 
 
 def test_an_envelope_of_three_gives_exactly_three(app: Any, people: dict[str, Any]) -> None:
-    _published(people)
-    programme = catalogue.find(CODE)
-    # Until programme files can say it (another change), the envelope is set on the
-    # parsed version, which the catalogue keeps for the whole process.
-    envelope = SimpleNamespace(max_grants=3, max_eur=None, grant_eur=20, per="ever")
-    object.__setattr__(programme, "envelope", envelope)
+    envelope = {"max_grants": 3, "max_eur": 100, "grant_eur": 20, "per": "ever"}
+    services.create_programme(
+        CODE, people["ccas"].id, {**_definition(), "envelope": envelope}, people["manager"]
+    )
+    services.publish(services.get_programme(CODE), _day("2020-01-01"), people["manager"])
     drafts = []
     for n in range(5):
         household = make_household(people["prescriber"], reference_name=f"Foyer {n}")
