@@ -32,8 +32,7 @@ bp = Blueprint("data", __name__, url_prefix="/donnees-ouvertes")
 
 
 def _page(form: OpenDataImportForm | None, report: Report | None = None, file_error: str = "") -> str:  # fmt: skip
-    _csv, left_out = imports.mednum_export()
-    db.session.commit()
+    _csv, left_out = imports.mednum_export(sync=False)  # reads only: a page writes nothing
     return render_template("directory/open_data.html", form=form, report=report,
                            file_error=file_error, left_out=left_out)  # fmt: skip
 

@@ -101,8 +101,9 @@ def _imported(standard: str) -> list[Place]:
     )
 
 
-def _own_places() -> list[tuple[Place, Organisation]]:
-    sync_own_places(commit=False)
+def _own_places(sync: bool) -> list[tuple[Place, Organisation]]:
+    if sync:
+        sync_own_places(commit=False)  # the caller commits
     found = db.session.execute(
         select(Place, Organisation)
         .join(Organisation, Organisation.id == Place.organisation_id)
@@ -158,10 +159,11 @@ def own_mednum(place: Place, org: Organisation) -> mednum.OwnPlace:
     )
 
 
-def mednum_export() -> tuple[str, list[tuple[str, str]]]:
-    """The directory as a La MedNum v1.0.2 CSV, and the own places left out (name, why)."""
+def mednum_export(*, sync: bool = True) -> tuple[str, list[tuple[str, str]]]:
+    """The directory as a La MedNum v1.0.2 CSV, and the own places left out (name, why);
+    ``sync`` first brings the own places up to date (not on a page that only shows)."""
     rows, left_out = [], []
-    for place, org in _own_places():
+    for place, org in _own_places(sync):
         row, why = mednum.own_row(own_mednum(place, org))
         if row is None:
             left_out.append((place.name, why))
