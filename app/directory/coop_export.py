@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.core.clock import utcnow
+from app.core.spreadsheet import safe_row
 from app.eligibility.vocabulary import Status
 from app.extensions import db
 from app.training import recurrence
@@ -150,7 +151,7 @@ def workbook(org_id: int, now: datetime | None = None) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in activity_rows(org_id, now):
-        sheet.append([row[h] for h in HEADERS])
+        sheet.append(safe_row(row[h] for h in HEADERS))
     for cell in sheet["A"][1:]:
         cell.number_format = "DD/MM/YYYY"
     sheet.freeze_panes = "A2"

@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app.core.spreadsheet import safe_dict
 from app.directory.hours import problem as hours_problem
 from app.directory.rows import Problem, Report, RowResult, needs_from_words, refuse_duplicates
 from app.directory.rows import split_list as _split
@@ -284,5 +285,5 @@ def write(rows: list[dict[str, str]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(safe_dict(row) for row in rows)  # see app/core/spreadsheet.py
     return out.getvalue()

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from app.core.spreadsheet import safe_frame
 from app.inventory.grading import GRADE_LABELS
 from app.inventory.lifecycle import DEVICE_TYPE_LABELS, STATE_LABELS
 from app.inventory.models import Device
@@ -67,7 +68,7 @@ def frame(devices: Sequence[Device]) -> pd.DataFrame:
     result = pd.DataFrame(rows, columns=COLUMNS)
     for name in ("Indice processeur", "Stockage (Go)", "Batterie (%)", "Lot"):
         result[name] = result[name].astype("Int64")
-    return result
+    return safe_frame(result)  # no cell can be a formula
 
 
 def to_csv(devices: Sequence[Device]) -> bytes:

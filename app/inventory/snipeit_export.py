@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterable
 
+from app.core.spreadsheet import safe_row
 from app.inventory.lifecycle import DeviceType, State
 from app.inventory.models import Device
 
@@ -68,21 +69,23 @@ def to_csv(devices: Iterable[Device]) -> bytes:
             part for part in (device.notes, device.condition_notes, _former(device)) if part
         )
         writer.writerow(
-            [
-                device.asset_tag,
-                device.title,
-                CATEGORIES.get(device.device_type, "Misc"),
-                device.brand,
-                device.model,
-                device.serial,
-                device.imei,
-                STATUSES.get(device.state, "Pending"),
-                device.location.name if device.location else "",
-                device.purchase_date.isoformat() if device.purchase_date else "",
-                f"{device.purchase_cost:.2f}" if device.purchase_cost is not None else "",
-                device.supplier,
-                notes,
-            ]
+            safe_row(  # no cell can be a formula
+                [
+                    device.asset_tag,
+                    device.title,
+                    CATEGORIES.get(device.device_type, "Misc"),
+                    device.brand,
+                    device.model,
+                    device.serial,
+                    device.imei,
+                    STATUSES.get(device.state, "Pending"),
+                    device.location.name if device.location else "",
+                    device.purchase_date.isoformat() if device.purchase_date else "",
+                    f"{device.purchase_cost:.2f}" if device.purchase_cost is not None else "",
+                    device.supplier,
+                    notes,
+                ]
+            )
         )
     return out.getvalue().encode("utf-8")
 

@@ -26,6 +26,7 @@ from reportlab.platypus import (
     TableStyle as PdfTableStyle,
 )
 
+from app.core.spreadsheet import safe_frame
 from app.reports.tables import Figure
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,7 +38,7 @@ def dataframe(figure: Figure) -> pd.DataFrame:
 
 def csv_bytes(figure: Figure) -> bytes:
     """Semicolon-separated, decimal comma, UTF-8 with a BOM: what French spreadsheets expect."""
-    text = dataframe(figure).to_csv(index=False, sep=";", decimal=",")
+    text = safe_frame(dataframe(figure)).to_csv(index=False, sep=";", decimal=",")
     return ("\ufeff" + text).encode("utf-8")
 
 
@@ -58,10 +59,10 @@ def xlsx_bytes(figures: list[Figure], about: list[tuple[str, str]]) -> bytes:
     used: set[str] = set()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         info = pd.DataFrame(about, columns=[_("Rubrique"), _("Valeur")])
-        info.to_excel(writer, sheet_name=sheet_name(_("À propos"), used), index=False)
+        safe_frame(info).to_excel(writer, sheet_name=sheet_name(_("À propos"), used), index=False)
         for figure in figures:
             name = sheet_name(figure.title, used)
-            dataframe(figure).to_excel(writer, sheet_name=name, index=False)
+            safe_frame(dataframe(figure)).to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
             for column_cells in sheet.columns:
                 width = max(len(str(cell.value or "")) for cell in column_cells)

@@ -23,6 +23,7 @@ from sqlalchemy import func, select, update
 from app.audit.services import record
 from app.core.clock import today, utcnow
 from app.core.errors import Conflict, DomainError, NotFound
+from app.core.spreadsheet import safe_cell
 from app.extensions import db
 from app.tariffs import matching
 from app.tariffs.matching import (
@@ -616,10 +617,10 @@ def _csv_value(name: str, value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list | tuple):
-        return LIST_SEPARATOR.join(str(v) for v in value)
+        return safe_cell(LIST_SEPARATOR.join(str(v) for v in value))
     if hasattr(value, "value"):
-        return str(value.value)
-    return str(value)
+        return safe_cell(str(value.value))
+    return safe_cell(str(value))  # text only: no cell can be a formula
 
 
 def export_csv(tariffs: Iterable[SocialTariff]) -> bytes:
