@@ -113,6 +113,7 @@ search_page.public = True  # type: ignore[attr-defined]
 @permission_required(Permission.HOUSEHOLD_READ)
 def for_household(household_id: int) -> Response:
     from app.households import services as households
+    from app.referrals import services as referrals
 
     try:
         household = households.get_household(household_id, current_user)
@@ -122,8 +123,9 @@ def for_household(household_id: int) -> Response:
     query, form = query_from_args(defaults)
     results = search(query, speaker=display.speaker())
     response = _render(
-        query, form, results, action_endpoint="directory.for_household", household=household
-    )
+        query, form, results, action_endpoint="directory.for_household", household=household,
+        may_refer=referrals.may_send(household, current_user),
+    )  # fmt: skip
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 

@@ -30,6 +30,7 @@ class ReferralForm(FlaskForm):
     to_organisation_id = SelectField(
         _l("Structure sur Ordilien"), coerce=coerce_id, validators=[Optional()]
     )
+    to_place_id = HiddenField()  # a place of the directory ("Orienter vers ce lieu")
     to_name = StringField(_l("Ou : nom d'une structure sans compte"), [Length(max=200)])
     to_address = StringField(_l("Son adresse"), [Length(max=300)])
     to_phone = TelField(_l("Son téléphone"), [Length(max=40)])

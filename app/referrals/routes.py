@@ -118,13 +118,15 @@ def new(household_id: int) -> str | Response:
             for o in services.receiving_organisations(current_user.organisation_id)
         ),
     ]
+    place = _chosen_place(form)
     if form.validate_on_submit():
         data = services.ReferralInput(
             need=form.need.data or "",
             message=form.message.data or "",
             person_message=form.person_message.data or "",
             consent=bool(form.consent.data),
-            to_organisation_id=form.to_organisation_id.data or None,
+            to_organisation_id=None if place else form.to_organisation_id.data or None,
+            to_place_id=place.id if place else None,
             to_name=form.to_name.data or "",
             to_address=form.to_address.data or "",
             to_phone=form.to_phone.data or "",
@@ -143,7 +145,22 @@ def new(household_id: int) -> str | Response:
                 return redirect(url_for("referrals.slip", referral_id=referral.id))
             flash(_("Orientation envoyée : la structure et la personne sont prévenues."), "success")
             return redirect(url_for("referrals.detail", referral_id=referral.id))
-    return render_template("referrals/form.html", form=form, household=household)
+    return render_template("referrals/form.html", form=form, household=household, place=place)
+
+
+def _chosen_place(form: ReferralForm) -> Any:
+    """The directory's place this referral goes to ("Orienter vers ce lieu" on a result:
+    ``?lieu=<id>&besoin=<need>``, then the form's hidden field), or None."""
+    from app.directory.models import Place
+
+    if request.method == "GET":
+        form.to_place_id.data = request.args.get("lieu", "")
+        if request.args.get("besoin", "") in NEED_LABELS:
+            form.need.data = request.args["besoin"]
+    raw = (form.to_place_id.data or "").strip()
+    place = db.session.get(Place, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    form.to_place_id.data = str(place.id) if place else ""
+    return place
 
 
 # ---------------------------------------------------------------- one referral

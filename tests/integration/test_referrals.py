@@ -359,3 +359,47 @@ def test_a_front_desk_refers_a_household_its_association_sees(app: Flask) -> Non
                                      "to_organisation_id": str(w["place"].id)})  # fmt: skip
     assert refused.status_code == 200 and "doit être d'accord" in html.unescape(refused.text)
     assert _referral().id == referral.id
+
+
+def test_refer_to_a_place_found_in_the_directory(app: Flask) -> None:
+    from app.households.lifecycle import PrescriptionState
+    from app.households.models import Prescription
+    from tests.integration.test_directory import place as directory_place
+
+    w = _world()
+    found = directory_place("Emmaüs Connect Borny", 49.1098, 6.2290, needs=["learn", "connect"],
+                            address="5 rue de Borny", email="borny@emmaus.example",
+                            what_to_bring="Une attestation CAF")  # fmt: skip
+    household = w["household"]
+    client = login_client(app.test_client(), w["prescriber"])
+    page = client.get(f"/ou-aller/foyers/{household.id}?besoin=connect&lieu=Metz").text
+    link = f"/orientations/foyers/{household.id}/nouvelle?lieu={found.id}&amp;besoin=connect"
+    assert "Orienter vers ce lieu" in page and link in page
+    form = client.get(html.unescape(link))
+    assert form.status_code == 200
+    assert "Emmaüs Connect Borny" in form.text and "5 rue de Borny" in form.text
+    assert '<option selected value="connect">' in form.text
+    assert f'name="to_place_id" type="hidden" value="{found.id}"' in form.text
+    response = client.post(html.unescape(link), data={
+        "need": "connect", "message": "Tarif social", "consent": "y",
+        "to_organisation_id": "0", "to_place_id": str(found.id)})  # fmt: skip
+    assert response.status_code == 302
+    referral = _referral()
+    assert referral.to_place_id == found.id and referral.to_name == "Emmaüs Connect Borny"
+    assert referral.to_email == "borny@emmaus.example" and referral.bring == "Une attestation CAF"
+    # Someone who sees the household's search but may not refer: no button.
+    association = factories.create_org(OrgKind.ASSOCIATION, name="Atelier Solidaire")
+    manager = factories.create_user(Role.MANAGER, association)
+    db.session.add(Prescription(
+        household_id=household.id, prescriber_org_id=w["ccas"].id,
+        association_org_id=association.id, programme_code="x", device_type="laptop",
+        state=PrescriptionState.SUBMITTED,
+    ))  # fmt: skip
+    db.session.commit()
+    other = login_client(app.test_client(), manager)
+    seen = other.get(f"/ou-aller/foyers/{household.id}?besoin=connect&lieu=Metz")
+    assert seen.status_code == 200 and "Emmaüs Connect Borny" in seen.text
+    assert "Orienter vers ce lieu" not in seen.text
+    # Nor on the public page.
+    assert "Orienter vers ce lieu" not in app.test_client().get(
+        "/ou-aller?besoin=connect&lieu=Metz").text  # fmt: skip
