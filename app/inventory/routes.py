@@ -920,6 +920,13 @@ def scan(tag: str) -> str | Response:
     the device's association go to its page; anyone else learns only where to return it."""
     device = services.find_by_tag(tag)
     if device is None:
+        # A former label (issue 16): the staff's own association first, else the one
+        # association that has it.
+        own = getattr(current_user, "organisation_id", None)
+        if own is not None and can(Permission.INVENTORY_READ, own):
+            device = services.find_by_former_label(tag, own)
+        device = device or services.find_by_former_label(tag)
+    if device is None:
         abort(404)
     if can(Permission.INVENTORY_READ, device.organisation_id):
         return redirect(url_for("inventory.device_detail", device_id=device.id))

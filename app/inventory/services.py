@@ -374,17 +374,24 @@ def find_by_tag(text: str, organisation_id: int | None = None) -> Device | None:
         return None
     device = db.session.scalar(select(Device).where(Device.asset_tag == tag))
     if device is None and organisation_id is not None:
-        former = former_tag(text)
-        device = db.session.scalar(
-            select(Device)
-            .where(
-                Device.organisation_id == organisation_id,
-                Device.external_ref.in_({former, former.upper()}),
-            )
-            .order_by(Device.id)
-            .limit(1)
-        )
+        device = find_by_former_label(text, organisation_id)
     return device
+
+
+def find_by_former_label(text: str, organisation_id: int | None = None) -> Device | None:
+    """The device whose former label (tag or Snipe-IT ``/ht/<tag>`` URL) is ``text``: within
+    the organisation when given; else only when a single association has it (a former tag
+    is no one's to be unique: two associations may both have had an "ASSET-0001")."""
+    former = former_tag(text)
+    if not former:
+        return None
+    query = select(Device).where(Device.external_ref.in_({former, former.upper()}))
+    if organisation_id is not None:
+        query = query.where(Device.organisation_id == organisation_id)
+    found = db.session.scalars(query.order_by(Device.id).limit(50)).all()
+    if len({d.organisation_id for d in found}) != 1:
+        return None
+    return found[0]
 
 
 # ---------------------------------------------------------------- lifecycle
@@ -942,11 +949,11 @@ class StockCount:
 
 def stock_count(organisation_id: int, location: Location, scanned: Iterable[str]) -> StockCount:
     wanted = []
-    seen: set[str] = set()
+    written: dict[str, str] = {}  # tag -> what was scanned (a former label is looked up as such)
     for text in scanned:
         tag = tags.normalise(text)
-        if tag and tag not in seen:
-            seen.add(tag)
+        if tag and tag not in written:
+            written[tag] = text.strip()
             wanted.append(tag)
     found: dict[str, Device] = {}
     for chunk in _chunks(wanted, 500):
@@ -956,6 +963,21 @@ def stock_count(organisation_id: int, location: Location, scanned: Iterable[str]
             )
         ):
             found[device.asset_tag] = device
+    # A former label (Snipe-IT's tag or its ``/ht/<tag>`` URL) counts as its device.
+    formers: dict[str, list[str]] = {}
+    for tag in wanted:
+        if tag not in found:
+            former = former_tag(written[tag])
+            for key in {former, former.upper()}:
+                formers.setdefault(key, []).append(tag)
+    for chunk in _chunks(sorted(formers), 500):
+        for device in db.session.scalars(
+            select(Device)
+            .where(Device.organisation_id == organisation_id, Device.external_ref.in_(chunk))
+            .order_by(Device.id.desc())  # the oldest wins, as in find_by_tag
+        ):
+            for tag in formers[device.external_ref]:
+                found[tag] = device
     expected = db.session.scalars(
         select(Device)
         .where(
@@ -966,10 +988,12 @@ def stock_count(organisation_id: int, location: Location, scanned: Iterable[str]
         .order_by(Device.asset_tag)
     ).all()
     present, misplaced, not_in_stock = [], [], []
+    counted: set[int] = set()
     for tag in wanted:
         device = found.get(tag)
-        if device is None:
+        if device is None or device.id in counted:  # scanned by its tag and its former label
             continue
+        counted.add(device.id)
         if device.state in OUT_OF_STOCK:
             not_in_stock.append(device)
         elif device.location_id == location.id:
@@ -979,7 +1003,7 @@ def stock_count(organisation_id: int, location: Location, scanned: Iterable[str]
     result = StockCount(
         location=location,
         present=present,
-        missing=[d for d in expected if d.asset_tag not in seen],
+        missing=[d for d in expected if d.id not in counted],
         misplaced=misplaced,
         not_in_stock=not_in_stock,
         unknown=[t for t in wanted if t not in found],

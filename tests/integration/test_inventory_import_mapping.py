@@ -329,3 +329,62 @@ def test_editing_a_device_keeps_what_came_from_the_other_tool(manager) -> None: 
     db.session.expire_all()
     assert device.model == "T480s" and device.external_ref == "SN-0101"
     assert device.supplier == "Bureau Vallée" and device.purchase_cost == 899.0
+
+
+def _imported(manager) -> Device:  # type: ignore[no-untyped-def]
+    table = mapped_import.read((FIXTURES / "snipeit_export.csv").read_bytes(), "x.csv")
+    assert import_service.import_table(manager.organisation_id, table, actor=manager).ok
+    return db.session.scalar(select(Device).where(Device.external_ref == "ASSET-0017"))
+
+
+def test_former_label_counts_in_the_stock_count(client, login, manager) -> None:  # type: ignore[no-untyped-def]
+    device = _imported(manager)
+    org = manager.organisation_id
+    shelf = services.location_named(org, "Stock central")
+    assert device.location_id == shelf.id
+    result = services.stock_count(org, shelf, ["asset-0017"])
+    assert [d.id for d in result.present] == [device.id] and result.unknown == []
+    assert device not in result.missing
+    # Its Snipe-IT QR code, and both labels scanned: counted once.
+    both = ["https://snipe.example.org/ht/ASSET-0017", device.asset_tag, "ASSET-9999"]
+    result = services.stock_count(org, shelf, both)
+    assert [d.id for d in result.present] == [device.id]
+    assert result.unknown == ["ASSET9999"]
+    # Another association's count does not find it.
+    other = factories.create_org(slug="autre-comptage")
+    place = services.location_named(other.id, "Stock central")
+    assert services.stock_count(other.id, place, ["ASSET-0017"]).present == []
+    login(manager)
+    html = client.post(
+        "/inventaire/comptage",
+        data={"location_id": str(shelf.id), "tags": "https://snipe.example.org/ht/ASSET-0017\n"},
+    ).get_data(as_text=True)
+    assert "1 présents" in html and ", 0 inconnus" in html and device.asset_tag in html
+
+
+def test_former_label_opens_the_public_scan_page(client, login, manager) -> None:  # type: ignore[no-untyped-def]
+    device = _imported(manager)
+    # Anyone: which association to return it to, as for a current tag.
+    page = client.get("/d/ASSET-0017")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Cet appareil appartient à" in html
+    assert "4HXEXP17" not in html
+    # Its staff: the device's page.
+    login(manager)
+    page = client.get("/d/asset-0017")
+    assert page.status_code == 302
+    assert page.headers["Location"].endswith(f"/inventaire/appareils/{device.id}")
+    # Two associations had an ASSET-0017: each staff finds its own, a stranger nothing.
+    other = factories.create_user(Role.MANAGER, factories.create_org(slug="autre-scan"))
+    services.create_device(
+        other.organisation_id,
+        services.DeviceInput(device_type=DeviceType.LAPTOP, serial="X1", external_ref="ASSET-0017"),
+    )
+    theirs = db.session.scalar(
+        select(Device).where(Device.organisation_id == other.organisation_id)
+    )
+    assert client.get("/d/ASSET-0017").headers["Location"].endswith(f"/{device.id}")
+    login(other)
+    assert client.get("/d/ASSET-0017").headers["Location"].endswith(f"/{theirs.id}")
+    assert services.find_by_former_label("ASSET-0017") is None
+    assert client.get("/d/UNKNOWN-1").status_code == 404
