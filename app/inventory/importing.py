@@ -20,7 +20,9 @@ from functools import lru_cache
 from typing import Any
 
 import pandas as pd
+from openpyxl.utils import column_index_from_string
 
+from app.core import spreadsheet
 from app.inventory.grading import StorageType
 from app.inventory.lifecycle import DeviceType
 from app.inventory.mapping import imei_problem
@@ -196,10 +198,12 @@ def read_table(data: bytes, filename: str) -> tuple[pd.DataFrame, str, str]:
         try:
             frame = pd.read_excel(
                 io.BytesIO(data), dtype=str, engine="openpyxl", keep_default_na=False
-            )
+            ).fillna("")
+            # pandas reads a formula as its cached value (or nothing): each is reported
+            frame.attrs["formulas"] = spreadsheet.formula_cells(data)
         except Exception as exc:  # openpyxl raises many kinds on a damaged file
             raise ImportFileError("Ce fichier Excel n'a pas pu être lu (.xlsx attendu).") from exc
-        return frame.fillna(""), "xlsx", ""
+        return frame, "xlsx", ""
     if name.endswith(".xls"):
         raise ImportFileError(
             "Les anciens fichiers Excel (.xls) ne sont pas lus : enregistrez-le en .xlsx ou .csv."
@@ -223,6 +227,17 @@ def read_table(data: bytes, filename: str) -> tuple[pd.DataFrame, str, str]:
     return frame.fillna(""), encoding, separator
 
 
+def formula_problems(frame: pd.DataFrame) -> list[Problem]:
+    """One problem per formula cell of a workbook read by read_table()."""
+    headers = [str(c) for c in frame.columns]
+    problems = []
+    for row, letter in frame.attrs.get("formulas", []):
+        index = column_index_from_string(letter) - 1
+        header = headers[index] if index < len(headers) else letter
+        problems.append(Problem(row, header, spreadsheet.formula_message(row, letter)))
+    return problems
+
+
 _NUMBER = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*([a-zA-Zéè%\"'’]*)\s*$")
 
 
@@ -244,7 +259,7 @@ def parse_number(text: str, *, unit: str = "") -> float:
 
 
 def _cell(value: Any) -> str:
-    return " ".join(str(value).split()) if value is not None else ""
+    return spreadsheet.unquote(" ".join(str(value).split())) if value is not None else ""
 
 
 def parse(data: bytes, filename: str) -> ParsedFile:
@@ -267,6 +282,7 @@ def parse(data: bytes, filename: str) -> ParsedFile:
         result.problems.append(Problem(1, "", f"Plus de {MAX_ROWS} lignes : coupez le fichier."))
     if result.problems:
         return result
+    result.problems.extend(formula_problems(frame))
     serials: dict[str, int] = {}
     columns = {name: frame[header].tolist() for name, header in result.headers.items()}
     for index in range(len(frame)):

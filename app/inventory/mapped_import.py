@@ -44,6 +44,7 @@ class Table:
     cells: dict[str, list[str]]
     encoding: str = ""
     separator: str = ""
+    formulas: list[Problem] = field(default_factory=list)  # a workbook's formula cells
 
     @property
     def row_count(self) -> int:
@@ -75,7 +76,7 @@ def read(data: bytes, filename: str) -> Table:
             continue  # Excel's trailing empty columns
         headers.append(header)
         cells[header] = values
-    return Table(headers, cells, encoding, separator)
+    return Table(headers, cells, encoding, separator, importing.formula_problems(frame))
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,7 @@ def parse(table: Table, chosen: FileMapping | None = None, remembered: FileMappi
                     "choisissez ce qu'il devient.",
                 )
             )
+    result.problems.extend(table.formulas)
     result.problems.sort(key=lambda p: (p.row, p.column))
     if not result.rows and not result.problems:
         result.problems.append(Problem(2, "", "Le fichier ne contient aucun appareil à importer."))
