@@ -27,11 +27,9 @@ def sync() -> None:
 @click.option("--force", is_flag=True, help="Géocoder aussi les adresses déjà traitées.")
 def geocode(force: bool) -> None:
     """Placer les lieux sur la carte (une fois par adresse, sauf --force)."""
-    done = failed = 0
-    for place in db.session.scalars(select(Place).order_by(Place.id)):
-        services.place_point(place, force=force)
-        done += 1
-        failed += place.latitude is None
+    places = list(db.session.scalars(select(Place).order_by(Place.id)))
+    services.place_points(places, force=force)  # online: one bulk CSV request
+    done, failed = len(places), sum(place.latitude is None for place in places)
     db.session.commit()
     click.echo(f"{done} lieux traités, {failed} adresse(s) introuvable(s).")
 
@@ -53,7 +51,9 @@ def _echo_report(report: Report) -> None:
 def import_mednum(path: str, dry_run: bool) -> None:
     """Importer un CSV « lieux de médiation numérique » (La MedNum v1.0.2)."""
     with open(path, encoding="utf-8-sig") as handle:
-        _echo_report(imports.import_mednum(handle.read(), dry_run=dry_run))
+        text = handle.read()
+    with services.batched_points():  # the rows' addresses geocoded together
+        _echo_report(imports.import_mednum(text, dry_run=dry_run))
 
 
 @directory.command("import-data-inclusion")
@@ -66,7 +66,8 @@ def import_data_inclusion(path: str, dry_run: bool) -> None:
             payload = json.load(handle)
         except ValueError:
             raise click.ClickException("Le fichier n'est pas du JSON lisible.") from None
-    _echo_report(imports.import_data_inclusion(payload, dry_run=dry_run))
+    with services.batched_points():
+        _echo_report(imports.import_data_inclusion(payload, dry_run=dry_run))
 
 
 COMMANDS = [directory]

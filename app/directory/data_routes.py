@@ -74,13 +74,15 @@ def import_file() -> str:
         return _page(form, file_error=_("Le fichier doit être encodé en UTF-8."))
     dry_run = bool(form.dry_run.data)
     if form.kind.data == "mednum":
-        report = imports.import_mednum(text, dry_run=dry_run, actor=current_user)
+        with services.batched_points():  # the rows' addresses geocoded together
+            report = imports.import_mednum(text, dry_run=dry_run, actor=current_user)
     else:
         try:
             payload = json.loads(text)
         except ValueError:
             return _page(form, file_error=_("Le fichier n'est pas du JSON lisible."))
-        report = imports.import_data_inclusion(payload, dry_run=dry_run, actor=current_user)
+        with services.batched_points():
+            report = imports.import_data_inclusion(payload, dry_run=dry_run, actor=current_user)
     return _page(form, report)
 
 

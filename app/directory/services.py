@@ -11,8 +11,12 @@ association, coordinates typed by hand) is left as it is.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from app.accounts.models import Organisation
 from app.authz.policy import OrgKind
@@ -52,14 +56,67 @@ def place_point(place: Place, *, force: bool = False) -> None:
     otherwise the address is geocoded when it changed since the last time, or with
     ``force``. Does not commit: the caller's transaction does.
     """
+    if not _needs_point(place, force):
+        return
+    pending = _batch.get()
+    if pending is not None:  # inside batched_points(): geocoded with the others
+        pending[id(place)] = place
+        return
+    _set_point(place, geocoding.geocode(place.address, place.postcode, place.commune))
+
+
+def place_points(places: list[Place], *, force: bool = False) -> None:
+    """``place_point`` for many places: the addresses that need it are geocoded together
+    (one bulk CSV request online from ``geocoding.BULK_FROM`` of them), each once."""
+    todo = [p for p in places if _needs_point(p, force)]
+    keys = {geocoding.address_key(p.address, p.postcode, p.commune): p for p in todo}
+    asked = [geocoding.Address(p.address, p.postcode, p.commune) for p in keys.values()]
+    found = dict(zip(keys, geocoding.geocode_many(asked), strict=True))
+    for place in todo:
+        _set_point(
+            place, found[geocoding.address_key(place.address, place.postcode, place.commune)]
+        )
+
+
+_batch: ContextVar[dict[int, Place] | None] = ContextVar("directory_points", default=None)
+
+
+@contextmanager
+def batched_points() -> Iterator[None]:
+    """Within it, ``place_point`` notes the place; the places noted are geocoded together
+    just before the session commits (``_before_commit``), or on leaving. An import of a
+    thousand rows then sends one bulk request, not a thousand."""
+    token = _batch.set({})
+    try:
+        yield
+        _flush_batch()
+    finally:
+        _batch.reset(token)
+
+
+def _flush_batch() -> None:
+    pending = _batch.get()
+    if pending:
+        places = list(pending.values())
+        pending.clear()
+        place_points(places)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(_session: Session) -> None:
+    _flush_batch()
+
+
+def _needs_point(place: Place, force: bool) -> bool:
     if place.geocode_status == GEOCODE_MANUAL and place.placed:
         place.departement = place.departement or departement_of(place.code_insee, place.postcode)
-        return
+        return False
     key = geocoding.address_key(place.address, place.postcode, place.commune)
-    if not force and place.geocoded_address == key and place.geocode_status:
-        return
-    found = geocoding.geocode(place.address, place.postcode, place.commune)
-    place.geocoded_address = key
+    return force or place.geocoded_address != key or not place.geocode_status
+
+
+def _set_point(place: Place, found: geocoding.Geocoded) -> None:
+    place.geocoded_address = geocoding.address_key(place.address, place.postcode, place.commune)
     place.geocode_status = found.status
     place.geocode_score = found.score
     if found.point is not None:
