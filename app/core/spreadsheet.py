@@ -70,8 +70,8 @@ def unquote(text: str) -> str:
 def formula_cells(data: bytes, *, limit: int = 100) -> list[tuple[int, str]]:
     """(row number, column letter) of the first ``limit`` formula cells of a workbook's
     first sheet, read in one streaming pass (read-only mode)."""
-    from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
     found: list[tuple[int, str]] = []
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)

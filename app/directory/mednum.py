@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.spreadsheet import safe_dict
+from app.core.urls import url_problem
 from app.directory.hours import problem as hours_problem
 from app.directory.rows import Problem, Report, RowResult, needs_from_words, refuse_duplicates
 from app.directory.rows import split_list as _split
@@ -58,6 +59,9 @@ def vocabulary(name: str) -> list[str]:
     return [re.sub(r"\\(.)", r"\1", v) for v in found.group(1).split("|")]
 
 
+URL_FIELDS = ("site_web", "prise_rdv", "fiche_acces_libre")
+
+
 def field_problem(name: str, value: str) -> str | None:
     """Why ``value`` does not fit the schema's field ``name`` (in French), or None."""
     spec = _BY_NAME.get(name)
@@ -84,6 +88,10 @@ def field_problem(name: str, value: str) -> str | None:
         return f"« {value} » n'a pas la forme attendue par le standard."
     if "maxLength" in rules and len(value) > rules["maxLength"]:
         return f"Plus de {rules['maxLength']} caractères."
+    if name in URL_FIELDS:  # http(s) only, each of a "|" list
+        for part in _split(value):
+            if url_problem(part):
+                return f"« {part[:80]} » : {url_problem(part)}"
     return None
 
 
@@ -163,8 +171,8 @@ def facts(value: dict[str, str], bad: set[str]) -> dict[str, Any]:
         "point": (float(lat), float(lon)) if lat and lon else None,
         "phone": (phones[0] if phones else "")[:40],
         "email": (_split(value.get("courriels", "")) or [""])[0][:254],
-        "website": (_split(value.get("site_web", "")) or [""])[0][:500],
-        "booking_url": value.get("prise_rdv", "")[:500],
+        "website": (_split(_ok(value, bad, "site_web")) or [""])[0][:500],
+        "booking_url": _ok(value, bad, "prise_rdv")[:500],
         "opening_hours": value.get("horaires", "")[:500],
         "services": services,
         "needs": needs_from_words(services),

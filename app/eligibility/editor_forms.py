@@ -32,6 +32,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from app.core.labels import label_choices as _choices
+from app.core.urls import WebUrl
 from app.eligibility.editing import DEVICES, GRADES, NUMBERS, Dated
 from app.eligibility.vocabulary import COMMITMENT_LABELS, DEVICE_TYPE_LABELS, STATUS_LABELS
 from app.households.forms import EQUIPMENT_CHOICES, MultiCheckboxField
@@ -201,7 +202,7 @@ class ProgrammeForm(FlaskForm):
     source_citation = StringField(
         _l("Référence (délibération, convention, page)"), validators=[Optional()]
     )
-    source_url = StringField(_l("Adresse web"), validators=[Optional(), Length(max=500)])
+    source_url = StringField(_l("Adresse web"), validators=[Optional(), Length(max=500), WebUrl()])
     source_date = DateField(_l("Date du texte"), validators=[Optional()])
     source_note = TextAreaField(_l("Remarque"), validators=[Optional(), Length(max=2000)])
     note = TextAreaField(_l("Ce qui change (pour l'historique)"), validators=[Optional()])

@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from app.core.urls import url_problem
 from app.eligibility.conditions import QuotaCondition
 from app.eligibility.programme import (
     PERIODS,
@@ -251,6 +252,8 @@ def parse(text: str, path: str) -> Programme:
         str(source_data.get("note", "") or ""),
         source_day.isoformat() if source_day else "",
     )
+    if url_problem(source.url):  # http(s) only
+        raise r.fail(data.lines["source"], f"source.url : {url_problem(source.url)}")
     parameters = _parameters(r, data.get("parameters"), data.lines.get("parameters", 1))
 
     raw_conditions = data["conditions"]

@@ -24,6 +24,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.core.uploads import MIB, UploadCheck
+from app.core.urls import WebUrl
 from app.tariffs.matching import (
     AREA_KIND_LABELS,
     COUNTRY_LABELS,
@@ -136,7 +137,9 @@ class TariffForm(FlaskForm):
         _l("Justificatif demandé par l'opérateur"), validators=[Optional()]
     )
     how_to_subscribe = TextAreaField(_l("Comment souscrire"), validators=[Optional()])
-    source_url = URLField(_l("Source (adresse web)"), validators=[Optional(), Length(max=500)])
+    source_url = URLField(
+        _l("Source (adresse web)"), validators=[Optional(), Length(max=500), WebUrl()]
+    )
     notes = TextAreaField(_l("Notes pour l'équipe"), validators=[Optional()])
     checked_on = DateField(_l("Vérifiée le"), validators=[Optional()])
     valid_from = DateField(_l("Valable à partir du"), validators=[Optional()])

@@ -24,6 +24,7 @@ from app.audit.services import record
 from app.core.clock import today, utcnow
 from app.core.errors import Conflict, DomainError, NotFound
 from app.core.spreadsheet import safe_cell
+from app.core.urls import url_problem
 from app.extensions import db
 from app.tariffs import matching
 from app.tariffs.matching import (
@@ -257,7 +258,7 @@ def clean(data: TariffData) -> TariffData:
             raise DomainError(
                 _("Statut inconnu : %(names)s.", names=", ".join(unknown)), field=name
             )
-    if data.source_url and not re.match(r"^https?://", data.source_url):
+    if url_problem(data.source_url):  # http(s) only: javascript: and the rest refused
         raise DomainError(_("La source doit être une adresse web (https://…)."), field="source_url")
     if data.checked_on and data.checked_on > today():
         raise DomainError(_("La date de vérification est dans le futur."), field="checked_on")

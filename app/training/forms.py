@@ -24,6 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.converters import coerce_id
 from app.core.labels import label_choices as _choices
+from app.core.urls import WebUrl
 from app.training import diagnostic as dg
 from app.training.matching import PriceKind, Reason
 from app.training.models import Attendance, BookingStatus, SessionFormat
@@ -216,12 +217,13 @@ class PlaceForm(FlaskForm):
     )
     accessible = BooleanField(_l("Lieu accessible en fauteuil"))
     accessibility_url = StringField(
-        _l("Fiche Acceslibre (lien)"), validators=[Optional(), Length(max=300)]
+        _l("Fiche Acceslibre (lien)"), validators=[Optional(), Length(max=300), WebUrl()]
     )
     booking_url = StringField(
-        _l("Prise de rendez-vous en ligne (lien)"), validators=[Optional(), Length(max=300)]
+        _l("Prise de rendez-vous en ligne (lien)"),
+        validators=[Optional(), Length(max=300), WebUrl()],
     )
-    website = StringField(_l("Site web"), validators=[Optional(), Length(max=300)])
+    website = StringField(_l("Site web"), validators=[Optional(), Length(max=300), WebUrl()])
     code_insee = StringField(_l("Code INSEE de la commune"), validators=[Optional(), Length(max=5)])
     submit = SubmitField(_l("Enregistrer"))
 
