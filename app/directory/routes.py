@@ -9,9 +9,7 @@ and needs, behind the household's own access rule.
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
+import hashlib
 from typing import Any
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request
@@ -148,28 +146,27 @@ def household_needs(household: Any) -> list[Need]:
     return needs
 
 
-# --- a light rate limit, per address and per process -------------------------------------
-# The family page's limit (loans.services.family_rate_check) writes a row per visit to
-# slow down token guessing; a directory search guesses nothing, so a per-process window
-# is enough to keep one address from hammering the search.
+# --- a light rate limit, per address, shared by every server process ---------------------
+# The family page's mechanism (loans.services.rate_check: hits are rows, counted in the
+# database, so every gunicorn worker sees the same count), in a bucket of its own: the key
+# is "ou-aller:" and a hash of the address, never a bare address, so a search neither
+# spends the family page's budget nor keeps the visitor's address in clear.
 
-_hits: dict[str, deque[float]] = {}
-_lock = threading.Lock()
+
+def rate_key(ip: str) -> str:
+    return "ou-aller:" + hashlib.sha256(ip.encode()).hexdigest()[:32]  # 41 characters
 
 
 def _rate_limited(ip: str) -> int:
     """Seconds to wait (0: go on). At most DIRECTORY_PER_MINUTE searches a minute."""
+    from app.loans.services import rate_check, record_hit
+
     per_minute = int(current_app.config.get("DIRECTORY_PER_MINUTE", 60))
     if per_minute <= 0:
         return 0
-    now = time.monotonic()
-    with _lock:
-        if len(_hits) > 10_000:
-            _hits.clear()  # forget everyone rather than grow without bound
-        window = _hits.setdefault(ip, deque())
-        while window and window[0] < now - 60:
-            window.popleft()
-        if len(window) >= per_minute:
-            return max(1, int(60 - (now - window[0])))
-        window.append(now)
+    key = rate_key(ip)
+    decision = rate_check(key, per_minute)
+    if not decision.allowed:
+        return decision.retry_after
+    record_hit(key)
     return 0

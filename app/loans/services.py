@@ -1067,28 +1067,28 @@ class RateDecision:
     retry_after: int = 0
 
 
-def family_rate_check(ip: str, ok: bool | None = None) -> RateDecision:
-    """Rate limit of the family pages, per address, shared by every server process.
+def rate_check(key: str, per_minute: int, failures: int | None = None) -> RateDecision:
+    """A rate limit per key (an address, or a bucket such as "ou-aller:<hash>"), shared by
+    every server process: the hits are rows (``FamilyPageHit``), counted in the database.
 
-    At most FAMILY_PAGE_PER_MINUTE visits a minute and FAMILY_PAGE_FAILURES unknown
-    tokens in 15 minutes. Call with ``ok=None`` to ask, then ``record_family_hit``.
+    At most ``per_minute`` hits a minute and, when given, ``failures`` failed ones in 15
+    minutes. Ask first, then ``record_hit``.
     """
-    config = current_app.config
-    per_minute = int(config.get("FAMILY_PAGE_PER_MINUTE", 30))
-    failures = int(config.get("FAMILY_PAGE_FAILURES", 10))
     now = utcnow()
     recent = db.session.scalar(
         select(func.count())
         .select_from(FamilyPageHit)
-        .where(FamilyPageHit.ip == ip, FamilyPageHit.at >= now - timedelta(minutes=1))
+        .where(FamilyPageHit.ip == key, FamilyPageHit.at >= now - timedelta(minutes=1))
     )
     if (recent or 0) >= per_minute:
         return RateDecision(False, 60)
+    if failures is None:
+        return RateDecision(True)
     failed = db.session.scalar(
         select(func.count())
         .select_from(FamilyPageHit)
         .where(
-            FamilyPageHit.ip == ip,
+            FamilyPageHit.ip == key,
             FamilyPageHit.ok.is_(False),
             FamilyPageHit.at >= now - timedelta(minutes=15),
         )
@@ -1098,8 +1098,8 @@ def family_rate_check(ip: str, ok: bool | None = None) -> RateDecision:
     return RateDecision(True)
 
 
-def record_family_hit(ip: str, ok: bool) -> None:
-    hit = FamilyPageHit(ip=ip, ok=ok)
+def record_hit(key: str, ok: bool = True) -> None:
+    hit = FamilyPageHit(ip=key, ok=ok)  # a key fits String(45): an address, or a short bucket
     db.session.add(hit)
     db.session.flush()
     if hit.id % 200 == 0:  # now and then, forget what no limit looks at any more
@@ -1107,6 +1107,21 @@ def record_family_hit(ip: str, ok: bool) -> None:
             delete(FamilyPageHit).where(FamilyPageHit.at < utcnow() - timedelta(days=1))
         )
     db.session.commit()
+
+
+def family_rate_check(ip: str, ok: bool | None = None) -> RateDecision:
+    """Rate limit of the family pages, per address, shared by every server process.
+
+    At most FAMILY_PAGE_PER_MINUTE visits a minute and FAMILY_PAGE_FAILURES unknown
+    tokens in 15 minutes. Call with ``ok=None`` to ask, then ``record_family_hit``.
+    """
+    config = current_app.config
+    per_minute = int(config.get("FAMILY_PAGE_PER_MINUTE", 30))
+    return rate_check(ip, per_minute, int(config.get("FAMILY_PAGE_FAILURES", 10)))
+
+
+def record_family_hit(ip: str, ok: bool) -> None:
+    record_hit(ip, ok)
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,40 @@ def test_rate_limit(new_app) -> None:  # type: ignore[no-untyped-def]
     assert statuses == [200, 200, 429]
 
 
+def test_the_rate_limit_holds_across_workers_in_its_own_bucket(new_app) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from app.loans import services as loans
+    from app.loans.models import FamilyPageHit
+
+    # Two server processes on one database: hits counted in the database, not per process.
+    first = new_app(DIRECTORY_PER_MINUTE=3, FAMILY_PAGE_PER_MINUTE=2)
+    second = new_app(DIRECTORY_PER_MINUTE=3, FAMILY_PAGE_PER_MINUTE=2)
+    here = {"REMOTE_ADDR": "203.0.113.7"}
+    statuses = [
+        app.test_client().get("/ou-aller", environ_base=here).status_code
+        for app in (first, second, first, second)
+    ]
+    assert statuses == [200, 200, 200, 429]
+    assert second.test_client().get("/ou-aller", environ_base=here).headers["Retry-After"]
+    assert first.test_client().get(
+        "/ou-aller", environ_base={"REMOTE_ADDR": "203.0.113.8"}
+    ).status_code == 200  # another address has its own count  # fmt: skip
+    with first.app_context():
+        keys = set(db.session.scalars(select(FamilyPageHit.ip)))
+        assert "203.0.113.7" not in keys and all(k.startswith("ou-aller:") for k in keys)
+        # The family page's budget is untouched by the searches.
+        assert loans.family_rate_check("203.0.113.7").allowed
+        loans.record_family_hit("203.0.113.7", ok=True)
+        loans.record_family_hit("203.0.113.7", ok=True)
+        assert not loans.family_rate_check("203.0.113.7").allowed
+        # ... and the directory's is untouched by the family page.
+        for _ in range(3):
+            loans.record_family_hit("203.0.113.8", ok=False)
+    other = {"REMOTE_ADDR": "203.0.113.8"}
+    assert second.test_client().get("/ou-aller", environ_base=other).status_code == 200
+
+
 def test_staff_view_prefilled_from_the_household(client: FlaskClient) -> None:
     ccas = factories.create_org(OrgKind.PRESCRIBER, slug="ccas-y", name="CCAS Y")
     other = factories.create_org(OrgKind.PRESCRIBER, slug="ccas-z", name="CCAS Z")
