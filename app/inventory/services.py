@@ -875,13 +875,36 @@ def _encode_cursor(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str) -> list[Any] | None:
+BAD_CURSOR = "Ce lien de page n'est pas valide : revenez à la première page de la liste."
+
+
+def _decode_cursor(cursor: str, column: Any = None) -> list[Any]:
+    """[sort value, last id] as _encode_cursor wrote it; anything else (a crafted or cut
+    link, deep JSON, a value the sort column cannot hold) is refused in French, never
+    sent to the database."""
     try:
+        if len(cursor) > 1000:
+            raise ValueError(cursor[:20])
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, json.JSONDecodeError):
-        return None
-    return values if isinstance(values, list) and len(values) == 2 else None
+    except (ValueError, RecursionError, json.JSONDecodeError) as exc:
+        raise DomainError(BAD_CURSOR) from exc
+    if not (isinstance(values, list) and len(values) == 2):
+        raise DomainError(BAD_CURSOR)
+    value, last_id = values
+    if type(last_id) is not int or not 0 < last_id < 2**63:
+        raise DomainError(BAD_CURSOR)
+    if column is None:
+        ok = value is None
+    elif column is Device.state:
+        ok = value in {s.value for s in State}
+    else:
+        ok = isinstance(value, str) and len(value) <= 500
+    if not ok:
+        raise DomainError(BAD_CURSOR)
+    if column is Device.state:
+        values[0] = State(value)
+    return values
 
 
 def list_devices(
@@ -898,7 +921,7 @@ def list_devices(
     where = _filtered(organisation_id, flt)
     column, desc = SORTS.get(flt.sort, SORTS["recent"])
     query = select(Device).where(where).options(selectinload(Device.location))
-    after = _decode_cursor(cursor) if cursor else None
+    after = _decode_cursor(cursor, column) if cursor else None
     if after is not None:
         value, last_id = after
         if column is None:
