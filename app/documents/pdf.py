@@ -31,6 +31,15 @@ def fonts() -> tuple[str, str]:
             pdfmetrics.registerFont(TTFont(name, path))
     except Exception:  # font files missing: the built-in font still covers Latin-1
         return "Helvetica", "Helvetica-Bold"
+    # So that platypus paragraphs' <b> picks the bold face (fonts-dejavu-core has no
+    # oblique: <i> stays upright rather than falling back to a core font).
+    pdfmetrics.registerFontFamily(
+        "DejaVuSans",
+        normal="DejaVuSans",
+        bold="DejaVuSans-Bold",
+        italic="DejaVuSans",
+        boldItalic="DejaVuSans-Bold",
+    )
     return "DejaVuSans", "DejaVuSans-Bold"
 
 

@@ -1,7 +1,9 @@
 """The counter's printed documents: loan sheet, sale receipt, cession certificate (PDF).
 
 Functions take plain dataclasses and return PDF bytes; services fill the dataclasses from
-the records. A4, true to size, Helvetica (its WinAnsi encoding covers French and €).
+the records. A4, true to size, in the font labels and certificates embed
+(``app.documents.pdf.fonts``: DejaVu Sans, which prints "Ayşe", "Łukasz", "Nguyễn", Greek
+and Cyrillic names as typed; a core font would garble them).
 The QR code is drawn as vector squares from ``qrcode``'s matrix, so it stays sharp at any
 print resolution (app/documents/qr.py did not exist when this was written).
 """
@@ -30,6 +32,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.documents.pdf import fonts
 from app.loans.i18n import _
 from app.loans.terms import format_eur
 
@@ -41,6 +44,7 @@ class Party:
     phone: str = ""
     email: str = ""
     siret: str = ""
+    rna: str = ""  # the association's RNA number (W + 9 digits), from its directory place
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class DeviceInfo:
     asset_tag: str
     grade: str = ""
     condition: str = ""
+    imei: str = ""  # phones
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,9 @@ class ReceiptData:
     warranty_until: date
     family_url: str
     support: list[str] = field(default_factory=list)
+    # "TVA non applicable, article 261-7-1°-b du CGI" for an association; "" prints none.
+    vat_statement: str = ""
+    commitments: list[str] = field(default_factory=list)  # "passer le test Pix"
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,13 @@ class CessionData:
     programme: str
     price_cents: int
     family_url: str
+    accessories: list[str] = field(default_factory=list)  # lent with the device
+
+
+def _table_style(commands: list[tuple[object, ...]]) -> TableStyle:
+    """A table style in the embedded font: a table sets its cells' font (Helvetica by
+    default) even when they hold paragraphs, which would embed a second, core font."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts()[0]), *commands])
 
 
 def _d(value: date | None) -> str:
@@ -141,17 +156,14 @@ class QrFlowable(Flowable):
 
 def _styles() -> dict[str, ParagraphStyle]:
     base = getSampleStyleSheet()
-    normal = ParagraphStyle(
-        "n", parent=base["Normal"], fontName="Helvetica", fontSize=9.5, leading=12
-    )
+    regular, bold = fonts()
+    normal = ParagraphStyle("n", parent=base["Normal"], fontName=regular, fontSize=9.5, leading=12)
     return {
         "n": normal,
         "small": ParagraphStyle("s", parent=normal, fontSize=8.5, leading=11),
-        "h1": ParagraphStyle(
-            "h1", parent=normal, fontName="Helvetica-Bold", fontSize=16, leading=20
-        ),
+        "h1": ParagraphStyle("h1", parent=normal, fontName=bold, fontSize=16, leading=20),
         "h2": ParagraphStyle(
-            "h2", parent=normal, fontName="Helvetica-Bold", fontSize=11.5, leading=15, spaceBefore=6
+            "h2", parent=normal, fontName=bold, fontSize=11.5, leading=15, spaceBefore=6
         ),
         "right": ParagraphStyle("r", parent=normal, alignment=TA_RIGHT),
     }
@@ -164,18 +176,20 @@ def _party_block(title: str, party: Party, st: dict[str, ParagraphStyle]) -> lis
             lines.append(_esc(extra))
     if party.siret:
         lines.append(_esc(_("SIRET : %(s)s", s=party.siret)))
+    if party.rna:
+        lines.append(_esc(_("RNA : %(r)s", r=party.rna)))
     return [Paragraph("<br/>".join(lines), st["n"])]
 
 
 def _grid(rows: list[list[object]], widths: list[float]) -> Table:
     table = Table(rows, colWidths=widths)
     table.setStyle(
-        TableStyle(
+        _table_style(
             [
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f0f2f5")),
-                ("FONTNAME", (0, 0), (-1, -1), "Helvetica"),
+                ("FONTNAME", (0, 0), (-1, -1), fonts()[0]),
                 ("FONTSIZE", (0, 0), (-1, -1), 9.5),
             ]
         )
@@ -185,10 +199,13 @@ def _grid(rows: list[list[object]], widths: list[float]) -> Table:
 
 def _device_rows(device: DeviceInfo, accessories: list[str]) -> list[list[object]]:
     rows: list[list[object]] = [
-        [_("Appareil"), f"{device.kind} {device.brand} {device.model}".strip()],
-        [_("Numéro de série"), device.serial or "-"],
-        [_("Numéro d'inventaire"), device.asset_tag],
+        [_("Appareil"), f"{device.kind} {device.brand} {device.model}".strip()]
     ]
+    if device.imei:  # a phone is known by its IMEI (what an operator or the police ask)
+        rows.append([_("IMEI"), device.imei])
+    if device.serial or not device.imei:
+        rows.append([_("Numéro de série"), device.serial or "-"])
+    rows.append([_("Numéro d'inventaire"), device.asset_tag])
     if device.grade or device.condition:
         rows.append([_("État"), " · ".join(x for x in (device.grade, device.condition) if x)])
     rows.append([_("Accessoires"), ", ".join(accessories) if accessories else _("aucun")])
@@ -200,7 +217,7 @@ def _header(title: str, number: str, st: dict[str, ParagraphStyle]) -> Table:
         [[Paragraph(_esc(title), st["h1"]), Paragraph(_esc(number), st["right"])]],
         colWidths=[120 * mm, 50 * mm],
     )
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+    table.setStyle(_table_style([("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
     return table
 
 
@@ -212,7 +229,7 @@ def _parties(
         colWidths=[85 * mm, 85 * mm],
     )
     table.setStyle(
-        TableStyle(
+        _table_style(
             [("BOX", (0, 0), (0, 0), 0.5, colors.grey), ("BOX", (1, 0), (1, 0), 0.5, colors.grey)]
         )
     )
@@ -229,7 +246,7 @@ def _qr_block(url: str, text: str, st: dict[str, ParagraphStyle]) -> Table:
         ],
         colWidths=[36 * mm, 134 * mm],
     )
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    table.setStyle(_table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     return table
 
 
@@ -258,6 +275,7 @@ def _build(story: list[Flowable], title: str) -> bytes:
         bottomMargin=15 * mm,
         title=title,
         author="Ordilien",
+        initialFontName=fonts()[0],  # else every page also carries an unused Helvetica
     )
     doc.build(story)
     return buffer.getvalue()
@@ -348,7 +366,7 @@ def _signature_block(data: LoanSheetData, st: dict[str, ParagraphStyle]) -> Keep
     ]
     table = Table([[left, right]], colWidths=[85 * mm, 85 * mm])
     table.setStyle(
-        TableStyle(
+        _table_style(
             [("BOX", (0, 0), (-1, -1), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
         )
     )
@@ -369,11 +387,18 @@ def receipt_pdf(data: ReceiptData) -> bytes:
         _grid(
             [
                 [_("Programme"), data.programme or "-"],
-                [_("Prix payé"), format_eur(data.price_cents)],
+                [_("Prix payé TTC"), format_eur(data.price_cents)],
                 [_("Moyen de paiement"), data.payment_method],
             ],
             [45 * mm, 125 * mm],
         ),
+    ]
+    if data.vat_statement:
+        story.append(Paragraph(_esc(data.vat_statement), st["small"]))
+    if data.commitments:
+        story.append(Paragraph(_("Engagements pris avec ce programme"), st["h2"]))
+        story += [Paragraph("• " + _esc(c), st["n"]) for c in data.commitments]
+    story += [
         Paragraph(_("Garantie"), st["h2"]),
         Paragraph(
             _esc(
@@ -415,7 +440,7 @@ def cession_pdf(data: CessionData) -> bytes:
         Spacer(1, 4 * mm),
         _parties(_("L'association"), data.association, _("Le bénéficiaire"), data.beneficiary, st),
         Paragraph(_("Le matériel cédé"), st["h2"]),
-        _grid(_device_rows(data.device, []), [45 * mm, 125 * mm]),
+        _grid(_device_rows(data.device, data.accessories), [45 * mm, 125 * mm]),
         Spacer(1, 3 * mm),
         Paragraph(
             _esc(
@@ -439,7 +464,7 @@ def cession_pdf(data: CessionData) -> bytes:
             [[_("Pour l'association"), _("Le bénéficiaire")], ["", ""]],
             colWidths=[85 * mm, 85 * mm],
             rowHeights=[8 * mm, 22 * mm],
-            style=TableStyle([("BOX", (0, 0), (-1, -1), 0.5, colors.grey)]),
+            style=_table_style([("BOX", (0, 0), (-1, -1), 0.5, colors.grey)]),
         ),
     ]
     return _build(story, _("Attestation de cession %(n)s", n=data.number))

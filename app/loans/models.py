@@ -19,8 +19,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    extract,
+    func,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, aliased, column_property, mapped_column, relationship
 
 from app.core.clock import utcnow
 from app.extensions import db
@@ -133,14 +136,41 @@ class Loan(db.Model):
     household: Mapped[Household] = relationship()
     prescription: Mapped[Prescription] = relationship()
 
+    if TYPE_CHECKING:  # the loan's rank in its organisation's year: a column_property below
+        sequence: Mapped[int]
+
     @property
     def number(self) -> str:
-        return f"P-{self.start_on.year}-{self.id:05d}"
+        """'P-2026-00003': the third loan of the association in 2026, no gap."""
+        return f"P-{self.start_on.year}-{self.sequence:05d}"
+
+
+# A loan's number is its rank among the loans of its organisation that started in its
+# year, read by the database (no stored column, so no migration): loans are never
+# deleted and never change organisation or start date, so the rank never changes. The
+# loans of one organisation and year are created one at a time (services._new_loan takes
+# that year's counter row first, as sales do for receipts): a loan created meanwhile
+# cannot take a smaller id and shift a number already printed.
+_earlier = aliased(Loan)
+Loan.sequence = column_property(  # type: ignore[assignment]
+    select(func.count(_earlier.id))
+    .where(
+        _earlier.organisation_id == Loan.organisation_id,
+        extract("year", _earlier.start_on) == extract("year", Loan.start_on),
+        _earlier.id <= Loan.id,
+    )
+    .correlate_except(_earlier)
+    .scalar_subquery()
+)
 
 
 class ReceiptCounter(db.Model):
     """The last receipt number of one organisation in one year. Sales increment it with a
-    conditional UPDATE as their first write, so numbers have no gap and no duplicate."""
+    conditional UPDATE as their first write, so numbers have no gap and no duplicate.
+
+    The row of year ``-Y`` counts the loans of year Y: taking it
+    makes loans of one organisation and year one at a time, so their numbers (ranks, see
+    ``Loan.sequence``) have no gap and never move."""
 
     __tablename__ = "receipt_counter"
     __table_args__ = (UniqueConstraint("organisation_id", "year"),)

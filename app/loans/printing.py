@@ -7,10 +7,15 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from app.accounts.models import Organisation
+from app.authz.policy import OrgKind
+from app.directory.models import Place
+from app.eligibility.vocabulary import COMMITMENT_LABELS, Commitment
 from app.extensions import db
-from app.households.models import Household
+from app.households.models import Household, Prescription
+from app.inventory.grading import Grade
 from app.inventory.models import Device
 from app.loans import documents as doc
 from app.loans import neighbours, services
@@ -51,9 +56,45 @@ def payment_label(method: PaymentMethod | None) -> str:
     return str(PAYMENT_LABELS[method]) if method else _("aucun (remise gratuite)")
 
 
+# The VAT statement of a non-profit association's sales to households that are not its
+# members (CGI art. 261, 7, 1°, b; BOI-TVA-CHAMP-30-10-30-10 § 20: operations of social
+# non-profit bodies, managed disinterestedly, without asking the users to join). The a
+# of the same 1° covers sales to members only; 293 B is the franchise of VAT-liable ones.
+VAT_STATEMENT_ASSOCIATION = "TVA non applicable, article 261-7-1°-b du CGI"
+
+
+def org_rna(org: Organisation) -> str:
+    """The association's RNA number, kept on its own directory place (the directory form)."""
+    if rna := getattr(org, "rna", ""):  # if Organisation ever carries it itself
+        return str(rna)
+    return (
+        db.session.scalar(
+            select(Place.rna).where(
+                Place.organisation_id == org.id, Place.source == "", Place.rna != ""
+            )
+        )
+        or ""
+    )
+
+
 def org_party(org: Organisation) -> doc.Party:
     address = ", ".join(x for x in (org.address, f"{org.postcode} {org.commune}".strip()) if x)
-    return doc.Party(org.name, address, org.phone, org.email, org.siret)
+    return doc.Party(org.name, address, org.phone, org.email, org.siret, org_rna(org))
+
+
+def vat_statement(org: Organisation) -> str:
+    return _(VAT_STATEMENT_ASSOCIATION) if org.kind is OrgKind.ASSOCIATION else ""
+
+
+def commitment_lines(prescription: Prescription | None) -> list[str]:
+    """What the household promised for the programme (the prescription's decision)."""
+    if prescription is None:
+        return []
+    out = []
+    for code in (prescription.decision or {}).get("commitments", []):
+        label = COMMITMENT_LABELS.get(Commitment(code)) if code in set(Commitment) else None
+        out.append(_(label) if label else str(code))
+    return out
 
 
 def household_party(household: Household) -> doc.Party:
@@ -65,15 +106,26 @@ def household_party(household: Household) -> doc.Party:
     return doc.Party(household.reference_name, address, household.phone, household.email)
 
 
+def _grade_label(code: str) -> str:
+    return _("Note %(g)s", g=code.upper())
+
+
 def device_info(device: Device, condition: str = "") -> doc.DeviceInfo:
+    """``condition`` as stored at handover: a loan's starts with the grade it had then
+    ("B · Légère rayure"), which is printed once, as the grade."""
+    grade = device.grade.value if device.grade else ""
+    head, _sep, rest = condition.partition(" · ")
+    if head.strip().lower() in set(Grade):
+        grade, condition = head.strip().lower(), rest
     return doc.DeviceInfo(
         kind=services.device_kind(device),
         brand=device.brand,
         model=device.model,
         serial=device.serial,
         asset_tag=device.asset_tag,
-        grade=_("Note %(g)s", g=device.grade.value.upper()) if device.grade else "",
-        condition=condition,
+        grade=_grade_label(grade) if grade else "",
+        condition=condition.strip(),
+        imei=device.imei or "",
     )
 
 
@@ -149,6 +201,8 @@ def receipt(sale: Sale, actor: Any) -> bytes:
         warranty_until=sale.warranty_until,
         family_url=services.family_url(raw),
         support=support_lines(org),
+        vat_statement=vat_statement(org),
+        commitments=commitment_lines(sale.prescription),
     )
     return doc.receipt_pdf(data)
 
@@ -168,5 +222,6 @@ def cession_certificate(cession: Cession, actor: Any) -> bytes:
         programme=loan.programme_name or loan.programme_code,
         price_cents=cession.price_cents,
         family_url=services.family_url(raw),
+        accessories=accessory_labels(loan.accessories),
     )
     return doc.cession_pdf(data)

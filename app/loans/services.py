@@ -586,6 +586,10 @@ def _new_loan(
     now: datetime,
 ) -> Loan:
     start = now.date()
+    # The year's loan counter row (year -Y of receipt_counter) as the first write: loans of
+    # one organisation and year are made one at a time, so their numbers (Loan.sequence,
+    # a rank) have no gap and a number once printed never moves.
+    next_receipt_sequence(organisation_id, -start.year)
     condition = " · ".join(
         x
         for x in (
