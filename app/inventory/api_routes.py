@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
@@ -52,6 +53,12 @@ class DeviceOut(BaseModel):
     location: str | None
     version: int
     created_at: UtcDateTime
+    # What a device brought from another tool (Snipe-IT, GLPI…): kept at import.
+    external_ref: str = Field(description="Ancienne étiquette (toujours reconnue au scan)")
+    purchase_date: date | None
+    purchase_cost: float | None = Field(description="Prix d'achat en euros")
+    supplier: str
+    notes: str
 
 
 class DeviceListOut(BaseModel):
@@ -81,6 +88,13 @@ class DeviceCreate(BaseModel):
     condition_notes: str = Field("", max_length=2000)
     location: str = Field("", max_length=120)
     batch_id: RecordId | None = None
+    external_ref: str = Field(
+        "", max_length=100, description="Ancienne étiquette (Snipe-IT, GLPI…), reconnue au scan"
+    )
+    purchase_date: date | None = None
+    purchase_cost: float | None = Field(None, ge=0, le=10_000_000)
+    supplier: str = Field("", max_length=200)
+    notes: str = Field("", max_length=5000)
 
 
 class TransitionIn(BaseModel):
@@ -138,6 +152,11 @@ def _out(device: Device) -> DeviceOut:
         location=device.location.name if device.location else None,
         version=device.version,
         created_at=device.created_at,
+        external_ref=device.external_ref,
+        purchase_date=device.purchase_date,
+        purchase_cost=device.purchase_cost,
+        supplier=device.supplier,
+        notes=device.notes,
     )
 
 

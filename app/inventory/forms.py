@@ -143,6 +143,10 @@ class DeviceForm(FlaskForm):
     location = StringField(
         _l("Emplacement"), validators=[Optional(), Length(max=120)], render_kw={"list": "lieux"}
     )
+    duplicate_reason = StringField(
+        _l("Motif pour accepter un doublon (responsable)"),
+        validators=[Optional(), Length(max=500)],
+    )
     submit = SubmitField(_l("Enregistrer"))
 
     def validate_serial(self, field: Any) -> None:
@@ -150,6 +154,20 @@ class DeviceForm(FlaskForm):
             raise ValidationError(
                 _l("Indiquez le numéro de série (ou, à défaut, la marque et le modèle).")
             )
+
+
+class DeviceEditForm(DeviceForm):
+    """The edit form also shows what a device brought from another tool (issue 16)."""
+
+    external_ref = StringField(
+        _l("Ancienne étiquette"),
+        validators=[Optional(), Length(max=100)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    purchase_date = DateField(_l("Date d'achat"), validators=[Optional()])
+    purchase_cost = DecimalCommaField(_l("Prix d'achat (€)"))
+    supplier = StringField(_l("Fournisseur"), validators=[Optional(), Length(max=200)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
 
 
 class IntakeForm(DeviceForm):

@@ -51,6 +51,7 @@ from app.inventory.forms import (
     RESULT_LABELS,
     BatchForm,
     ChecklistTemplateForm,
+    DeviceEditForm,
     DeviceForm,
     DonorForm,
     ErasureForm,
@@ -275,7 +276,11 @@ def intake() -> str | Response:
         batch = _own_batch(parse_id(form.batch_id.data))
         try:
             device = services.create_device(
-                _org_id(), _device_input(form), actor=current_user, batch=batch
+                _org_id(),
+                _device_input(form),
+                actor=current_user,
+                batch=batch,
+                duplicate_reason=_duplicate_reason(form),
             )
         except DomainError as exc:
             db.session.rollback()
@@ -315,7 +320,13 @@ def intake() -> str | Response:
         recent=recent,
         batch=current_batch,
         locations=services.locations(_org_id()),
+        can_accept_duplicate=can(Permission.INVENTORY_MANAGE),
     )
+
+
+def _duplicate_reason(form: DeviceForm) -> str:
+    """A serial or IMEI already in stock is accepted only with a manager's reason."""
+    return (form.duplicate_reason.data or "") if can(Permission.INVENTORY_MANAGE) else ""
 
 
 def _own_batch(batch_id: int | None) -> DonationBatch | None:
@@ -345,6 +356,17 @@ def _device_input(form: DeviceForm) -> services.DeviceInput:
         condition=Condition(form.condition.data),
         condition_notes=form.condition_notes.data or "",
         location=form.location.data or "",
+        **(
+            {
+                "external_ref": " ".join((form.external_ref.data or "").split()),
+                "purchase_date": form.purchase_date.data,
+                "purchase_cost": form.purchase_cost.number,
+                "supplier": " ".join((form.supplier.data or "").split()),
+                "notes": (form.notes.data or "").strip(),
+            }
+            if isinstance(form, DeviceEditForm)
+            else {}
+        ),
     )
 
 
@@ -551,18 +573,39 @@ def device_edit(device_id: int) -> str | Response:
     if request.method == "GET":
         data = {
             name: getattr(device, name)
-            for name in (*REMEMBERED, "serial", "imei", "battery_health_pct", "condition_notes")
+            for name in (
+                *REMEMBERED,
+                "serial",
+                "imei",
+                "battery_health_pct",
+                "condition_notes",
+                *services.ORIGIN_FIELDS,
+            )
             if name != "location"
         }
-        for name in ("cpu_score", "ram_gb", "storage_gb", "screen_inches", "battery_health_pct"):
+        for name in (
+            "cpu_score",
+            "ram_gb",
+            "storage_gb",
+            "screen_inches",
+            "battery_health_pct",
+        ):
             data[name] = _number(data[name]) if data[name] is not None else ""
+        cost = data["purchase_cost"]  # cents kept: "1190,50"
+        data["purchase_cost"] = f"{cost:.2f}".replace(".", ",") if cost is not None else ""
         for name in ("device_type", "storage_type", "condition"):
             data[name] = data[name].value if data[name] is not None else ""
         data["location"] = device.location.name if device.location else ""
-    form = DeviceForm(data=data)
+    form = DeviceEditForm(data=data)
     if form.validate_on_submit():
         try:
-            services.update_device(device, _device_input(form), actor=current_user)
+            services.update_device(
+                device,
+                _device_input(form),
+                actor=current_user,
+                origin=True,
+                duplicate_reason=_duplicate_reason(form),
+            )
         except DomainError as exc:
             db.session.rollback()
             _put_error(form, exc, "serial")
@@ -574,6 +617,7 @@ def device_edit(device_id: int) -> str | Response:
         form=form,
         device=device,
         locations=services.locations(device.organisation_id),
+        can_accept_duplicate=can(Permission.INVENTORY_MANAGE),
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
@@ -183,7 +184,7 @@ class DeviceInput:
         for key in ("brand", "model", "serial", "imei", "cpu", "os"):
             values[key] = " ".join(str(values[key] or "").split())
         values["serial"] = values["serial"].upper()
-        values["imei"] = values["imei"].replace(" ", "")
+        values["imei"] = re.sub(r"[\s.-]", "", values["imei"])  # as imei_problem reads it
         if values["cpu_score"] is None and values["cpu"]:
             # The grade needs an index: PassMark's, from the processor's name when known.
             values["cpu_score"] = processors.cpu_score_for(values["cpu"])
@@ -216,16 +217,17 @@ def computed_grade(device: Device) -> grading.GradeResult:
 
 
 def _check_input(data: DeviceInput) -> None:
-    if data.device_type in (DeviceType.SMARTPHONE,) and data.imei:
-        wrong = imei_problem(data.imei)
-        if wrong:
-            raise DomainError(wrong, field="imei")
+    # The import's check (mapping.imei_problem), for every type: tablets have IMEIs too.
+    wrong = imei_problem(data.imei or "")
+    if wrong:
+        raise DomainError(wrong, field="imei")
     for name, low, high in (
         ("ram_gb", 0, 1024),
         ("storage_gb", 0, 100_000),
         ("screen_inches", 1, 100),
         ("battery_health_pct", 0, 100),
         ("cpu_score", 0, 200_000),
+        ("purchase_cost", 0, 10_000_000),
     ):
         value = getattr(data, name)
         if value is not None and not low <= value <= high:
@@ -233,13 +235,45 @@ def _check_input(data: DeviceInput) -> None:
 
 
 def serial_taken(organisation_id: int, serial: str, except_id: int | None = None) -> Device | None:
-    serial = serial.strip().upper()
-    if not serial:
+    return _taken(organisation_id, Device.serial, serial.strip().upper(), except_id)
+
+
+def _taken(organisation_id: int, column: Any, value: str, except_id: int | None) -> Device | None:
+    if not value:
         return None
-    query = select(Device).where(Device.organisation_id == organisation_id, Device.serial == serial)
+    query = select(Device).where(Device.organisation_id == organisation_id, column == value)
     if except_id is not None:
         query = query.where(Device.id != except_id)
-    return db.session.scalar(query.limit(1))
+    return db.session.scalar(query.order_by(Device.id).limit(1))
+
+
+_DUPLICATE = {
+    "serial": (Device.serial, "Ce numéro de série est déjà en stock (appareil %(tag)s)."),
+    "imei": (Device.imei, "Cet IMEI est déjà en stock (appareil %(tag)s)."),
+}
+
+
+def check_duplicates(
+    organisation_id: int,
+    data: DeviceInput,
+    *,
+    except_id: int | None = None,
+    duplicate_reason: str = "",
+) -> dict[str, Any]:
+    """A serial or IMEI already in the organisation's stock is refused (on its field), as
+    at import, unless a manager's ``duplicate_reason`` accepts it: then the context to
+    keep in the event and the journal."""
+    values = data.columns()
+    reason = " ".join(duplicate_reason.split())[:500]
+    accepted = []
+    for name, (column, message) in _DUPLICATE.items():
+        clash = _taken(organisation_id, column, values[name], except_id)
+        if clash is None:
+            continue
+        if not reason:
+            raise DomainError(message % {"tag": clash.asset_tag}, field=name)
+        accepted.append(f"{name} {values[name]} ({clash.asset_tag})")
+    return {"override_reason": reason, "duplicates": accepted} if accepted else {}
 
 
 def new_asset_tags(count: int) -> list[str]:
@@ -271,16 +305,14 @@ def create_device(
     actor: Any = None,
     batch: DonationBatch | None = None,
     commit: bool = True,
+    duplicate_reason: str = "",
 ) -> Device:
-    """Record a received device: a tag, the "received" event, the journal."""
+    """Record a received device: a tag, the "received" event, the journal. A serial or
+    IMEI already in stock is refused unless ``duplicate_reason`` (a manager's) is given."""
     _check_input(data)
     if batch is not None and batch.organisation_id != organisation_id:
         raise DomainError("Ce lot n'appartient pas à votre association.", field="batch_id")
-    clash = serial_taken(organisation_id, data.serial)
-    if clash is not None:
-        raise DomainError(
-            f"Ce numéro de série est déjà en stock (appareil {clash.asset_tag}).", field="serial"
-        )
+    accepted = check_duplicates(organisation_id, data, duplicate_reason=duplicate_reason)
     location = location_named(organisation_id, data.location)
     device = Device(
         organisation_id=organisation_id,
@@ -304,13 +336,14 @@ def create_device(
             from_state=None,
             to_state=State.RECEIVED,
             reason="Réception" + (f" (lot n° {batch.id})" if batch else ""),
+            context=accepted,
         )
     )
     record(
         "device.create",
         "device",
         device.id,
-        detail={"asset_tag": device.asset_tag, "batch_id": device.batch_id},
+        detail={"asset_tag": device.asset_tag, "batch_id": device.batch_id, **accepted},
         organisation_id=organisation_id,
         actor=actor,
     )
@@ -323,15 +356,21 @@ def create_device(
     return device
 
 
-def update_device(device: Device, data: DeviceInput, *, actor: Any = None) -> Device:
+def update_device(
+    device: Device,
+    data: DeviceInput,
+    *,
+    actor: Any = None,
+    origin: bool = False,
+    duplicate_reason: str = "",
+) -> Device:
+    """Save an edit. What came from another tool (former label, purchase, supplier, notes)
+    is kept unless ``origin`` says ``data`` carries it (the edit form does)."""
     _check_input(data)
-    clash = serial_taken(device.organisation_id, data.serial, except_id=device.id)
-    if clash is not None:
-        raise DomainError(
-            f"Ce numéro de série est déjà en stock (appareil {clash.asset_tag}).", field="serial"
-        )
-    # What came from another tool (former label, purchase) is not on the edit form: kept.
-    columns = {k: v for k, v in data.columns().items() if k not in ORIGIN_FIELDS}
+    accepted = check_duplicates(
+        device.organisation_id, data, except_id=device.id, duplicate_reason=duplicate_reason
+    )
+    columns = {k: v for k, v in data.columns().items() if origin or k not in ORIGIN_FIELDS}
     before = {k: _jsonable(getattr(device, k)) for k in columns}
     for key, value in columns.items():
         setattr(device, key, value)
@@ -343,7 +382,7 @@ def update_device(device: Device, data: DeviceInput, *, actor: Any = None) -> De
         "device.update",
         "device",
         device.id,
-        detail={"before": changed},
+        detail={"before": changed, **accepted},
         organisation_id=device.organisation_id,
         actor=actor,
     )

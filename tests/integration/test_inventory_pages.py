@@ -3,13 +3,14 @@ organisation isolation, exports, the JSON API."""
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pandas as pd
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app.accounts import services as accounts
 from app.authz.policy import Role
@@ -379,3 +380,128 @@ def test_api_devices(client, staff) -> None:  # type: ignore[no-untyped-def]
     assert hidden.status_code == 404
     spec = client.get("/api/v1/openapi.json").json
     assert {"/api/v1/devices", "/api/v1/devices/{device_id}/transitions"} <= set(spec["paths"])
+
+
+PHONE = {"device_type": "smartphone", "brand": "Samsung", "model": "Galaxy A40",
+         "condition": "untested", "storage_type": "", "batch_id": ""}  # fmt: skip
+
+
+def _field_error(html: str, field: str) -> str:
+    """The message shown under a field (the form's own error paragraph)."""
+    import re
+
+    found = re.search(rf'id="{field}-erreur"[^>]*>(.*?)</', html, re.S)
+    return " ".join(found.group(1).split()) if found else ""
+
+
+def test_intake_checks_the_imei_and_refuses_duplicates(client, login, staff) -> None:  # type: ignore[no-untyped-def]
+    from app.inventory.models import DeviceEvent
+
+    tech, manager = staff[Role.TECHNICIAN], staff[Role.MANAGER]
+    login(tech)
+    bad = client.post("/inventaire/reception", data=dict(PHONE, imei="356938035643808"))
+    assert bad.status_code == 200
+    assert "contrôle de Luhn" in _field_error(bad.get_data(as_text=True), "imei")
+    short = client.post("/inventaire/reception", data=dict(PHONE, imei="35693803564380"))
+    assert "15 chiffres attendus" in _field_error(short.get_data(as_text=True), "imei")
+    ok = client.post("/inventaire/reception", data=dict(PHONE, imei="35 693803 564380 9"))
+    assert ok.status_code == 302
+    first = db.session.scalar(select(Device))
+    assert first.imei == "356938035643809"
+    # The same IMEI again (typed with dashes), then the same serial: refused on the field,
+    # a technician's reason is not enough (the form does not even offer it).
+    again = dict(PHONE, imei="356938-03-564380-9", serial="R58B1", duplicate_reason="voulu")
+    html = client.post("/inventaire/reception", data=again).get_data(as_text=True)
+    assert "Cet IMEI est déjà en stock (appareil " + first.asset_tag in _field_error(html, "imei")
+    assert 'name="duplicate_reason"' not in html
+    laptop = dict(PHONE, device_type="laptop", serial="PF0DUP1")
+    assert client.post("/inventaire/reception", data=laptop).status_code == 302
+    html = client.post("/inventaire/reception", data=laptop).get_data(as_text=True)
+    assert "Ce numéro de série est déjà en stock" in _field_error(html, "serial")
+    assert db.session.scalar(select(func.count()).select_from(Device)) == 2
+    # A manager may accept it, with a reason kept in the history.
+    login(manager)
+    html = client.post("/inventaire/reception", data=dict(again, duplicate_reason="")).get_data(
+        as_text=True
+    )
+    assert 'name="duplicate_reason"' in html and "déjà en stock" in _field_error(html, "imei")
+    accepted = client.post(
+        "/inventaire/reception", data=dict(again, duplicate_reason="Carte mère remplacée")
+    )
+    assert accepted.status_code == 302
+    second = db.session.scalars(select(Device).order_by(Device.id.desc())).first()
+    assert second.imei == first.imei and second.id != first.id
+    event = db.session.scalar(select(DeviceEvent).where(DeviceEvent.device_id == second.id))
+    assert event.context["override_reason"] == "Carte mère remplacée"
+
+
+def test_the_edit_form_checks_the_imei_and_keeps_the_imported_fields(client, login, staff) -> None:  # type: ignore[no-untyped-def]
+    tech = staff[Role.TECHNICIAN]
+    org = tech.organisation_id
+    one = device(org, "PF0ONE")
+    other = services.create_device(
+        org,
+        services.DeviceInput(
+            DeviceType.LAPTOP, serial="PF0TWO", imei="356938035643809", external_ref="ASSET-0042",
+            supplier="Dell Direct", purchase_cost=1190.5, notes="Batterie à 80 %",
+        ),
+    )  # fmt: skip
+    login(tech)
+    url = f"/inventaire/appareils/{other.id}/modifier"
+    html = client.get(url).get_data(as_text=True)
+    for text in ('value="ASSET-0042"', 'value="Dell Direct"', 'value="1190,50"', "Batterie à 80 %"):
+        assert text in html, text
+    form = {"device_type": "laptop", "serial": "PF0TWO", "condition": "untested", "storage_type": "",
+            "external_ref": "ASSET-0043", "purchase_date": "2019-04-03",
+            "purchase_cost": "1 200,00", "supplier": "Dell", "notes": "Revu"}  # fmt: skip
+    taken = client.post(url, data=dict(form, serial="pf0one")).get_data(as_text=True)
+    assert "Ce numéro de série est déjà en stock (appareil " + one.asset_tag in _field_error(
+        taken, "serial"
+    )
+    luhn = client.post(url, data=dict(form, imei="356938035643808")).get_data(as_text=True)
+    assert "contrôle de Luhn" in _field_error(luhn, "imei")
+    assert client.post(url, data=dict(form, imei="356938035643809")).status_code == 302
+    db.session.expire_all()
+    assert other.external_ref == "ASSET-0043" and other.supplier == "Dell"
+    assert other.purchase_cost == 1200.0 and other.notes == "Revu"
+    assert other.purchase_date.isoformat() == "2019-04-03" and other.imei == "356938035643809"
+    assert services.find_by_tag("ASSET-0043", org).id == other.id
+
+
+def test_api_checks_the_imei_and_returns_the_imported_fields(client, staff) -> None:  # type: ignore[no-untyped-def]
+    auth = {"Authorization": f"Bearer {accounts.create_api_token(staff[Role.MANAGER], 't')}"}
+    phone = {"device_type": "smartphone", "imei": "356938035643808"}
+    bad = client.post("/api/v1/devices", json=phone, headers=auth)
+    assert bad.status_code == 422 and bad.json["error"]["fields"][0]["field"] == "imei"
+    assert "Luhn" in bad.json["error"]["fields"][0]["message"]
+    made = client.post("/api/v1/devices", json=dict(phone, imei="356938035643809"), headers=auth)
+    assert made.status_code == 201
+    twice = client.post(
+        "/api/v1/devices", json=dict(phone, imei="356938035643809", serial="X"), headers=auth
+    )
+    assert twice.status_code == 422 and twice.json["error"]["fields"] == [
+        {
+            "field": "imei",
+            "message": f"Cet IMEI est déjà en stock (appareil {made.json['asset_tag']}).",
+        }
+    ]
+    serial = client.post(
+        "/api/v1/devices", json={"device_type": "laptop", "serial": "S1"}, headers=auth
+    )
+    assert serial.status_code == 201
+    again = client.post(
+        "/api/v1/devices", json={"device_type": "laptop", "serial": "s1"}, headers=auth
+    )
+    assert again.status_code == 422 and again.json["error"]["fields"][0]["field"] == "serial"
+    imported = services.create_device(
+        staff[Role.MANAGER].organisation_id,
+        services.DeviceInput(
+            DeviceType.LAPTOP, external_ref="ASSET-0017", supplier="Dell Direct",
+            purchase_cost=1190.0, notes="Batterie à 80 %",
+            purchase_date=datetime.date(2019, 4, 3),
+        ),
+    )  # fmt: skip
+    body = client.get(f"/api/v1/devices/{imported.id}", headers=auth).json
+    assert body["external_ref"] == "ASSET-0017" and body["supplier"] == "Dell Direct"
+    assert body["purchase_date"] == "2019-04-03" and body["purchase_cost"] == 1190.0
+    assert body["notes"] == "Batterie à 80 %"
