@@ -552,6 +552,7 @@ def family_page(token: str) -> BaseResponse | tuple[str, int, dict[str, str]] | 
             today=today(),
             format_eur=rules.format_eur,
             device_kind=services.device_kind,
+            commitments=printing.commitment_lines,  # the same words as on the receipt
             LoanStatus=LoanStatus,
         )
     )

@@ -122,3 +122,12 @@ def test_receipt_has_siret_rna_vat_statement_ttc_and_the_commitment() -> None:
     # (DejaVu's no-break space comes out of the PDF as a space.)
     assert ("Prix payé TTC", format_eur(1500).replace("\u00a0", " ")) in cells(receipt)
     assert "• passer le test Pix" in text
+
+
+def test_family_page_recalls_the_commitment(app) -> None:  # type: ignore[no-untyped-def]
+    counter = make_counter()
+    p = validated_prescription(counter, RSA)
+    sell(counter, p, ready_device(counter.association))
+    raw = services.ensure_family_token(p.household, counter.association.id, counter.front_desk)
+    body = app.test_client().get(f"/f/{raw}").get_data(as_text=True)
+    assert "Votre engagement pour ce programme :" in body and "passer le test Pix" in body
