@@ -23,7 +23,7 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.orm import Mapped, aliased, column_property, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from app.core.clock import utcnow
 from app.extensions import db
@@ -151,15 +151,15 @@ class Loan(db.Model):
 # loans of one organisation and year are created one at a time (services._new_loan takes
 # that year's counter row first, as sales do for receipts): a loan created meanwhile
 # cannot take a smaller id and shift a number already printed.
-_earlier = aliased(Loan)
+# (Table columns, not mapped attributes: importing this module configures no mapper.)
+_loan, _earlier = Loan.__table__.c, Loan.__table__.alias("earlier_loan").c
 Loan.sequence = column_property(  # type: ignore[assignment]
     select(func.count(_earlier.id))
     .where(
-        _earlier.organisation_id == Loan.organisation_id,
-        extract("year", _earlier.start_on) == extract("year", Loan.start_on),
-        _earlier.id <= Loan.id,
+        _earlier.organisation_id == _loan.organisation_id,
+        extract("year", _earlier.start_on) == extract("year", _loan.start_on),
+        _earlier.id <= _loan.id,
     )
-    .correlate_except(_earlier)
     .scalar_subquery()
 )
 
