@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -41,6 +42,29 @@ def fonts() -> tuple[str, str]:
         boldItalic="DejaVuSans-Bold",
     )
     return "DejaVuSans", "DejaVuSans-Bold"
+
+
+def right_to_left(text: str) -> bool:
+    """Whether ``text`` has Arabic or Hebrew letters. DejaVu Sans has their glyphs, but
+    reportlab (without a shaping engine) draws them unjoined and left to right: the name
+    would print unreadable, so the forms that feed the documents refuse it."""
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text or "")
+
+
+class PrintableName:
+    """WTForms validator for a name printed on the documents (see ``right_to_left``)."""
+
+    message = (
+        "Les documents imprimés ne savent pas encore écrire l'arabe ni l'hébreu : "
+        "écrivez ce nom en lettres latines, comme sur une pièce d'identité française "
+        "(par exemple « Fatima Benali »)."
+    )
+
+    def __call__(self, form: Any, field: Any) -> None:
+        from wtforms.validators import ValidationError
+
+        if right_to_left(field.data or ""):
+            raise ValidationError(self.message)
 
 
 def new_canvas(

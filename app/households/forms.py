@@ -23,6 +23,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.converters import coerce_id
 from app.core.labels import label_choices as _choices
+from app.documents.pdf import PrintableName
 from app.eligibility.vocabulary import (
     ATTESTATION_METHOD_LABELS,
     COMMITMENT_LABELS,
@@ -57,7 +58,11 @@ CONSENT_LABELS = {
 class HouseholdForm(FlaskForm):
     reference_name = StringField(
         _l("Prénom et nom (ou initiales)"),
-        validators=[DataRequired(_l("Indiquez comment appeler la personne.")), Length(max=120)],
+        validators=[
+            DataRequired(_l("Indiquez comment appeler la personne.")),
+            Length(max=120),
+            PrintableName(),  # printed on the loan sheet and the receipt
+        ],
         render_kw={"autocomplete": "off"},
     )
     reference_age = IntegerField(

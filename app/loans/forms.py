@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.documents.pdf import PrintableName
 from app.loans.models import SignatureKind
 from app.loans.printing import ACCESSORY_LABELS, PAYMENT_LABELS
 from app.loans.terms import DEFAULT_RESERVATION_DAYS, ReturnCheck
@@ -93,7 +94,8 @@ class HandoverForm(FlaskForm):
     )
     signature_data = HiddenField()
     signer_name = StringField(
-        _l("Nom de la personne qui signe"), validators=[Optional(), Length(max=200)]
+        _l("Nom de la personne qui signe"),
+        validators=[Optional(), Length(max=200), PrintableName()],
     )
     # Sales
     payment_method = RadioField(

@@ -25,7 +25,7 @@ from tests.integration.test_loans_factories import (
 )
 from tests.integration.test_loans_services import lend, sell
 
-NAMES = ["Ayşe Kaya", "Łukasz Wróbel", "Nguyễn Thị Ánh"]
+NAMES = ["Ayşe Kaya", "Łukasz Wróbel", "Nguyễn Thị Ánh", "Ольга Иванова", "Νίκος Παππάς"]
 
 
 def lines(pdf: bytes) -> list[str]:
@@ -131,3 +131,22 @@ def test_family_page_recalls_the_commitment(app) -> None:  # type: ignore[no-unt
     raw = services.ensure_family_token(p.household, counter.association.id, counter.front_desk)
     body = app.test_client().get(f"/f/{raw}").get_data(as_text=True)
     assert "Votre engagement pour ce programme :" in body and "passer le test Pix" in body
+
+
+def test_a_name_in_arabic_script_is_refused_at_the_form(app) -> None:  # type: ignore[no-untyped-def]
+    from werkzeug.datastructures import MultiDict
+
+    from app.documents.pdf import PrintableName
+    from app.households.forms import HouseholdForm
+
+    with app.test_request_context():
+        form = HouseholdForm(
+            formdata=MultiDict({"reference_name": "فاطمة بن علي"}), meta={"csrf": False}
+        )
+        form.validate()
+        assert PrintableName.message in form.reference_name.errors
+        form = HouseholdForm(
+            formdata=MultiDict({"reference_name": "Ayşe Kaya"}), meta={"csrf": False}
+        )
+        form.validate()
+        assert not form.reference_name.errors
