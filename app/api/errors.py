@@ -86,9 +86,14 @@ def parse_body(model: type[M]) -> M:
     """Validate the JSON body against a pydantic model; a 422 in French otherwise."""
     from flask import request
 
+    from app.core import jsonsafe
     from app.core.converters import strip_nul
 
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+        jsonsafe.check_depth(data)
+    except (RecursionError, jsonsafe.JsonRefused):
+        raise ApiError(400, jsonsafe.TOO_DEEP) from None
     if data is None:
         raise ApiError(
             400, "Le corps de la demande doit être du JSON (Content-Type: application/json)."

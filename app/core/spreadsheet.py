@@ -52,10 +52,11 @@ def safe_dict(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def safe_frame(frame: Any) -> Any:
-    """A copy of a pandas DataFrame whose text cells (object columns) are safe."""
+    """A copy of a pandas DataFrame whose text cells are safe (numeric, boolean and date
+    columns are left as they are; object and string columns, whatever pandas calls them)."""
     result = frame.copy()
     for name in result.columns:
-        if result[name].dtype == object:
+        if getattr(result[name].dtype, "kind", "O") not in "biufcmM":
             result[name] = result[name].map(safe_cell)
     return result
 

@@ -22,6 +22,7 @@ from app.accounts.models import Organisation
 from app.audit.services import record
 from app.authz.guards import can, permission_required
 from app.authz.policy import OrgKind, Permission
+from app.core import jsonsafe
 from app.core.clock import today
 from app.directory import coop_export, imports, services, timetable
 from app.directory.data_forms import DAY_LABELS, DirectoryPlaceForm, OpenDataImportForm
@@ -64,7 +65,7 @@ def export_data_inclusion() -> Response:
 
 @bp.post("/import")
 @permission_required(Permission.ADMIN_ORGS)
-def import_file() -> str:
+def import_file() -> str | tuple[str, int]:
     form = OpenDataImportForm()
     if not form.validate_on_submit():
         return _page(form)
@@ -78,9 +79,11 @@ def import_file() -> str:
             report = imports.import_mednum(text, dry_run=dry_run, actor=current_user)
     else:
         try:
-            payload = json.loads(text)
-        except ValueError:
-            return _page(form, file_error=_("Le fichier n'est pas du JSON lisible."))
+            payload = jsonsafe.loads(text)  # deep nesting refused, never a RecursionError
+        except jsonsafe.JsonRefused as exc:
+            if exc.message == jsonsafe.TOO_DEEP:
+                return _page(form, file_error=exc.message), 422
+            return _page(form, file_error=_("Le fichier n'est pas du JSON lisible.")), 422
         with services.batched_points():
             report = imports.import_data_inclusion(payload, dry_run=dry_run, actor=current_user)
     return _page(form, report)
