@@ -1,7 +1,7 @@
 """directory: the standard an imported row is in, an own place's labels and RNA
 
 Revision ID: 0014_directory_open_data
-Revises: 0012_inventory_mapping
+Revises: 0013_inventory_mapping
 Create Date: 2026-12-04
 
 Owned by the directory domain (issue 15, open data). ``place.standard`` says which
@@ -9,14 +9,14 @@ standard ``raw`` is in ("mednum", "data_inclusion"; "" for own places), so each 
 gives back only the rows it can give back unchanged. ``labels`` (La MedNum
 "formations_labels", e.g. "ORDI 3.0") and ``rna`` (W + 9 digits) are what an
 association's published row needs and the organisation record does not hold. Chained
-after 0012_inventory_mapping, the head when this was written.
+after 0013_inventory_mapping, the head when this was written.
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_directory_open_data"
-down_revision = "0012_inventory_mapping"
+down_revision = "0013_inventory_mapping"
 branch_labels = None
 depends_on = None
 

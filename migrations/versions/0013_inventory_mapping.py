@@ -1,7 +1,7 @@
 """inventory: former labels, purchase details, remembered import mappings
 
-Revision ID: 0012_inventory_mapping
-Revises: 0013_calendar_feeds
+Revision ID: 0013_inventory_mapping
+Revises: 0012_calendar_feeds
 Create Date: 2026-12-03
 
 Owned by the inventory domain (issue 16, "Move in"). ``device`` gets what a stock brought
@@ -9,15 +9,14 @@ from Snipe-IT, GLPI or a spreadsheet keeps: its former asset tag (``external_ref
 indexed per organisation so that the old label still scans), purchase date and cost,
 supplier and notes. The text columns are added with an empty server default, so existing
 devices need no rewrite. ``inventory_import_mapping`` remembers, per organisation and
-source tool, the column and value mapping last confirmed. Numbered 0012 but chained after
-0013_calendar_feeds, the head when this was written.
+source tool, the column and value mapping last confirmed.
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_inventory_mapping"
-down_revision = "0013_calendar_feeds"
+revision = "0013_inventory_mapping"
+down_revision = "0012_calendar_feeds"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """training calendars: subscription feeds, and each session's SEQUENCE and LAST-MODIFIED
 
-Revision ID: 0013_calendar_feeds
+Revision ID: 0012_calendar_feeds
 Revises: 0011_referrals
 Create Date: 2026-12-03
 
@@ -14,7 +14,7 @@ rebuilt on SQLite.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_calendar_feeds"
+revision = "0012_calendar_feeds"
 down_revision = "0011_referrals"
 branch_labels = None
 depends_on = None
