@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import today, utcnow
 from app.extensions import db
+from app.inventory.erasure_rules import ErasureLevel, ErasureMethod  # noqa: F401 (re-exported)
 from app.inventory.grading import Grade, StorageType
 from app.inventory.lifecycle import DeviceType, State
 
@@ -49,21 +50,6 @@ class Condition(StrEnum):
     UNTESTED = "untested"
     FAULTY = "faulty"
     BROKEN = "broken"
-
-
-class ErasureLevel(StrEnum):  # NIST SP 800-88 Rev.1
-    CLEAR = "clear"
-    PURGE = "purge"
-    DESTROY = "destroy"
-
-
-class ErasureMethod(StrEnum):
-    OVERWRITE = "overwrite"
-    ATA_SANITIZE = "ata_sanitize"
-    NVME_SANITIZE = "nvme_sanitize"
-    CRYPTO_ERASE = "crypto_erase"
-    FACTORY_RESET = "factory_reset"  # phones and tablets with encrypted storage
-    DESTRUCTION = "destruction"
 
 
 class ErasureResult(StrEnum):
