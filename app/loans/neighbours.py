@@ -25,6 +25,7 @@ class BookedSession:
     place: str
     address: str
     waiting: bool
+    cancelled: bool = False  # the place cancelled the session: the booking ended with it
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class TariffTip:
 
 
 def training_bookings(household: Any) -> list[BookedSession]:
-    """The household's upcoming training sessions (booked or on the waiting list)."""
+    """The household's upcoming training sessions (booked, waiting, or cancelled by the place)."""
     try:
         from app.training import services as training
 
@@ -54,8 +55,16 @@ def training_bookings(household: Any) -> list[BookedSession]:
         org = db.session.get(Organisation, session.organisation_id)
         place = org.name if org is not None else ""
         address = " ".join(x for x in (session.address, session.postcode, session.commune) if x)
+        ended = str(getattr(session.status, "value", session.status)) == "cancelled"
         out.append(
-            BookedSession(session.starts_at, session.title, place, address, status == "waiting")
+            BookedSession(
+                session.starts_at,
+                session.title,
+                place,
+                address,
+                status == "waiting" and not ended,
+                cancelled=ended,
+            )
         )
     return out
 

@@ -149,7 +149,9 @@ def training_lines(household: Household) -> list[str]:
             booked.starts_at, "EEEE d MMMM y 'à' H'h'mm", tzinfo=PARIS, locale="fr"
         )
         line = f"{when} : {booked.title}, {booked.place} {booked.address}".strip()
-        if booked.waiting:
+        if booked.cancelled:
+            line += " " + _("(séance annulée)")
+        elif booked.waiting:
             line += " " + _("(liste d'attente)")
         lines.append(line)
     return lines

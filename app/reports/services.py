@@ -586,7 +586,13 @@ def fig_loans_overdue(f: Filters) -> Figure:
 def fig_training(f: Filters) -> Figure:
     from sqlalchemy import or_
 
-    from app.training.models import Attendance, Booking, BookingStatus, TrainingSession
+    from app.training.models import (
+        Attendance,
+        Booking,
+        BookingStatus,
+        SessionStatus,
+        TrainingSession,
+    )
 
     month = month_of(TrainingSession.starts_at)
     scope = (
@@ -613,6 +619,7 @@ def fig_training(f: Filters) -> Figure:
         .join(TrainingSession, TrainingSession.id == Booking.session_id)
         .where(
             scope,
+            TrainingSession.status != SessionStatus.CANCELLED,  # its bookings ended with it
             TrainingSession.starts_at >= f.period.start_at,
             TrainingSession.starts_at < f.period.end_before,
         )

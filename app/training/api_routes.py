@@ -20,9 +20,9 @@ from app.authz.policy import Permission
 from app.core.clock import utcnow
 from app.extensions import db
 from app.households.models import Household
+from app.training import courses, services
 from app.training import diagnostic as dg
 from app.training import matching as mt
-from app.training import services
 from app.training.forms import reason_label
 from app.training.models import Booking, TrainingSession
 from app.training.recurrence import to_local
@@ -128,8 +128,10 @@ def _session_out(s: TrainingSession) -> SessionOut:
 
 def _booking_out(b: Booking) -> BookingOut:
     return BookingOut(
-        id=b.id, session_id=b.session_id, household_id=b.household_id, status=b.status.value,
-        waiting_position=services.waiting_position(b),
+        id=b.id, session_id=b.session_id, household_id=b.household_id,
+        # a cancelled session's bookings ended with it
+        status="cancelled" if courses.ended_with_session(b) else b.status.value,
+        waiting_position=None if courses.ended_with_session(b) else services.waiting_position(b),
         attendance=b.attendance.value if b.attendance else None, course_id=b.course_id,
     )  # fmt: skip
 

@@ -33,8 +33,8 @@ from app.core.routes import safe_next
 from app.directory.services import sync_org_place_quietly
 from app.extensions import db
 from app.households.models import Household
+from app.training import courses, feed_routes, ical, services
 from app.training import diagnostic as dg
-from app.training import feed_routes, ical, services
 from app.training.forms import (
     ANSWER_LABELS,
     ATTENDANCE_LABELS,
@@ -74,6 +74,8 @@ def training_helpers() -> dict[str, Any]:
     """For every template, including the households' and the family's pages."""
     return {
         "training_bookings": services.bookings_for_household,
+        "training_ended_with_session": courses.ended_with_session,
+        "training_courses": courses.household_courses,
         "training_labels": {
             "themes": THEME_LABELS,
             "levels": LEVEL_LABELS,
@@ -301,8 +303,12 @@ def attendance(session_id: int) -> WResponse:
             value = request.form.get(f"presence-{booking.id}", "")
             if value in {a.value for a in Attendance}:
                 marks[booking.id] = Attendance(value)
-        changed = services.set_attendance(session, marks, current_user)
-        flash(_("Présences enregistrées (%(n)s changement(s)).", n=changed), "success")
+        try:
+            changed = services.set_attendance(session, marks, current_user)
+        except DomainError as exc:
+            _flash_error(exc)
+        else:
+            flash(_("Présences enregistrées (%(n)s changement(s)).", n=changed), "success")
     return redirect(url_for("training.session_detail", session_id=session_id))
 
 
@@ -430,11 +436,18 @@ def course_detail(course_id: int) -> str:
             SelectChoice(str(h.id), f"{h.reference_name} ({h.commune})")
             for h in _bookable_households()
         ]
+    manage = can(Permission.TRAINING_MANAGE, course.organisation_id)
+    followers = [  # the place sees everyone; a prescriber, the households it may book for
+        p
+        for p in courses.course_followers(course)
+        if manage or can(Permission.TRAINING_BOOK, p.household.organisation_id)
+    ]
     return render_template(
         "training/course.html",
         course=course,
         book_form=book_form,
-        manage=can(Permission.TRAINING_MANAGE, course.organisation_id),
+        manage=manage,
+        followers=followers,
     )
 
 

@@ -587,6 +587,10 @@ def book(
             select(TrainingSession.waiting_seq).where(TrainingSession.id == session_id)
         )
     status = BookingStatus.BOOKED if waiting_number is None else BookingStatus.WAITING
+    if course_id is None:  # a session of a course booked on its own still belongs to it
+        course_id = db.session.scalar(
+            select(TrainingSession.course_id).where(TrainingSession.id == session_id)
+        )
     booking = db.session.scalar(
         select(Booking).where(
             Booking.session_id == session_id, Booking.household_id == household_id
@@ -656,6 +660,12 @@ def cancel_booking(booking_id: int, actor: Any = None) -> Booking | None:
     session_id = db.session.scalar(select(Booking.session_id).where(Booking.id == booking_id))
     if session_id is None:
         raise NotFound(_("Réservation introuvable."))
+    if db.session.scalar(
+        select(TrainingSession.status).where(TrainingSession.id == session_id)
+    ) in (SessionStatus.CANCELLED, SessionStatus.CANCELLED.value):
+        # Nothing to give back: nobody is promoted, nobody is told a place is free.
+        db.session.rollback()
+        raise Conflict(_("La séance est annulée : cette inscription a pris fin avec elle."))
     # First write: the session row, as every seat change does (one order: no deadlock).
     locked = db.session.execute(
         update(TrainingSession)
@@ -733,7 +743,11 @@ def cancel_session(session: TrainingSession, actor: Any = None) -> int:
     """The trainer cancels a session: every booked or waiting household is told."""
     if session.status is SessionStatus.CANCELLED:
         raise Conflict(_("Cette séance est déjà annulée."))
+    # The session row first (as every seat change). Its bookings end with it: they keep
+    # what they were (booked or waiting: the household's calendar keeps the cancelled
+    # event), but no seat is counted, given or promoted (see ended_with_session).
     session.status = SessionStatus.CANCELLED
+    session.booked = 0
     record("training.session.cancel", "training_session", session.id,
            organisation_id=session.organisation_id, actor=actor)  # fmt: skip
     db.session.commit()
@@ -747,7 +761,16 @@ def cancel_session(session: TrainingSession, actor: Any = None) -> int:
 def set_attendance(
     session: TrainingSession, marks: Mapping[int, Attendance], actor: Any = None
 ) -> int:
-    """The trainer marks who came (present, absent, excused). Returns how many changed."""
+    """The trainer marks who came (present, absent, excused). Returns how many changed.
+
+    Only once the session has started, and never on a cancelled session.
+    """
+    if session.status is SessionStatus.CANCELLED:
+        raise DomainError(_("Cette séance est annulée : il n'y a pas de présence à noter."))
+    if session.starts_at > utcnow():
+        raise DomainError(
+            _("La présence se note une fois la séance commencée (%(when)s).", when=_when(session))
+        )
     changed = 0
     for booking in session.bookings:
         mark = marks.get(booking.id)
@@ -784,15 +807,15 @@ def bookings_for_household(household: Household) -> list[Booking]:
 
 
 def course_progress(household_id: int, course_id: int) -> tuple[int, int]:
-    """(sessions attended, sessions booked) of a course followed by a household."""
-    rows = db.session.scalars(
-        select(Booking).where(
-            Booking.household_id == household_id,
-            Booking.course_id == course_id,
-            Booking.status == BookingStatus.BOOKED,
-        )
-    ).all()
-    return sum(1 for b in rows if b.attendance is Attendance.PRESENT), len(rows)
+    """(sessions attended, sessions of the course held) for a household: courses.progress."""
+    from app.training import courses
+
+    household = db.session.get(Household, household_id)
+    course = db.session.get(TrainingCourse, course_id)
+    if household is None or course is None:
+        raise NotFound(_("Parcours introuvable."))
+    done = courses.progress(household, course)
+    return done.attended, done.total
 
 
 def training_place_orgs() -> list[Organisation]:

@@ -146,6 +146,8 @@ def test_attendance_and_course_followed_as_one_path() -> None:
     assert len(bookings) == 3 and all(b.course_id == course.id for b in bookings)
     assert len([m for m in messages() if m.key.endswith(":confirm")]) == 1
     first = sessions[0]
+    first.starts_at = utcnow() - timedelta(hours=1)  # attendance once the session started
+    db.session.commit()
     db.session.expire_all()
     changed = services.set_attendance(
         db.session.get(TrainingSession, first.id),  # type: ignore[arg-type]

@@ -57,6 +57,8 @@ def test_trainer_publishes_a_weekly_series_and_marks_attendance(client: FlaskCli
     from app.training import services
 
     booking = services.book(sessions[0].id, household, notify=False)
+    sessions[0].starts_at = utcnow() - timedelta(minutes=5)  # attendance once started
+    db.session.commit()
     page = client.get(f"/formation/seances/{sessions[0].id}").get_data(as_text=True)
     assert "Mme Test" in page and "Enregistrer les présences" in page
     client.post(
