@@ -112,6 +112,9 @@ def build_config(instance_path: str, argv: list[str] | None = None) -> dict[str,
         # REFERRAL_REMIND_DAYS, and expires (with its answer link) after REFERRAL_EXPIRE_DAYS.
         "REFERRAL_REMIND_DAYS": int(os.environ.get("REFERRAL_REMIND_DAYS", 10)),
         "REFERRAL_EXPIRE_DAYS": int(os.environ.get("REFERRAL_EXPIRE_DAYS", 30)),
+        # Social tariffs: the family page, the SMS and the printed sheet name only offers
+        # verified within this many months (and in force that day).
+        "TARIFF_VERIFIED_MONTHS": int(os.environ.get("TARIFF_VERIFIED_MONTHS", 6)),
         # Number of reverse proxies in front (nginx: 1). Their X-Forwarded-For/-Proto are
         # then trusted, so throttling and rate limits see the visitor's own address.
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", 0)),

@@ -33,7 +33,8 @@ class TariffTip:
     provider: str
     name: str
     monthly_cents: int
-    how: str
+    how: str  # the offer's own words, only when they name no social status
+    with_proof: bool = False  # say "avec un justificatif de vos droits" (no status named)
 
 
 def training_bookings(household: Any) -> list[BookedSession]:
@@ -70,12 +71,16 @@ def training_bookings(household: Any) -> list[BookedSession]:
 
 
 def tariff_tips(household: Any, limit: int = 3) -> list[TariffTip]:
-    """The social tariffs the household may get now, cheapest first (tariffs' matching)."""
+    """The social tariffs the household may get now, cheapest first (tariffs' matching):
+    only offers verified lately and in force today, told without naming a status (the
+    page opens without login: app.tariffs.public)."""
     try:
+        from app.tariffs import public
         from app.tariffs import services as tariffs
 
         matches = tariffs.matches_for_household(household, limit=limit)
-        proposals = list(matches.result.eligible)
+        told = matches.told if matches.told is not None else matches.result
+        proposals = list(told.eligible)
     except Exception:  # noqa: BLE001
         current_app.logger.warning("Tariff advice unavailable", exc_info=True)
         return []
@@ -84,7 +89,8 @@ def tariff_tips(household: Any, limit: int = 3) -> list[TariffTip]:
             provider=p.offer.provider,
             name=p.offer.name,
             monthly_cents=p.monthly_cost_cents,
-            how=p.offer.how_to_subscribe,
+            how=public.family_how(p.offer),
+            with_proof=public.asks_proof(p.offer),
         )
         for p in proposals
     ]

@@ -17,7 +17,7 @@ from app.api.openapi import operation
 from app.api.types import RecordId, UtcDateTime
 from app.authz.policy import Permission
 from app.core.clock import today
-from app.tariffs import matching, services
+from app.tariffs import matching, public, services
 from app.tariffs.matching import CURRENCY, Facts, Need, Proposal
 from app.tariffs.models import SocialTariff
 
@@ -73,6 +73,18 @@ class MatchRequest(BaseModel):
     current_monthly_spend: Decimal | None = Field(
         None, ge=0, le=10000, description="Dépense actuelle par mois (téléphone et internet)"
     )
+    current_box_spend: Decimal | None = Field(
+        None,
+        ge=0,
+        le=10000,
+        description="Dont la box (0 : pas de box) ; sans elle, pas d'économie calculée pour une box",
+    )
+    current_mobile_spend: Decimal | None = Field(
+        None,
+        ge=0,
+        le=10000,
+        description="Dont le mobile (0 : pas de forfait) ; sans elle, pas d'économie calculée pour un forfait",
+    )
     on: date | None = Field(None, description="Jour de la recherche ; aujourd'hui par défaut")
     limit: int | None = Field(None, ge=1, le=200)
 
@@ -105,7 +117,14 @@ class ProposalOut(BaseModel):
     currency: str
     monthly_cost: Decimal = Field(description="Coût moyen par mois la première année")
     yearly_cost: Decimal = Field(description="Coût de la première année, frais compris")
-    yearly_saving: Decimal | None = Field(description="Économie par an ; négatif : surcoût")
+    yearly_saving: Decimal | None = Field(
+        description="Économie par an, comparée à la dépense de même nature ; négatif : surcoût"
+    )
+    saving_kind: str = Field(
+        "unknown",
+        description="saves, costs_more, adds (en plus de ce que le foyer paie), "
+        "new_cost, total_only (dépense connue en un seul total : pas de calcul), unknown",
+    )
     to_verify: bool
     missing_attestations: list[str]
     reasons: list[ReasonOut]
@@ -178,6 +197,7 @@ def proposal_out(p: Proposal) -> ProposalOut:
         monthly_cost=_money(p.monthly_cost_cents) or Decimal(0),
         yearly_cost=_money(p.yearly_cost_cents) or Decimal(0),
         yearly_saving=_money(p.yearly_saving_cents),
+        saving_kind=str(p.saving_kind),
         to_verify=p.to_verify,
         missing_attestations=list(p.missing_attestations),
         reasons=[
@@ -214,6 +234,10 @@ def tariff_list() -> ResponseReturnValue:
     return jsonify([tariff_out(t).model_dump(mode="json") for t in rows])
 
 
+def _cents(value: Decimal | None) -> int | None:
+    return None if value is None else int((value * 100).to_integral_value())
+
+
 @api_bp.post("/match")
 @operation(
     "Les offres qu'un foyer peut avoir, de la moins chère à la plus chère, expliquées",
@@ -232,7 +256,9 @@ def match() -> ResponseReturnValue:
         postcode=body.postcode.strip(),
         country=body.country,
         needs=frozenset(body.needs),
-        monthly_spend_cents=None if spend is None else int((spend * 100).to_integral_value()),
+        monthly_spend_cents=_cents(spend),
+        box_spend_cents=_cents(body.current_box_spend),
+        mobile_spend_cents=_cents(body.current_mobile_spend),
     )
     result = services.match_facts(facts, body.limit, body.on)
     return jsonify(
@@ -240,6 +266,6 @@ def match() -> ResponseReturnValue:
             on=result.on,
             eligible=[proposal_out(p) for p in result.eligible],
             almost=[proposal_out(p) for p in result.almost],
-            sms=matching.sms_text(result),
+            sms=public.family_sms(result, services.verified_months()),
         ).model_dump(mode="json")
     )

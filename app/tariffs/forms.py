@@ -191,6 +191,19 @@ class SimulatorForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=MAX_AMOUNT, message=_AMOUNT_RANGE)],
         render_kw={"inputmode": "decimal"},
     )
+    # The saving compares like with like: a box with the box spend, a plan with the mobile.
+    box_spend = FrenchDecimalField(
+        _l("Dont la box internet (0 si le foyer n'en a pas)"),
+        places=2,
+        validators=[Optional(), NumberRange(min=0, max=MAX_AMOUNT, message=_AMOUNT_RANGE)],
+        render_kw={"inputmode": "decimal"},
+    )
+    mobile_spend = FrenchDecimalField(
+        _l("Dont le forfait mobile (0 si le foyer n'en a pas)"),
+        places=2,
+        validators=[Optional(), NumberRange(min=0, max=MAX_AMOUNT, message=_AMOUNT_RANGE)],
+        render_kw={"inputmode": "decimal"},
+    )
     submit = SubmitField(_l("Chercher les offres"))
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -22,6 +22,8 @@ from functools import lru_cache
 
 from app.core.marking import N_
 from app.eligibility.vocabulary import STATUS_LABELS
+from app.tariffs.freshness import VERIFIED_MONTHS, verified_within
+from app.tariffs.savings import SavingKind, saving
 
 SMS_LIMIT = 160  # GSM-7 septets in one message
 
@@ -298,6 +300,10 @@ class Facts:
     country: str = "FR"
     needs: frozenset[Need] = frozenset()  # empty: any kind of offer
     monthly_spend_cents: int | None = None  # current telecom spend; None: unknown
+    # The same spend split by what it pays for (None: not known): a saving compares a box
+    # with the box spend and a mobile plan with the mobile spend, never with the total.
+    box_spend_cents: int | None = None
+    mobile_spend_cents: int | None = None
 
 
 # Not frozen: a frozen dataclass costs four times as much to build, and the benchmark
@@ -308,11 +314,13 @@ class Proposal:
     eligibility: Eligibility
     yearly_cost_cents: int
     monthly_cost_cents: int  # average over the first year
-    yearly_saving_cents: int | None  # against the current spend; None when it is unknown
+    yearly_saving_cents: int | None  # against the spend it replaces; None: not comparable
     reasons: tuple[Reason, ...]
     warnings: tuple[Notice, ...]
     missing_attestations: tuple[str, ...]
     to_verify: bool
+    saving_kind: SavingKind = SavingKind.UNKNOWN  # app.tariffs.savings
+    compared_spend_cents: int | None = None  # the monthly spend the saving compares with
 
 
 @dataclass(frozen=True)
@@ -404,7 +412,24 @@ def _area_of(offer: Offer) -> frozenset[str]:
     return frozenset(c.strip().upper() for c in offer.area_codes)
 
 
-def _dates_reason(offer: Offer) -> Reason:
+def _dates_reason(offer: Offer, verified: bool = True) -> Reason:
+    # A tick never stands for an unverified fact: an offer not checked lately is "to check".
+    if not verified:
+        if offer.checked_on is None:
+            return Reason(
+                N_("Dates"),
+                Met.TO_CHECK,
+                N_("Offre jamais vérifiée auprès de l'opérateur : rien ne dit qu'elle existe."),
+            )
+        return Reason(
+            N_("Dates"),
+            Met.TO_CHECK,
+            N_(
+                "Offre vérifiée pour la dernière fois le %(date)s : rien ne dit qu'elle "
+                "est encore proposée."
+            ),
+            {"date": offer.checked_on.strftime("%d/%m/%Y")},
+        )
     if offer.valid_from or offer.valid_to:
         return Reason(
             N_("Dates"),
@@ -482,7 +507,7 @@ def _offer_notices(offer: Offer, stale: bool) -> tuple[Notice, ...]:
     return tuple(notices)
 
 
-def _prepared(offer: Offer, on: date) -> _Prepared:
+def _prepared(offer: Offer, on: date, verified_months: int = VERIFIED_MONTHS) -> _Prepared:
     stale = is_stale(offer.checked_on, on)
     national = None
     if offer.area_kind is AreaKind.NATIONAL:
@@ -506,7 +531,7 @@ def _prepared(offer: Offer, on: date) -> _Prepared:
         needs=covered_needs(offer),
         area=_area_of(offer),
         stale=stale,
-        dates_reason=_dates_reason(offer),
+        dates_reason=_dates_reason(offer, verified_within(offer.checked_on, on, verified_months)),
         national_reason=national,
         area_text=", ".join(offer.area_codes),
         other_reason=other,
@@ -524,8 +549,10 @@ def _need_mask(needs: Iterable[Need]) -> int:
     return value
 
 
-def prepare(offers: Iterable[Offer], on: date) -> Catalogue:
-    """Keep the offers valid on ``on`` and sort them once by what a household pays."""
+def prepare(offers: Iterable[Offer], on: date, verified_months: int = VERIFIED_MONTHS) -> Catalogue:
+    """Keep the offers valid on ``on`` and sort them once by what a household pays.
+
+    An offer not verified within ``verified_months`` gets no tick for its dates."""
     valid: list[Offer] = []
     size = 0
     for offer in offers:
@@ -544,7 +571,7 @@ def prepare(offers: Iterable[Offer], on: date) -> Catalogue:
     groups: dict[str, list[_Prepared]] = {}
     for offer in valid:
         item = replace(
-            _prepared(offer, on),
+            _prepared(offer, on, verified_months),
             any_mask=mask(offer.statuses_any),
             all_mask=mask(offer.statuses_all),
         )
@@ -696,22 +723,42 @@ def _reasons(
     return tuple(reasons)
 
 
+# An offer of a kind the household pays nothing for adds to what it pays today.
+_ADDS_TO_PLAN = Notice(
+    NoticeKind.NO_SAVING,
+    N_("Pas d'économie : cette box se paie en plus de votre forfait mobile."),
+)
+_ADDS_TO_BOX = Notice(
+    NoticeKind.NO_SAVING,
+    N_("Pas d'économie : cette offre se paie en plus de votre abonnement box."),
+)
+
+
 def _propose(item: _Prepared, facts: Facts, place: str, missing: tuple[str, ...]) -> Proposal:
-    spend = facts.monthly_spend_cents
-    saving = None if spend is None else 12 * spend - item.yearly
+    found = saving(
+        item.offer.kind,
+        item.yearly,
+        facts.box_spend_cents,
+        facts.mobile_spend_cents,
+        facts.monthly_spend_cents,
+    )
     notices = item.notices
-    if saving is not None and saving < 0 and spend:
+    if found.kind is SavingKind.COSTS_MORE:
         notices = (*notices, _NO_SAVING)
+    elif found.kind is SavingKind.ADDS:
+        notices = (*notices, _ADDS_TO_PLAN if item.offer.kind is OfferKind.BOX else _ADDS_TO_BOX)
     return Proposal(
         offer=item.offer,
         eligibility=Eligibility.ALMOST if missing else Eligibility.ELIGIBLE,
         yearly_cost_cents=item.yearly,
         monthly_cost_cents=(item.yearly + 6) // 12,
-        yearly_saving_cents=saving,
+        yearly_saving_cents=found.yearly_cents,
         reasons=_reasons(item, facts, place, missing),
         warnings=notices,
         missing_attestations=missing,
         to_verify=item.stale,
+        saving_kind=found.kind,
+        compared_spend_cents=found.compared_cents,
     )
 
 

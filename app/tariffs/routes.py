@@ -270,6 +270,8 @@ def simulator() -> str:
             country=form.country.data or "FR",
             needs=frozenset(Need(n) for n in form.needs.data or ()),
             monthly_spend_cents=_cents(form.monthly_spend.data),
+            box_spend_cents=_cents(form.box_spend.data),
+            mobile_spend_cents=_cents(form.mobile_spend.data),
         )
         result = services.match_facts(facts)
     return render_template("tariffs/simulator.html", form=form, result=result, facts=facts)
@@ -299,6 +301,7 @@ def household_sheet(household_id: int) -> str:
         matches=matches,
         need_labels=NEED_LABELS,
         today=today(),
+        verified_months=services.verified_months(),
     )
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from flask import g, has_app_context, has_request_context
+from flask import current_app, g, has_app_context, has_request_context
 from flask_babel import gettext
 from sqlalchemy import func, select, update
 
@@ -26,7 +26,8 @@ from app.core.errors import Conflict, DomainError, NotFound
 from app.core.spreadsheet import safe_cell
 from app.core.urls import url_problem
 from app.extensions import db
-from app.tariffs import matching
+from app.tariffs import matching, public
+from app.tariffs.freshness import VERIFIED_MONTHS
 from app.tariffs.matching import (
     REGION_DEPARTMENTS,
     AreaKind,
@@ -39,6 +40,7 @@ from app.tariffs.matching import (
     normalise_place,
 )
 from app.tariffs.models import SocialTariff, TariffRevision
+from app.tariffs.savings import split_by_connection
 
 
 def _(text: str, **values: Any) -> str:
@@ -652,8 +654,10 @@ def catalogue(on: date | None = None) -> matching.Catalogue:
     matching thousands of households prepares it once); any change to the offers, even
     from another process, shows in the key and prepares it again."""
     on = on or today()
+    months = verified_months()
     key = (
         on,
+        months,
         *db.session.execute(
             select(
                 func.count(SocialTariff.id),
@@ -667,8 +671,15 @@ def catalogue(on: date | None = None) -> matching.Catalogue:
     prepared = cache.get(key)
     if prepared is None:
         offers = [to_offer(t) for t in db.session.scalars(select(SocialTariff))]
-        prepared = cache[key] = matching.prepare(offers, on)
+        prepared = cache[key] = matching.prepare(offers, on, months)
     return prepared
+
+
+def verified_months() -> int:
+    """TARIFF_VERIFIED_MONTHS: an offer verified longer ago is not told to a family."""
+    if not has_app_context():
+        return VERIFIED_MONTHS
+    return int(current_app.config.get("TARIFF_VERIFIED_MONTHS", VERIFIED_MONTHS))
 
 
 def match_facts(facts: Facts, limit: int | None = None, on: date | None = None) -> MatchResult:
@@ -702,6 +713,8 @@ def facts_for_household(household: Any, on: date | None = None) -> Facts:
     if reference is not None and reference.age_on(on) >= 60:
         pending.add("senior_60")
     spend = household.telecom_spend_eur
+    total = None if spend is None else int(spend) * 100
+    box_spend, mobile_spend = split_by_connection(household.connection, total)
     return Facts(
         statuses=frozenset(attested),
         pending_statuses=frozenset(pending - attested),
@@ -709,7 +722,9 @@ def facts_for_household(household: Any, on: date | None = None) -> Facts:
         postcode=household.postcode or "",
         country="FR",
         needs=needs_for_connection(household.connection),
-        monthly_spend_cents=None if spend is None else int(spend) * 100,
+        monthly_spend_cents=total,
+        box_spend_cents=box_spend,
+        mobile_spend_cents=mobile_spend,
     )
 
 
@@ -717,8 +732,9 @@ def facts_for_household(household: Any, on: date | None = None) -> Facts:
 class HouseholdMatches:
     household_id: int
     facts: Facts
-    result: MatchResult
-    sms: str
+    result: MatchResult  # for staff: every match, unverified ones labelled
+    sms: str  # verified offers in force only, or where to ask (app.tariffs.public)
+    told: MatchResult | None = None  # what the family page and printed sheet may carry
 
 
 def matches_for_household(household: Any, limit: int | None = 3) -> HouseholdMatches:
@@ -730,13 +746,18 @@ def matches_for_household(household: Any, limit: int | None = 3) -> HouseholdMat
     """
     facts = facts_for_household(household)
     result = match_facts(facts)
+    months = verified_months()
+    told = public.family_result(result, months)
     if limit is not None:
-        result = MatchResult(
-            on=result.on,
-            eligible=matching.best_per_need(result, facts.needs, limit),
-            almost=result.almost[:limit],
+        result, told = (
+            MatchResult(
+                on=r.on,
+                eligible=matching.best_per_need(r, facts.needs, limit),
+                almost=r.almost[:limit],
+            )
+            for r in (result, told)
         )
-    return HouseholdMatches(household.id, facts, result, matching.sms_text(result))
+    return HouseholdMatches(household.id, facts, result, public.family_sms(told, months), told)
 
 
 def send_household_sms(household: Any, actor: Any) -> bool:

@@ -272,7 +272,7 @@ def test_simulator(login, make_user) -> None:  # type: ignore[no-untyped-def]
     services.create_tariff(box())
     client = login(make_user(Role.TECHNICIAN))
     html = client.get(
-        "/tarifs/simulateur?statuses=rsa&commune=Metz&postcode=57000&country=FR&needs=box&monthly_spend=40"
+        "/tarifs/simulateur?statuses=rsa&commune=Metz&postcode=57000&country=FR&needs=box&monthly_spend=40&box_spend=40&mobile_spend=0"
     ).get_data(as_text=True)
     assert "Coup de Pouce Internet" in html
     assert "Économie : 288,12 € par an" in html

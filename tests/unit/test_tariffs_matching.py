@@ -60,6 +60,7 @@ def test_rsa_household_gets_the_box_offer_with_reasons_and_saving() -> None:
         postcode="57000",
         needs=frozenset({Need.BOX}),
         monthly_spend_cents=4000,
+        box_spend_cents=4000,  # a box is compared with the box spend (issue 17)
     )
     result = match_offers(facts, [offer()], TODAY)
     assert [p.offer.id for p in result.eligible] == [1]
@@ -166,7 +167,7 @@ def test_warnings_stale_commitment_proof_and_no_saving() -> None:
         commitment_months=12,
         proof_required="attestation CAF de moins de 3 mois",
     )
-    facts = Facts(statuses=frozenset({"rsa"}), monthly_spend_cents=500)
+    facts = Facts(statuses=frozenset({"rsa"}), monthly_spend_cents=500, box_spend_cents=500)
     [proposal] = match_offers(facts, [o], TODAY).eligible
     kinds = {w.kind for w in proposal.warnings}
     assert kinds >= {
@@ -298,6 +299,8 @@ def households(draw: st.DrawFn) -> Facts:
         country=draw(st.sampled_from(["FR", "FR", "UK"])),
         needs=draw(st.frozensets(st.sampled_from(list(Need)))),
         monthly_spend_cents=draw(st.none() | st.integers(0, 8000)),
+        box_spend_cents=draw(st.none() | st.integers(0, 4000)),
+        mobile_spend_cents=draw(st.none() | st.integers(0, 4000)),
     )
 
 
@@ -353,11 +356,15 @@ def test_every_proposal_carries_its_reasons(offers, facts, on) -> None:  # type:
         else:
             assert proposal.missing_attestations
             assert any(r.met is Met.MISSING_ATTESTATION for r in proposal.reasons)
-        if facts.monthly_spend_cents is not None:
+        # Issue 17: only the spend of the same kind is compared, never one total.
+        if proposal.yearly_saving_cents is not None:
+            assert proposal.compared_spend_cents is not None
             assert (
                 proposal.yearly_saving_cents
-                == 12 * facts.monthly_spend_cents - proposal.yearly_cost_cents
+                == 12 * proposal.compared_spend_cents - proposal.yearly_cost_cents
             )
+        elif facts.box_spend_cents is None and facts.mobile_spend_cents is None:
+            assert proposal.saving_kind in ("unknown", "total_only", "new_cost")
 
 
 @settings(max_examples=150, deadline=None)
