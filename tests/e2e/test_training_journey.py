@@ -4,6 +4,8 @@ attendance."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -11,6 +13,7 @@ from sqlalchemy import select
 from app.accounts.demo import DEMO_PASSWORD
 from app.accounts.services import find_user
 from app.core.cli import seed_demo
+from app.core.clock import utcnow
 from app.extensions import db
 from app.households.models import Household
 from app.loans.services import ensure_family_token
@@ -79,7 +82,9 @@ def test_diagnostic_booking_household_and_family_pages_then_attendance(
     phone_page.goto(f"/f/{token}")
     expect(phone_page.get_by_role("main")).to_contain_text(title)
 
-    # The trainer of that place marks the household present.
+    # The session starts (attendance is taken only then); its trainer marks them present.
+    session.starts_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
     assert place_slug in TRAINERS, place_slug
     browser_login(page, TRAINERS[place_slug], DEMO_PASSWORD)
     page.get_by_role("link", name="Mon lieu").first.click()
