@@ -36,7 +36,7 @@ WHERE_TO_ASK = N_(
     "ils vous diront les offres à prix réduit qui existent aujourd'hui (%(site)s)."
 )
 WHERE_TO_ASK_SMS = to_gsm7(
-    "Tarifs sociaux internet et mobile : demandez à votre conseiller ou à un point "
+    "Tarif social internet et mobile : demandez à votre conseiller ou à un point "
     f"France Services ({FRANCE_SERVICES})."
 )
 assert (gsm7_length(WHERE_TO_ASK_SMS) or 999) <= SMS_LIMIT
