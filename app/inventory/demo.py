@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.accounts.demo import DemoContext
 from app.core.clock import utcnow
 from app.extensions import db
-from app.inventory import services
+from app.inventory import erasure_rules, services
 from app.inventory.grading import StorageType
 from app.inventory.lifecycle import DeviceType, State
 from app.inventory.models import (
@@ -154,14 +154,22 @@ def _recondition(device: Any, actor: Any) -> None:
     mobile = device.device_type in (DeviceType.SMARTPHONE, DeviceType.TABLET)
     end = utcnow().replace(microsecond=0) - timedelta(days=1)
     name = getattr(actor, "display_name", "Technicien")
+    # What a workshop does on each medium, at the level it reaches there (erasure_rules).
+    medium = services.erasure_medium(device) or erasure_rules.Medium.HDD
+    method, tool, version = {
+        erasure_rules.Medium.MOBILE: (ErasureMethod.FACTORY_RESET, "Réinitialisation Android", ""),
+        erasure_rules.Medium.NVME: (ErasureMethod.NVME_SANITIZE, "nvme-cli", "2.8"),
+        erasure_rules.Medium.SSD: (ErasureMethod.ATA_SANITIZE, "hdparm", "9.65"),
+    }.get(medium, (ErasureMethod.OVERWRITE, "nwipe", "0.37"))
     services.record_erasure(
         device,
         services.ErasureInput(
-            level=ErasureLevel.PURGE,
-            method=ErasureMethod.FACTORY_RESET if mobile else ErasureMethod.OVERWRITE,
-            passes=None if mobile else 1,
-            tool="Réinitialisation Android" if mobile else "nwipe",
-            tool_version="" if mobile else "0.37",
+            medium=medium,
+            level=erasure_rules.reaches(medium, method) or ErasureLevel.CLEAR,
+            method=method,
+            passes=1 if method is ErasureMethod.OVERWRITE else None,
+            tool=tool,
+            tool_version=version,
             verification="Vérification complète" if not mobile else "Compte Google retiré",
             started_at=end - timedelta(hours=2),
             ended_at=end,

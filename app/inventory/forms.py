@@ -50,7 +50,8 @@ METHOD_LABELS = {
     ErasureMethod.NVME_SANITIZE: _l("NVMe Sanitize / Format"),
     ErasureMethod.CRYPTO_ERASE: _l("Effacement cryptographique"),
     ErasureMethod.FACTORY_RESET: _l("Réinitialisation usine (stockage chiffré)"),
-    ErasureMethod.DESTRUCTION: _l("Destruction physique"),
+    ErasureMethod.DEGAUSS: _l("Démagnétisation (disque dur)"),
+    ErasureMethod.DESTRUCTION: _l("Destruction physique (broyage, désintégration, incinération)"),
 }
 RESULT_LABELS = {ErasureResult.ERASED: _l("Effacé"), ErasureResult.FAILED: _l("Échec")}
 
@@ -190,8 +191,13 @@ class ErasureForm(FlaskForm):
     disk_size_gb = IntegerField(
         _l("Capacité (Go)"), validators=[Optional(), NumberRange(min=0, max=100_000)]
     )
-    level = SelectField(_l("Niveau (NIST 800-88)"), choices=_choices(LEVEL_LABELS))
-    method = SelectField(_l("Méthode"), choices=_choices(METHOD_LABELS))
+    # The route narrows the choices to the medium's (erasure_rules); the service refuses, with
+    # a sentence, a level the method does not reach there.
+    medium = SelectField(_l("Type de support"), choices=[], validate_choice=False)
+    level = SelectField(
+        _l("Niveau (NIST 800-88)"), choices=_choices(LEVEL_LABELS), validate_choice=False
+    )
+    method = SelectField(_l("Méthode"), choices=_choices(METHOD_LABELS), validate_choice=False)
     passes = IntegerField(
         _l("Nombre de passes (écrasement)"), validators=[Optional(), NumberRange(min=1, max=35)]
     )
@@ -203,7 +209,10 @@ class ErasureForm(FlaskForm):
     tool_version = StringField(_l("Version de l'outil"), validators=[Optional(), Length(max=40)])
     verification = StringField(
         _l("Vérification"),
-        validators=[Optional(), Length(max=200)],
+        validators=[
+            DataRequired(_l("Indiquez comment l'effacement a été vérifié.")),
+            Length(max=200),
+        ],
         render_kw={"placeholder": _l("par ex. lecture de vérification complète")},
     )
     started_at = DateTimeLocalField(

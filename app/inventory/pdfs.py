@@ -13,6 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from app.documents.pdf import ellipsize, fit_text, fonts, render
 from app.documents.qr import draw_qr
+from app.inventory import erasure_rules
 from app.inventory.grading import GRADE_LABELS
 from app.inventory.labels import SHEETS, Sheet, slots
 from app.inventory.lifecycle import DEVICE_TYPE_LABELS
@@ -116,13 +117,30 @@ METHODS = {
     "nvme_sanitize": "NVMe Sanitize / Format",
     "crypto_erase": "Effacement cryptographique",
     "factory_reset": "Réinitialisation usine (stockage chiffré)",
+    "degauss": "Démagnétisation",
     "destruction": "Destruction physique",
 }
 RESULTS = {"erased": "Effacé", "failed": "Échec"}
 
 
+def _medium(device: Device) -> erasure_rules.Medium | None:
+    storage = device.storage_type.value if device.storage_type else None
+    return erasure_rules.medium_of(device.device_type.value, storage)
+
+
+def certified_level(device: Device, erasure: ErasureRecord) -> str:
+    """The level the method reaches on the device's medium (Appendix A), never more."""
+    level = erasure_rules.certified_level(_medium(device), erasure.method, erasure.level)
+    return LEVELS[level.value]
+
+
 def _certificate_page(
-    canvas: Canvas, device: Device, erasure: ErasureRecord, org: Any, batch_label: str
+    canvas: Canvas,
+    device: Device,
+    erasure: ErasureRecord,
+    org: Any,
+    batch_label: str,
+    warning: str = "",
 ) -> None:
     regular, bold = fonts()
     height = 297 * mm
@@ -132,8 +150,15 @@ def _certificate_page(
     canvas.drawString(left, y, "Certificat d'effacement des données")
     y -= 8 * mm
     canvas.setFont(regular, 9)
-    canvas.drawString(left, y, "Selon NIST SP 800-88 Rév. 1, annexe G")
+    canvas.drawString(
+        left, y, "Selon NIST SP 800-88 Rév. 1 : champs de l'annexe G, niveau selon l'annexe A"
+    )
     y -= 10 * mm
+    for line in warning.splitlines():
+        canvas.setFont(bold, 10)
+        canvas.drawString(left, y, ellipsize(line, bold, 10, 170 * mm))
+        y -= 5.5 * mm
+    y -= 3 * mm if warning else 0
 
     def section(title: str, rows: list[tuple[str, str]]) -> None:
         nonlocal y
@@ -167,6 +192,7 @@ def _certificate_page(
     section(
         "Support effacé",
         [
+            ("Type de support", erasure_rules.MEDIUM_LABELS[m] if (m := _medium(device)) else ""),
             ("Fabricant", erasure.disk_make),
             ("Modèle", erasure.disk_model),
             ("Numéro de série", erasure.disk_serial),
@@ -176,7 +202,7 @@ def _certificate_page(
     section(
         "Effacement",
         [
-            ("Niveau", LEVELS[erasure.level.value]),
+            ("Niveau atteint", certified_level(device, erasure)),
             (
                 "Méthode",
                 METHODS[erasure.method.value]
@@ -208,12 +234,77 @@ def _certificate_page(
     canvas.showPage()
 
 
+def _summary_page(
+    canvas: Canvas,
+    media: Sequence[tuple[Device, ErasureRecord | None]],
+    org: Any,
+    batch_label: str,
+) -> None:
+    """The batch at a glance for the donor: every medium with the level it reached."""
+    regular, bold = fonts()
+    left, y = 20 * mm, 272 * mm
+    canvas.setFont(bold, 16)
+    canvas.drawString(left, y, "Effacement des données : récapitulatif du lot")
+    y -= 7 * mm
+    canvas.setFont(regular, 9.5)
+    canvas.drawString(
+        left, y, ellipsize(f"{getattr(org, 'name', '')} · {batch_label}", regular, 9.5, 170 * mm)
+    )
+    y -= 6 * mm
+    canvas.drawString(
+        left,
+        y,
+        "Niveau atteint selon NIST SP 800-88 Rév. 1, annexe A ; le dernier effacement fait foi.",
+    )
+    y -= 9 * mm
+    columns = [(0, "Étiquette"), (20, "Appareil"), (60, "Support"), (98, "N° de série du support"), (132, "Niveau")]  # fmt: skip
+    canvas.setFont(bold, 9)
+    for x, title in columns:
+        canvas.drawString(left + x * mm, y, title)
+    y -= 6 * mm
+    for device, erasure in media:
+        if y < 25 * mm:
+            canvas.showPage()
+            y = 272 * mm
+        m = _medium(device)
+        if erasure is None:
+            level = "Non effacé"
+        elif erasure.result.value != "erased":
+            level = "Non effacé (échec)"
+        else:
+            level = certified_level(device, erasure)
+        cells = [
+            device.asset_tag,
+            f"{device.brand} {device.model}".strip() or DEVICE_TYPE_LABELS[device.device_type],
+            erasure_rules.MEDIUM_LABELS[m] if m else "—",
+            (erasure.disk_serial if erasure else "") or "—",
+            level,
+        ]
+        canvas.setFont(regular, 9)
+        widths = [19, 39, 37, 33, 38]
+        for (x, _title), width, text in zip(columns, widths, cells, strict=True):
+            canvas.drawString(left + x * mm, y, ellipsize(text, regular, 9, width * mm))
+        y -= 5.5 * mm
+    canvas.showPage()
+
+
 def certificates_pdf(
-    items: Sequence[tuple[Device, ErasureRecord]], org: Any, batch_label: str = ""
+    items: Sequence[tuple[Device, ErasureRecord]],
+    org: Any,
+    batch_label: str = "",
+    *,
+    media: Sequence[tuple[Device, ErasureRecord | None]] | None = None,
+    warning: str = "",
 ) -> bytes:
-    """One page per (device, erasure): the certificate kept for the donor."""
+    """One page per (device, erasure): the certificate kept for the donor.
+
+    ``media`` (a batch's devices with their latest erasure) adds a first page that lists
+    every medium with its level; ``warning`` is printed on top of each certificate.
+    """
 
     def build(canvas: Canvas) -> None:
+        if media:
+            _summary_page(canvas, media, org, batch_label)
         if not items:
             regular, _bold = fonts()
             canvas.setFont(regular, 12)
@@ -223,6 +314,6 @@ def certificates_pdf(
             canvas.showPage()
         for device, erasure in items:
             label = batch_label or (f"n° {device.batch_id}" if device.batch_id else "")
-            _certificate_page(canvas, device, erasure, org, label)
+            _certificate_page(canvas, device, erasure, org, label, warning)
 
     return render(build, (210, 297), "Certificats d'effacement")

@@ -37,6 +37,7 @@ from app.core.i18n import page_gettext, page_translations
 from app.documents.qr import qr_png
 from app.extensions import db
 from app.inventory import (
+    erasure_rules,
     exports,
     grading,
     import_routes,
@@ -47,6 +48,7 @@ from app.inventory import (
 from app.inventory.forms import (
     CONDITION_LABELS,
     DONOR_KIND_LABELS,
+    LEVEL_LABELS,
     METHOD_LABELS,
     RESULT_LABELS,
     BatchForm,
@@ -440,8 +442,9 @@ def batch_detail(batch_id: int) -> str:
 def batch_certificates(batch_id: int) -> Response:
     batch = db.session.get(DonationBatch, batch_id) or abort(404)
     ensure_record_access(Permission.INVENTORY_READ, batch.organisation_id)
-    items = services.batch_erasures(batch)
-    pdf = certificates_pdf(items, current_user.organisation, batch.label)
+    media = services.batch_media(batch)
+    items = [(d, e) for d, e in media if e is not None and e.result is ErasureResult.ERASED]
+    pdf = certificates_pdf(items, current_user.organisation, batch.label, media=media)
     return _pdf(pdf, f"certificats-lot-{batch.id}.pdf")
 
 
@@ -504,6 +507,7 @@ def _render_device(device: Device) -> str:
         facts=facts,
         events=services.history(device),
         erasures=erasures,
+        erasure_levels={e.id: services.certified_level(device, e).value for e in erasures},
         checklist=checklist,
         computed=services.computed_grade(device),
         missing=_missing_for_grade(device),
@@ -647,37 +651,101 @@ def device_transition(device_id: int) -> str | Response:
     return _render_transition(device, form)
 
 
+# The usual method for each medium, with the level it reaches (erasure_rules).
+_DEFAULT_METHOD = {
+    erasure_rules.Medium.HDD: ErasureMethod.OVERWRITE,
+    erasure_rules.Medium.SSD: ErasureMethod.ATA_SANITIZE,
+    erasure_rules.Medium.NVME: ErasureMethod.NVME_SANITIZE,
+    erasure_rules.Medium.EMMC: ErasureMethod.OVERWRITE,
+    erasure_rules.Medium.MOBILE: ErasureMethod.FACTORY_RESET,
+}
+_LEVEL_NAMES = {
+    ErasureLevel.CLEAR: "Clear",
+    ErasureLevel.PURGE: "Purge",
+    ErasureLevel.DESTROY: "Destroy",
+}
+
+
+def _erasure_choices(
+    form: ErasureForm, device: Device, known: erasure_rules.Medium | None
+) -> erasure_rules.Medium | None:
+    """Offer the media of the device, and the methods and levels of the chosen medium.
+
+    Each method says the level it reaches there; the medium read is returned.
+    """
+    Medium = erasure_rules.Medium
+    if known is Medium.MOBILE:
+        media = [Medium.MOBILE]
+    else:
+        media = [m for m in Medium if m is not Medium.MOBILE]
+    form.medium.choices = ([] if known else [SelectChoice("", _("— à préciser —"))]) + [
+        SelectChoice(m.value, erasure_rules.MEDIUM_LABELS[m]) for m in media
+    ]
+    try:
+        medium: erasure_rules.Medium | None = Medium(form.medium.data) if form.medium.data else None
+    except ValueError:
+        medium = None
+    if medium not in media:
+        medium = known
+    form.medium.data = medium.value if medium else ""
+    methods = erasure_rules.methods_for(medium)
+    form.method.choices = [
+        SelectChoice(
+            m.value,
+            f"{METHOD_LABELS[m]} : {_LEVEL_NAMES[level]}"
+            if medium and (level := erasure_rules.reaches(medium, m))
+            else str(METHOD_LABELS[m]),
+        )
+        for m in methods
+    ]
+    form.level.choices = [
+        SelectChoice(lv.value, LEVEL_LABELS[lv]) for lv in erasure_rules.levels_for(medium)
+    ]
+    return medium
+
+
 @bp.route(f"{P}/appareils/<int:device_id>/effacement", methods=["GET", "POST"])
 @permission_required(Permission.INVENTORY_WRITE)
 def erasure_new(device_id: int) -> str | Response:
     device = _device(device_id, Permission.INVENTORY_WRITE)
     data = None
+    known = services.erasure_medium(device)
     if request.method == "GET":
         # People type local times; the database keeps naive UTC (app/core/clock.py).
         now = to_user_timezone(utcnow()).replace(second=0, microsecond=0, tzinfo=None)
+        method = _DEFAULT_METHOD[known] if known else ErasureMethod.OVERWRITE
         data = {
             "technician_name": current_user.display_name,
             "started_at": now,
             "ended_at": now,
             "disk_size_gb": device.storage_gb,
-            "level": ErasureLevel.PURGE.value,
-            "method": (
-                ErasureMethod.FACTORY_RESET.value
-                if device.device_type in (DeviceType.SMARTPHONE, DeviceType.TABLET)
-                else ErasureMethod.OVERWRITE.value
-            ),
+            "medium": known.value if known else "",
+            "level": (erasure_rules.reaches(known, method) or ErasureLevel.CLEAR).value,
+            "method": method.value,
             "passes": 1,
             "result": ErasureResult.ERASED.value,
         }
     form = ErasureForm(data=data)
+    medium = _erasure_choices(form, device, known)
     if form.validate_on_submit():
         assert form.started_at.data is not None and form.ended_at.data is not None
+        try:
+            level = ErasureLevel(form.level.data)
+        except ValueError:
+            form.level.errors = [_("Choisissez un niveau.")]
+            return render_template("inventory/erasure_form.html", form=form, device=device)
+        try:
+            method = ErasureMethod(form.method.data)
+        except ValueError:
+            form.method.errors = [_("Choisissez une méthode.")]
+            return render_template("inventory/erasure_form.html", form=form, device=device)
         try:
             services.record_erasure(
                 device,
                 services.ErasureInput(
-                    level=ErasureLevel(form.level.data),
-                    method=ErasureMethod(form.method.data),
+                    medium=medium,
+                    level=level,
+                    method=method,
                     tool=form.tool.data or "",
                     tool_version=form.tool_version.data or "",
                     started_at=to_utc(form.started_at.data),
@@ -713,7 +781,16 @@ def erasure_certificate(erasure_id: int) -> Response:
     from app.accounts.models import Organisation
 
     org = db.session.get(Organisation, device.organisation_id)
-    pdf = certificates_pdf([(device, erasure)], org)
+    latest = services.latest_erasure(device)
+    warning = ""
+    if latest is not None and latest.id != erasure.id:
+        # The latest erasure is the one that counts (services.latest_erasure).
+        warning = f"Remplacé par l'effacement EFF-{latest.id:06d} du {latest.ended_at:%d/%m/%Y}"
+        if latest.result is ErasureResult.FAILED:
+            warning += ", en échec :\nl'appareil n'est pas effacé."
+        else:
+            warning += "."
+    pdf = certificates_pdf([(device, erasure)], org, warning=warning)
     return _pdf(pdf, f"certificat-effacement-{device.asset_tag}.pdf")
 
 

@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, union, update
@@ -23,9 +23,10 @@ from app.core.clock import utcnow
 from app.core.errors import Conflict, DomainError, NotFound
 from app.core.marking import N_
 from app.extensions import db
-from app.inventory import grading, processors, tags
+from app.inventory import erasure_rules, grading, processors, tags
 from app.inventory.grading import Grade, GradeError, Specs, StorageType
 from app.inventory.lifecycle import (
+    DATA_BEARING,
     OUT_OF_STOCK,
     STATE_LABELS,
     DeviceType,
@@ -436,17 +437,34 @@ def find_by_former_label(text: str, organisation_id: int | None = None) -> Devic
 # ---------------------------------------------------------------- lifecycle
 
 
+def latest_erasure(device: Device) -> ErasureRecord | None:
+    """The erasure that counts: the one that ended last (a later failure undoes a success)."""
+    return db.session.scalar(
+        select(ErasureRecord)
+        .where(ErasureRecord.device_id == device.id)
+        .order_by(ErasureRecord.ended_at.desc(), ErasureRecord.id.desc())
+        .limit(1)
+    )
+
+
+def _latest_of(erasure_list: Sequence[ErasureRecord]) -> ErasureRecord | None:
+    return max(erasure_list, key=lambda e: (e.ended_at, e.id), default=None)
+
+
 def erasure_passed(device: Device) -> bool:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(ErasureRecord)
-            .where(
-                ErasureRecord.device_id == device.id, ErasureRecord.result == ErasureResult.ERASED
-            )
-        )
-        or 0
-    ) > 0
+    latest = latest_erasure(device)
+    return latest is not None and latest.result is ErasureResult.ERASED
+
+
+def erasure_medium(device: Device) -> erasure_rules.Medium | None:
+    """The medium an erasure of ``device`` is on: a phone's memory, else its storage type."""
+    storage = device.storage_type.value if device.storage_type else None
+    return erasure_rules.medium_of(device.device_type.value, storage)
+
+
+def certified_level(device: Device, erasure: ErasureRecord) -> ErasureLevel:
+    """The level a certificate states: what the method reaches on the device's medium."""
+    return erasure_rules.certified_level(erasure_medium(device), erasure.method, erasure.level)
 
 
 def checklist_of(device: Device) -> DeviceChecklist | None:
@@ -461,11 +479,11 @@ def readiness(
     """The facts of the "ready" guard; pass what the caller already loaded to spare queries."""
     if checklist is False:
         checklist = checklist_of(device)
-    passed = (
-        any(e.result is ErasureResult.ERASED for e in erasure_list)
-        if erasure_list is not None
-        else erasure_passed(device)
-    )
+    if erasure_list is not None:
+        latest = _latest_of(erasure_list)
+        passed = latest is not None and latest.result is ErasureResult.ERASED
+    else:
+        passed = erasure_passed(device)
     return Readiness(
         device_type=device.device_type,
         erasure_passed=passed,
@@ -608,11 +626,44 @@ class ErasureInput:
     tool_version: str = ""
     verification: str = ""
     notes: str = ""
+    # The medium erased; None: the device's (its storage type, or a phone's memory).
+    medium: erasure_rules.Medium | None = None
+
+
+# The form's times are to the minute: "now", typed, may round up by less than that.
+_CLOCK_SLACK = timedelta(minutes=1)
 
 
 def record_erasure(device: Device, data: ErasureInput, *, actor: Any = None) -> ErasureRecord:
     if data.ended_at < data.started_at:
         raise DomainError("La fin ne peut pas précéder le début.", field="ended_at")
+    now = utcnow()
+    for name in ("started_at", "ended_at"):
+        if getattr(data, name) > now + _CLOCK_SLACK:
+            raise DomainError(
+                "Un effacement ne peut pas être daté dans le futur : indiquez l'heure où il a eu lieu.",
+                field=name,
+            )
+    medium = data.medium or erasure_medium(device)
+    if medium is None:
+        raise DomainError(
+            "Indiquez le support effacé (disque dur, SSD SATA, SSD NVMe ou eMMC).", field="medium"
+        )
+    if (medium is erasure_rules.Medium.MOBILE) != (
+        device.device_type.value in erasure_rules.MOBILE_TYPES
+    ):
+        raise DomainError("Ce support ne correspond pas au type de l'appareil.", field="medium")
+    if data.method is ErasureMethod.OVERWRITE and not data.passes:
+        raise DomainError("Indiquez le nombre de passes d'écrasement.", field="passes")
+    why = erasure_rules.refusal(medium, data.method, data.level, data.passes)
+    if why:
+        applies = data.method in erasure_rules.methods_for(medium)
+        raise DomainError(why, field="level" if applies else "method")
+    if not data.verification.strip():
+        raise DomainError(
+            "Indiquez comment l'effacement a été vérifié (par ex. lecture de vérification complète).",
+            field="verification",
+        )
     if not data.tool.strip():
         raise DomainError("Indiquez l'outil utilisé.", field="tool")
     if data.signature.strip().casefold() != data.technician_name.strip().casefold():
@@ -620,21 +671,29 @@ def record_erasure(device: Device, data: ErasureInput, *, actor: Any = None) -> 
             "Pour signer, recopiez exactement le nom du technicien ou de la technicienne.",
             field="signature",
         )
-    if data.method is ErasureMethod.OVERWRITE and not data.passes:
-        raise DomainError("Indiquez le nombre de passes d'écrasement.", field="passes")
+    if medium is not erasure_rules.Medium.MOBILE and erasure_medium(device) is not medium:
+        # The technician saw the disk: the device's storage type follows what was erased.
+        device.storage_type = StorageType(medium.value)
     erasure = ErasureRecord(
         device_id=device.id,
         organisation_id=device.organisation_id,
         technician_id=getattr(actor, "id", None),
-        **{f.name: getattr(data, f.name) for f in fields(data)},
+        **{f.name: getattr(data, f.name) for f in fields(data) if f.name != "medium"},
     )
+    if data.method is not ErasureMethod.OVERWRITE:
+        erasure.passes = None  # passes belong to an overwrite
     db.session.add(erasure)
     db.session.flush()
     record(
         "device.erasure",
         "device",
         device.id,
-        detail={"erasure_id": erasure.id, "result": data.result.value, "method": data.method.value},
+        detail={
+            "erasure_id": erasure.id,
+            "result": data.result.value,
+            "method": data.method.value,
+            "medium": medium.value,
+        },
         organisation_id=device.organisation_id,
         actor=actor,
     )
@@ -1270,15 +1329,30 @@ def batch_counts(batch_ids: list[int]) -> dict[int, int]:
     return {batch_id: count for batch_id, count in rows}
 
 
-def batch_erasures(batch: DonationBatch) -> list[tuple[Device, ErasureRecord]]:
-    """The last passed erasure of each device of the batch, for the donor's certificates."""
-    rows = db.session.execute(
-        select(Device, ErasureRecord)
-        .join(ErasureRecord, ErasureRecord.device_id == Device.id)
-        .where(Device.batch_id == batch.id, ErasureRecord.result == ErasureResult.ERASED)
-        .order_by(Device.id, ErasureRecord.id)
+def batch_media(batch: DonationBatch) -> list[tuple[Device, ErasureRecord | None]]:
+    """Each device of the batch that holds data (or was erased) with the erasure that counts."""
+    devices = db.session.scalars(
+        select(Device).where(Device.batch_id == batch.id).order_by(Device.id)
     ).all()
-    latest: dict[int, tuple[Device, ErasureRecord]] = {}
-    for device, erasure in rows:
-        latest[device.id] = (device, erasure)
-    return list(latest.values())
+    rows = db.session.scalars(
+        select(ErasureRecord)
+        .join(Device, ErasureRecord.device_id == Device.id)
+        .where(Device.batch_id == batch.id)
+    ).all()
+    by_device: dict[int, list[ErasureRecord]] = {}
+    for erasure in rows:
+        by_device.setdefault(erasure.device_id, []).append(erasure)
+    return [
+        (d, _latest_of(by_device.get(d.id, [])))
+        for d in devices
+        if d.device_type in DATA_BEARING or d.id in by_device
+    ]
+
+
+def batch_erasures(batch: DonationBatch) -> list[tuple[Device, ErasureRecord]]:
+    """The devices of the batch whose latest erasure passed, for the donor's certificates."""
+    return [
+        (device, erasure)
+        for device, erasure in batch_media(batch)
+        if erasure is not None and erasure.result is ErasureResult.ERASED
+    ]

@@ -320,11 +320,13 @@ def test_erasure_certificates(client, login, staff) -> None:  # type: ignore[no-
     )
     login(tech)
     form = {
-        "level": "purge",
+        "medium": "hdd",
+        "level": "clear",
         "method": "overwrite",
         "passes": "1",
         "tool": "nwipe",
         "tool_version": "0.37",
+        "verification": "Lecture de vérification complète",
         "started_at": "2026-11-20T09:00",
         "ended_at": "2026-11-20T11:30",
         "result": "erased",
@@ -339,7 +341,7 @@ def test_erasure_certificates(client, login, staff) -> None:  # type: ignore[no-
     assert "Certificat d'effacement des données" in text
     assert d.asset_tag in text and "S3Z9NB0K" in text and "nwipe 0.37" in text
     batch_pdf = client.get(f"/inventaire/lots/{batch.id}/certificats.pdf")
-    assert len(PdfReader(io.BytesIO(batch_pdf.data)).pages) == 1
+    assert len(PdfReader(io.BytesIO(batch_pdf.data)).pages) == 2  # the list, then the certificate
 
 
 def test_api_devices(client, staff) -> None:  # type: ignore[no-untyped-def]

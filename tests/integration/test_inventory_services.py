@@ -47,11 +47,12 @@ def laptop(org_id: int, serial: str = "PF0ABC12", **extra) -> Device:  # type: i
 
 def erasure(result: ErasureResult = ErasureResult.ERASED, **extra) -> services.ErasureInput:  # type: ignore[no-untyped-def]
     values = {
-        "level": ErasureLevel.PURGE,
+        "level": ErasureLevel.CLEAR,  # an overwrite of the SSD reaches Clear only
         "method": ErasureMethod.OVERWRITE,
         "passes": 1,
         "tool": "nwipe",
         "tool_version": "0.37",
+        "verification": "Lecture de vérification complète",
         "started_at": datetime(2026, 11, 20, 9, 0),
         "ended_at": datetime(2026, 11, 20, 11, 0),
         "result": result,
