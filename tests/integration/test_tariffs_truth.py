@@ -4,6 +4,7 @@ and true about money."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -156,6 +157,12 @@ def test_an_offer_verified_in_2011_gets_no_tick_for_being_offered(login, make_us
 
 def test_internal_notes_only_for_those_who_edit(login, make_user) -> None:  # type: ignore[no-untyped-def]
     tariff = services.create_tariff(_offer())
+    data = services.data_of(tariff)
+    services.update_tariff(
+        tariff.id,
+        replace(data, notes="DOMAIN.md §6 : prix non vérifié, revu"),
+        tariff.version,
+    )
     prescriber = make_user(Role.PRESCRIBER)
     household = _household(prescriber)
     client = login(prescriber)
