@@ -211,6 +211,8 @@ class Sale(db.Model):
     warranty_months: Mapped[int] = mapped_column(default=12)
     warranty_until: Mapped[date]
     accessories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The device's condition at handover, as on a loan: "B · Légère rayure sur le capot".
+    condition_out: Mapped[str] = mapped_column(Text, default="")
     buyer_name: Mapped[str] = mapped_column(String(200), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
 

@@ -194,7 +194,7 @@ def receipt(sale: Sale, actor: Any) -> bytes:
         sold_on=sale.sold_at.date(),
         seller=org_party(org),
         buyer=household_party(sale.household),
-        device=device_info(sale.device),
+        device=device_info(sale.device, sale.condition_out),
         accessories=accessory_labels(sale.accessories),
         price_cents=sale.price_cents,
         programme=sale.programme_name or sale.programme_code,
