@@ -72,7 +72,8 @@ class Permission(StrEnum):
     HANDOVER = "handover"
     # social tariffs (issue 6)
     TARIFF_READ = "tariff.read"
-    TARIFF_EDIT = "tariff.edit"
+    TARIFF_EDIT = "tariff.edit"  # the catalogue's owner only: see may_own_tariffs
+    TARIFF_PROPOSE = "tariff.propose"  # propose a change, report "this offer is gone"
     # training (issue 7)
     TRAINING_READ = "training.read"
     TRAINING_BOOK = "training.book"
@@ -103,6 +104,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             _P.HANDOVER,
             _P.TARIFF_READ,
             _P.TARIFF_EDIT,
+            _P.TARIFF_PROPOSE,
             _P.TRAINING_READ,
             _P.TRAINING_BOOK,
             _P.REPORTS_READ,
@@ -132,6 +134,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             _P.HOUSEHOLD_WRITE,
             _P.PRESCRIPTION_SUBMIT,
             _P.TARIFF_READ,
+            _P.TARIFF_PROPOSE,
             _P.TRAINING_READ,
             _P.TRAINING_BOOK,
             _P.REFERRAL_SEND,
@@ -190,3 +193,23 @@ def may_write_programme(user_role: Role, user_org_id: int | None, owner_org_id: 
     if Permission.PROGRAMME_WRITE not in ROLE_PERMISSIONS[user_role] or owner_org_id is None:
         return False
     return user_org_id == owner_org_id
+
+
+def may_own_tariffs(
+    user_role: Role,
+    user_org_kind: OrgKind | None,
+    user_org_id: int | None,
+    owner_org_id: int | None,
+) -> bool:
+    """May this user edit, verify or withdraw an offer of the catalogue (issue 17)?
+
+    The catalogue of a territory belongs to its coordinator: the managers of the
+    coordinator organisation that owns the offer (any coordinator organisation's managers
+    when the offer has no owner yet), or the administrator. Association and CCAS managers
+    and prescribers propose changes instead (TARIFF_PROPOSE).
+    """
+    if user_role is Role.ADMIN:
+        return True
+    if user_role is not Role.MANAGER or user_org_kind is not OrgKind.COORDINATOR:
+        return False
+    return owner_org_id is None or owner_org_id == user_org_id

@@ -59,6 +59,15 @@ class SocialTariff(db.Model):
     checked_on: Mapped[date | None] = mapped_column(default=None)
     valid_from: Mapped[date | None] = mapped_column(default=None)
     valid_to: Mapped[date | None] = mapped_column(default=None)
+    # Governance (issue 17): the territory (a département or commune code, "" for the
+    # whole country), the coordinator organisation that owns the offer (None: any
+    # coordinator of the instance), who verified it last (checked_on is when), and its
+    # state as its owner set it ("to verify" also comes on its own from checked_on, see
+    # app/tariffs/governance.py).
+    territory: Mapped[str] = mapped_column(String(120), default="")
+    owner_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), default=None)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
+    state: Mapped[str] = mapped_column(String(20), default="current")
     # Bumped on every change: an edit made on an old version is refused (two editors).
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -90,3 +99,28 @@ class TariffRevision(db.Model):
     after: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     tariff: Mapped[SocialTariff] = relationship(back_populates="revisions")
+
+
+class TariffProposal(db.Model):
+    """A change proposed by someone who does not own the catalogue, or a report that the
+    offer no longer exists; the owner accepts it (applied, journalled) or refuses it
+    (with a reason)."""
+
+    __tablename__ = "tariff_proposal"
+    __table_args__ = (Index("ix_tariff_proposal_status", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tariff_id: Mapped[int] = mapped_column(ForeignKey("social_tariff.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # change, gone
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # field -> new value
+    message: Mapped[str] = mapped_column(Text, default="")
+    proposer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
+    proposer_label: Mapped[str] = mapped_column(String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open, accepted, refused
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
+    decided_by_label: Mapped[str] = mapped_column(String(254), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    tariff: Mapped[SocialTariff] = relationship()
