@@ -124,7 +124,8 @@ def report_pdf(
     story: list[Any] = [Paragraph(_esc(title), styles["title"])]
     for label, value in about:
         story.append(Paragraph(f"<b>{_esc(label)}</b> : {_esc(value)}", styles["body"]))
-    highlights = [(label, value) for fig in figures for label, value in fig.highlights]
+    # One line per figure: the same figure shown by two tables is the same number (issue 18).
+    highlights = list(dict.fromkeys(pair for fig in figures for pair in fig.highlights))
     if highlights:
         story.append(Paragraph(_esc(_("Chiffres clés")), styles["h2"]))
         story.append(_grid([[_esc(label), _esc(value)] for label, value in highlights], styles))

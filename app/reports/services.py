@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.accounts.models import Organisation
 from app.extensions import db
+from app.reports import handovers
 from app.reports.period import Period, month_label_short
 from app.reports.tables import ChartKind, Figure, Table, fr_number, fr_percent
 
@@ -181,15 +182,13 @@ def fig_stock_by_grade(f: Filters) -> Figure:
 
 
 def _flows_by_month(f: Filters) -> dict[str, tuple[int, int, int, int]]:
-    """Devices received, made ready, handed over and scrapped per month: one pass over the
-    events of the period (each device counted once per month and flow)."""
+    """Devices received, made ready and scrapped per month (one pass over the events of
+    the period, each device counted once per month and flow), and handovers per month
+    (the one definition of reports/handovers.py, not the device events)."""
     from app.inventory.models import DeviceEvent
 
     e = DeviceEvent
     month = month_of(e.at)
-    handed = e.to_state.in_(HANDED_OVER) & (
-        e.from_state.is_(None) | e.from_state.not_in(HANDED_OVER)
-    )
 
     def devices(condition: Any) -> Any:
         return func.count(func.distinct(case((condition, e.device_id))))
@@ -199,18 +198,22 @@ def _flows_by_month(f: Filters) -> dict[str, tuple[int, int, int, int]]:
             month,
             devices(e.to_state == "received"),
             devices(e.to_state == "ready"),
-            devices(handed),
             devices(e.to_state.in_(SCRAPPED)),
         )
         .where(
             f.scope.where(e.organisation_id),
             e.at >= f.period.start_at,
             e.at < f.period.end_before,
-            e.to_state.in_(("received", "ready", *HANDED_OVER, *SCRAPPED)),
+            e.to_state.in_(("received", "ready", *SCRAPPED)),
         )
         .group_by(month)
     ).all()
-    return {m: (int(a), int(b), int(c), int(d)) for m, a, b, c, d in rows}
+    flows = {m: (int(a), int(b), int(d)) for m, a, b, d in rows}
+    handed = handovers.by_month(f)
+    return {
+        m: (*flows.get(m, (0, 0, 0))[:2], handed.get(m, 0), flows.get(m, (0, 0, 0))[2])
+        for m in set(flows) | set(handed)
+    }
 
 
 def fig_monthly_flows(f: Filters) -> Figure:
@@ -236,23 +239,6 @@ def fig_monthly_flows(f: Filters) -> Figure:
             "distribuer ». Remis : prêté, vendu ou donné (une cession après un prêt n'est pas "
             "comptée deux fois). Mis au rebut : DEEE ou pièces détachées."
         ),
-    )
-
-
-def handed_over_devices(f: Filters) -> Any:
-    """Subquery: (device_id, at) of every handover in the period (first move out)."""
-    from app.inventory.models import DeviceEvent
-
-    return (
-        select(DeviceEvent.device_id, DeviceEvent.at)
-        .where(
-            f.scope.where(DeviceEvent.organisation_id),
-            DeviceEvent.at >= f.period.start_at,
-            DeviceEvent.at < f.period.end_before,
-            DeviceEvent.to_state.in_(HANDED_OVER),
-            (DeviceEvent.from_state.is_(None)) | DeviceEvent.from_state.not_in(HANDED_OVER),
-        )
-        .subquery()
     )
 
 
@@ -329,18 +315,7 @@ def _median(values: list[float]) -> float:
 
 
 def handed_over_by_type(f: Filters) -> dict[str, int]:
-    from app.inventory.models import Device
-
-    sub = handed_over_devices(f)
-    return {
-        str(getattr(t, "value", t)): int(n)
-        for t, n in db.session.execute(
-            select(Device.device_type, func.count())
-            .select_from(sub)
-            .join(Device, Device.id == sub.c.device_id)
-            .group_by(Device.device_type)
-        ).all()
-    }
+    return handovers.by_device_type(f)
 
 
 def fig_impact(f: Filters) -> Figure:
@@ -395,31 +370,9 @@ def fig_factors(f: Filters) -> Figure:
 
 
 def _handovers(f: Filters) -> Any:
-    """Subquery of every loan and sale (a gift is a sale at 0 EUR) started in the period:
-    (kind, programme, household_id)."""
-    from sqlalchemy import literal, union_all
-
-    from app.loans.models import Loan, Sale
-
-    loans = select(
-        literal("loan").label("kind"),
-        func.coalesce(func.nullif(Loan.programme_name, ""), Loan.programme_code).label("programme"),
-        Loan.household_id.label("household_id"),
-    ).where(
-        f.scope.where(Loan.organisation_id),
-        Loan.start_on >= f.period.start,
-        Loan.start_on <= f.period.end,
-    )
-    sales = select(
-        literal("sale").label("kind"),
-        func.coalesce(func.nullif(Sale.programme_name, ""), Sale.programme_code),
-        Sale.household_id,
-    ).where(
-        f.scope.where(Sale.organisation_id),
-        Sale.sold_at >= f.period.start_at,
-        Sale.sold_at < f.period.end_before,
-    )
-    return union_all(loans, sales).subquery()
+    """Subquery of every handover of the period (loan, sale or gift): the one definition
+    in reports/handovers.py, shared with the monthly flows and the impact."""
+    return handovers.handovers(f)
 
 
 def fig_handover_by_programme(f: Filters) -> Figure:
@@ -446,7 +399,7 @@ def fig_handover_by_programme(f: Filters) -> Figure:
         table=table,
         chart=ChartKind.BARS,
         series=[3],
-        highlights=[(_("Prêts, ventes et dons"), fr_number(table.total(3)))],
+        highlights=[(_("Remis aux foyers"), fr_number(table.total(3)))],
         note=_("Prêts commencés et ventes (ou dons) faites dans la période."),
     )
 
