@@ -1035,10 +1035,41 @@ def checklist_templates() -> str | Response:
 # ---------------------------------------------------------------- the label's public page
 
 
+def _scan_limited() -> int:
+    """Seconds to wait (0: go on): the family page's limits (FAMILY_PAGE_PER_MINUTE visits a
+    minute, FAMILY_PAGE_FAILURES unknown tags in 15 minutes) in a bucket of its own, keyed
+    by a hash of the address (issue 19)."""
+    from app.loans.services import rate_check
+
+    config = current_app.config
+    decision = rate_check(
+        _scan_key(),
+        int(config.get("FAMILY_PAGE_PER_MINUTE", 30)),
+        int(config.get("FAMILY_PAGE_FAILURES", 10)),
+    )
+    return 0 if decision.allowed else decision.retry_after
+
+
+def _scan_key() -> str:
+    import hashlib
+
+    return "d:" + hashlib.sha256((request.remote_addr or "").encode()).hexdigest()[:32]
+
+
+def _scan_hit(ok: bool) -> None:
+    from app.loans.services import record_hit
+
+    record_hit(_scan_key(), ok)
+
+
 @bp.get("/d/<tag>")
-def scan(tag: str) -> str | Response:
+def scan(tag: str) -> str | Response | tuple[str, int, dict[str, str]]:
     """What a label's QR code opens. Public on purpose (no permission_required): staff of
-    the device's association go to its page; anyone else learns only where to return it."""
+    the device's association go to its page; anyone else learns only where to return it.
+    Rate-limited per address like the family page."""
+    wait = _scan_limited()
+    if wait:
+        return render_template("family/limited.html"), 429, {"Retry-After": str(wait)}
     device = services.find_by_tag(tag)
     if device is None:
         # A former label (issue 16): the staff's own association first, else the one
@@ -1047,6 +1078,7 @@ def scan(tag: str) -> str | Response:
         if own is not None and can(Permission.INVENTORY_READ, own):
             device = services.find_by_former_label(tag, own)
         device = device or services.find_by_former_label(tag)
+    _scan_hit(device is not None)
     if device is None:
         abort(404)
     if can(Permission.INVENTORY_READ, device.organisation_id):

@@ -27,7 +27,7 @@ from app.core.errors import DomainError, NotFound
 from app.extensions import db
 from app.households.models import Household, Prescription
 from app.inventory.lifecycle import STATE_LABELS, State
-from app.loans import printing, services
+from app.loans import family_links, printing, services
 from app.loans import terms as rules
 from app.loans.forms import (
     RETURN_CHECK_LABELS,
@@ -347,9 +347,7 @@ def loan_detail(loan_id: int) -> str:
         post_form=EmptyForm(),
         LoanStatus=LoanStatus,
         overdue=rules.days_overdue(loan.due_on, today()),
-        family_link=services.family_url(
-            services.ensure_family_token(loan.household, loan.organisation_id, current_user)
-        ),
+        family_link=_family_link(loan.household),
     )
 
 
@@ -460,6 +458,32 @@ def cession_pdf(loan_id: int) -> Response:
     return _pdf(pdf, f"cession-{cession.number}.pdf")
 
 
+def _family_link(household: Household) -> str | None:
+    """The household's link as it is: viewing a page never makes one (issue 19)."""
+    raw = services.family_token(household)
+    return services.family_url(raw) if raw else None
+
+
+@bp.post("/foyers/<int:household_id>/lien-famille")
+@permission_required(H)
+def family_give(household_id: int) -> BaseResponse:
+    """The "Donner le lien" button: with the handover and printing, what makes a link."""
+    household = db.session.get(Household, household_id) or abort(404)
+    org_id = services.association_of_household(household, _my_org())
+    if org_id is None:
+        abort(404)
+    ensure_record_access(H, org_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.ensure_family_token(household, org_id, current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            flash(_("Le lien de la page du foyer est prêt."), "success")
+    return redirect(request.referrer or url_for("loans.counter"))
+
+
 @bp.post("/foyers/<int:household_id>/lien-famille/revoquer")
 @permission_required(H)
 def family_revoke(household_id: int) -> BaseResponse:
@@ -511,9 +535,7 @@ def sale_detail(sale_id: int) -> str:
         accessories=printing.accessory_labels(sale.accessories),
         device_kind=services.device_kind(sale.device),
         post_form=EmptyForm(),
-        family_link=services.family_url(
-            services.ensure_family_token(sale.household, sale.organisation_id, current_user)
-        ),
+        family_link=_family_link(sale.household),
     )
 
 
@@ -540,8 +562,16 @@ def family_page(token: str) -> BaseResponse | tuple[str, int, dict[str, str]] | 
             429,
             {"Retry-After": str(decision.retry_after)},
         )
-    household = services.household_for_token(token)
-    services.record_family_hit(ip, ok=household is not None)
+    link = family_links.check(token)
+    services.record_family_hit(ip, ok=link.state is family_links.LinkState.LIVE)
+    if link.state is family_links.LinkState.ENDED:
+        # Ended (time, erasure, cut): say whom to call, 410 Gone.
+        return (
+            render_template("family/ended.html", org=link.organisation),
+            410,
+            {"X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"},
+        )
+    household = link.household
     if household is None:
         return render_template("family/unknown.html"), 404, {"X-Robots-Tag": "noindex"}
     view = services.family_view(household)

@@ -1063,8 +1063,12 @@ def ensure_family_token(
     """The household's page token (created once, reprinted as is). Returns the raw token.
 
     If the secret key changed since it was made, the old token cannot be rebuilt: it is
-    revoked and a new one made (older printed QR codes then stop working).
+    revoked and a new one made (older printed QR codes then stop working). Called by
+    actions only (handover, "Donner le lien", printing), never by viewing a page; an
+    anonymised household gets none (issue 19).
     """
+    if household.anonymised_at is not None:
+        raise Conflict(_("Ce foyer a été anonymisé : il n'a plus de page."))
     token = db.session.scalar(
         select(FamilyAccessToken)
         .where(
@@ -1100,6 +1104,24 @@ def ensure_family_token(
     if commit:
         db.session.commit()
     return raw
+
+
+def family_token(household: Household) -> str | None:
+    """The household's current link, if it has one: never makes one (viewing a page)."""
+    if household.anonymised_at is not None:
+        return None
+    token = db.session.scalar(
+        select(FamilyAccessToken)
+        .where(
+            FamilyAccessToken.household_id == household.id,
+            FamilyAccessToken.revoked_at.is_(None),
+        )
+        .order_by(FamilyAccessToken.id.desc())
+    )
+    if token is None:
+        return None
+    raw = _derive_token(token.salt)
+    return raw if hmac.compare_digest(_hash_token(raw), token.token_hash) else None
 
 
 def revoke_family_tokens(household: Household, organisation_id: int, actor: Any) -> int:

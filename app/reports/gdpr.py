@@ -388,6 +388,7 @@ def purge_expired(days: int, *, dry_run: bool = False, now: datetime | None = No
         anonymise(household, reason="retention")
         # One transaction per household: a long purge never holds every lock at once.
         db.session.commit()
+        release_household(household.id)
     return PurgeReport(cutoff, len(ids), ids)
 
 
@@ -402,6 +403,16 @@ def erase_on_request(household: Any) -> None:
         )
     anonymise(household, reason="request")
     db.session.commit()
+    release_household(household.id)
+
+
+def release_household(household_id: int) -> None:
+    """After anonymisation: no booking, no seat (its links were revoked with it)."""
+    try:
+        from app.training.services import release_bookings
+    except ImportError:
+        return
+    release_bookings(household_id)
 
 
 # ---------------------------------------------------------------- listing

@@ -650,8 +650,9 @@ def book_course(course: TrainingCourse, household: Household, actor: Any = None)
     return done
 
 
-def cancel_booking(booking_id: int, actor: Any = None) -> Booking | None:
-    """Cancel a booking; when it held a seat, the first person waiting gets it and is told.
+def cancel_booking(booking_id: int, actor: Any = None, *, notify: bool = True) -> Booking | None:
+    """Cancel a booking; when it held a seat, the first person waiting gets it and is told
+    (not with ``notify=False``: an erasure tells nobody about it).
 
     Returns the promoted booking, if any.
     """
@@ -735,8 +736,35 @@ def cancel_booking(booking_id: int, actor: Any = None) -> Booking | None:
         return None
     promoted = db.session.get(Booking, promoted_id)
     assert promoted is not None
-    _notify(promoted, "promoted")
+    if notify:
+        _notify(promoted, "promoted")
     return promoted
+
+
+def release_bookings(household_id: int) -> int:
+    """An anonymised household keeps no booking and no seat (issue 19): its upcoming
+    bookings are cancelled, their seats go to the waiting list, and nobody is sent a
+    message about it. Commits; returns how many were cancelled."""
+    ids = list(
+        db.session.scalars(
+            select(Booking.id)
+            .join(TrainingSession, TrainingSession.id == Booking.session_id)
+            .where(
+                Booking.household_id == household_id,
+                Booking.status.in_([BookingStatus.BOOKED, BookingStatus.WAITING]),
+                TrainingSession.status != SessionStatus.CANCELLED,
+                TrainingSession.starts_at > utcnow(),
+            )
+        )
+    )
+    done = 0
+    for booking_id in ids:
+        try:
+            cancel_booking(booking_id, notify=False)
+        except (Conflict, NotFound):
+            continue  # already cancelled, or the session just started
+        done += 1
+    return done
 
 
 def cancel_session(session: TrainingSession, actor: Any = None) -> int:

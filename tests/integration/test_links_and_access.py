@@ -1,0 +1,138 @@
+"""Issue 19: family links that end, erasure that sticks, access that follows need."""
+
+from __future__ import annotations
+
+import html
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from app.core.clock import utcnow
+from app.extensions import db
+from app.households.models import Household
+from app.loans import services
+from app.loans.models import FamilyAccessToken, Loan
+from app.reports import gdpr
+from tests.conftest import login_client
+from tests.integration.test_loans_factories import (
+    PRE,
+    RSA,
+    make_counter,
+    ready_device,
+    validated_prescription,
+)
+from tests.integration.test_loans_services import lend, sell
+
+ENDED = "ce lien n'est plus valable"
+
+
+def _text(response) -> str:  # type: ignore[no-untyped-def]
+    return html.unescape(response.get_data(as_text=True)).lower()
+
+
+def _returned_loan_link(counter):  # type: ignore[no-untyped-def]
+    p = validated_prescription(counter, PRE, name="Awa Traoré")
+    loan = lend(counter, p, ready_device(counter.association))
+    raw = services.family_token(loan.household)
+    assert raw is not None  # the handover made it
+    services.return_loan(
+        counter.front_desk,
+        loan,
+        services.ReturnInput(checklist={"powers_on": True, "charger_back": True}),
+    )
+    return loan, "/f/" + raw
+
+
+def test_family_link_of_a_returned_loan_ends_after_the_grace_period(app) -> None:  # type: ignore[no-untyped-def]
+    counter = make_counter()
+    counter.association.phone = "03 87 00 00 00"
+    db.session.commit()
+    loan, path = _returned_loan_link(counter)
+    visitor = app.test_client()
+    assert visitor.get(path).status_code == 200  # returned yesterday: still within 90 days
+
+    db.session.expire_all()
+    loan = db.session.get(Loan, loan.id)
+    loan.returned_at = utcnow() - timedelta(days=app.config["FAMILY_LINK_DAYS"] + 1)
+    db.session.commit()
+    ended = visitor.get(path)
+    assert ended.status_code == 410
+    body = _text(ended)
+    assert ENDED in body
+    assert counter.association.name.lower() in body and "03 87 00 00 00" in body
+    assert "awa" not in body  # nothing of the household
+    # Ended for good: it does not come back.
+    assert visitor.get(path).status_code == 410
+
+
+def test_family_link_ends_at_once_when_the_household_is_anonymised(app) -> None:  # type: ignore[no-untyped-def]
+    counter = make_counter()
+    loan, path = _returned_loan_link(counter)
+    visitor = app.test_client()
+    assert visitor.get(path).status_code == 200
+    household = db.session.get(Household, loan.household_id)
+    gdpr.erase_on_request(household)
+    ended = visitor.get(path)
+    assert ended.status_code == 410 and ENDED in _text(ended)
+
+
+def test_viewing_the_sale_page_after_an_erasure_creates_nothing(app) -> None:  # type: ignore[no-untyped-def]
+    counter = make_counter()
+    p = validated_prescription(counter, RSA, name="Sandrine Martin")
+    sale = sell(counter, p, ready_device(counter.association))
+    household = db.session.get(Household, sale.household_id)
+    gdpr.erase_on_request(household)
+    before = db.session.scalar(select(func.count()).select_from(FamilyAccessToken))
+
+    manager = login_client(app.test_client(), counter.manager)
+    page = manager.get(f"/ventes/{sale.id}")
+    assert page.status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(FamilyAccessToken)) == before
+    live = db.session.scalar(
+        select(func.count())
+        .select_from(FamilyAccessToken)
+        .where(
+            FamilyAccessToken.household_id == sale.household_id,
+            FamilyAccessToken.revoked_at.is_(None),
+        )
+    )
+    assert live == 0
+    assert "/f/" not in page.get_data(as_text=True)
+    # Nor does the "give the link" action: an anonymised household has no page.
+    manager.post(f"/foyers/{sale.household_id}/lien-famille", data={})
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(FamilyAccessToken)) == before
+
+
+def test_a_page_view_never_makes_a_link_the_button_does(app) -> None:  # type: ignore[no-untyped-def]
+    counter = make_counter()
+    p = validated_prescription(counter, RSA, name="Lina Haddad")
+    sale = sell(counter, p, ready_device(counter.association))
+    desk = login_client(app.test_client(), counter.front_desk)
+    desk.post(f"/foyers/{sale.household_id}/lien-famille/revoquer")
+    desk.get(f"/ventes/{sale.id}")
+    db.session.expire_all()
+    live = select(func.count()).select_from(FamilyAccessToken).where(
+        FamilyAccessToken.household_id == sale.household_id,
+        FamilyAccessToken.revoked_at.is_(None),
+    )
+    assert db.session.scalar(live) == 0
+    desk.post(f"/foyers/{sale.household_id}/lien-famille")
+    db.session.expire_all()
+    assert db.session.scalar(live) == 1
+
+
+def test_the_scan_page_is_rate_limited(app) -> None:  # type: ignore[no-untyped-def]
+    counter = make_counter()
+    device = ready_device(counter.association)
+    visitor = app.test_client()
+    old = app.config.get("FAMILY_PAGE_FAILURES")
+    app.config["FAMILY_PAGE_FAILURES"] = 3
+    try:
+        for _ in range(3):
+            assert visitor.get("/d/NOPE-0000").status_code == 404
+        limited = visitor.get(f"/d/{device.asset_tag}")
+        assert limited.status_code == 429 and limited.headers["Retry-After"] == "900"
+    finally:
+        app.config.update(FAMILY_PAGE_FAILURES=old if old is not None else 10)
