@@ -13,8 +13,8 @@ from datetime import date
 from enum import StrEnum
 
 from app.eligibility.vocabulary import ContactChannel
+from app.notify.gsm7 import SMS_LIMIT, gsm7_length, to_gsm7
 from app.notify.phone import is_mobile_fr, to_e164
-from app.tariffs.matching import SMS_LIMIT, gsm7_length, to_gsm7
 
 
 class Delivery(StrEnum):

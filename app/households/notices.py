@@ -25,6 +25,7 @@ from app.households.notice_text import Delivery, Notice
 from app.households.routing_service import hours_text
 from app.loans.models import Sale
 from app.notify.models import Channel, OutboundMessage
+from app.notify.phone import display_fr, to_e164
 
 # As households.services.VALIDATED_DAYS (not imported: services imports this module).
 VALID_DAYS = 90
@@ -113,7 +114,7 @@ def queue_validated(prescription: Prescription) -> Delivery:
     if delivery is Delivery.SMS:
         channel, recipient, subject, body = (
             Channel.SMS,
-            household.phone,
+            to_e164(household.phone) or household.phone,  # one format: E.164
             "",
             notice_text.sms(notice),
         )
@@ -177,7 +178,9 @@ def told_sentence(told: Told) -> str:
     message = told.message
     if message is not None:
         if message.channel is Channel.SMS:
-            return str(_("Le foyer est prévenu par SMS au %(to)s.", to=message.recipient))
+            return str(
+                _("Le foyer est prévenu par SMS au %(to)s.", to=display_fr(message.recipient))
+            )
         return str(_("Le foyer est prévenu par e-mail à %(to)s.", to=message.recipient))
     if told.delivery is Delivery.POST:
         first = _(

@@ -18,17 +18,26 @@ from app.extensions import db
 from app.loans import services
 from app.loans import terms as rules
 from app.loans.models import Loan, LoanStatus
+from app.notify.gsm7 import fit, shorten
 from app.notify.models import Channel
-from app.notify.phone import to_e164
+from app.notify.phone import is_mobile_fr, to_e164
 from app.notify.services import enqueue
 
 
 def _texts(loan: Loan, org: Organisation) -> tuple[str, str, str]:
     due = loan.due_on.strftime("%d/%m/%Y")
     phone = f" au {org.phone}" if org.phone else ""
-    sms = (
-        f"{org.name} : bonjour, l'appareil prêté ({loan.device.asset_tag}) est à rapporter "
-        f"le {due}. Pour le garder plus longtemps, appelez-nous{phone}."
+    tag = loan.device.asset_tag
+    short = shorten(org.name, 40)
+    sms = fit(  # one SMS in GSM-7 (app/notify/gsm7.py), tests/unit/test_sms_segments.py
+        [
+            f"{org.name} : bonjour, l'appareil prêté ({tag}) est à rapporter le {due}. "
+            f"Pour le garder plus longtemps, appelez-nous{phone}.",
+            f"{short} : l'appareil prêté ({tag}) est à rapporter le {due}. "
+            f"Pour le garder plus longtemps, appelez-nous{phone}.",
+            f"{short} : appareil {tag} à rapporter le {due}. Pour le garder, appelez{phone}.",
+            f"{shorten(org.name, 25)} : appareil {tag} à rendre le {due}.{phone and ' Tél' + phone[3:]}",
+        ]
     )
     subject = f"Rappel : appareil à rapporter le {due}"
     link = ""
@@ -67,8 +76,9 @@ def enqueue_due(now: datetime) -> int:
             continue
         sms, subject, body = _texts(loan, org)
         channels: list[tuple[Channel, str, str]] = []
-        if household.phone and to_e164(household.phone):
-            channels.append((Channel.SMS, household.phone, sms))
+        number = to_e164(household.phone or "")
+        if number and (not number.startswith("+33") or is_mobile_fr(number)):
+            channels.append((Channel.SMS, number, sms))  # one format: E.164
         if household.email:
             channels.append((Channel.EMAIL, household.email, body))
         for channel, recipient, text in channels:

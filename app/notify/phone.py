@@ -20,3 +20,11 @@ def to_e164(number: str, default_country: str = "33") -> str | None:
 def is_mobile_fr(e164: str) -> bool:
     """French mobiles start with 6 or 7 after the country code."""
     return bool(re.fullmatch(r"\+33[67]\d{8}", e164))
+
+
+def display_fr(number: str) -> str:
+    """'+33612345678' -> '06 12 34 56 78' (for a screen); anything else as it is."""
+    if re.fullmatch(r"\+33\d{9}", number or ""):
+        national = "0" + number[3:]
+        return " ".join(national[i : i + 2] for i in range(0, 10, 2))
+    return number

@@ -198,7 +198,7 @@ def tell_person(referral: Referral, kind: str) -> bool:
     place = place_facts(referral)
     with force_locale("fr"):  # households read French
         lead = {
-            "sent": _("Ordilien : vous êtes orienté vers"),
+            "sent": _("Ordilien : on vous oriente vers"),
             "accepted": _("Ordilien : votre demande est acceptée par"),
         }[kind]
         if channel is Channel.SMS:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.tariffs.matching import SMS_LIMIT, gsm7_length, to_gsm7
+from app.notify.gsm7 import SMS_LIMIT, gsm7_length, to_gsm7
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,9 @@ from functools import lru_cache
 
 from app.core.marking import N_
 from app.eligibility.vocabulary import STATUS_LABELS
+from app.notify.gsm7 import SMS_LIMIT, gsm7_length, to_gsm7
 from app.tariffs.freshness import VERIFIED_MONTHS, verified_within
 from app.tariffs.savings import SavingKind, saving
-
-SMS_LIMIT = 160  # GSM-7 septets in one message
 
 # An offer whose information is older than this is shown as "to verify" everywhere.
 STALE_AFTER_DAYS = 365
@@ -860,62 +859,4 @@ def best_per_need(result: MatchResult, needs: Iterable[Need], limit: int) -> tup
     return tuple(sorted(chosen, key=lambda p: order[id(p)]))
 
 
-# Characters of the GSM 03.38 basic set that French text uses, plus replacements for the
-# rest, so that an SMS stays one 160-character message instead of 70 UCS-2 characters.
-_GSM7_BASIC = set(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-_GSM7_EXTENDED = set("^{}\\[~]|€")
-_REPLACE = {
-    "\u202f": " ",
-    "\u00a0": " ",
-    "’": "'",
-    "«": '"',
-    "»": '"',
-    "…": "...",
-    "–": "-",
-    "—": "-",
-    "â": "a",
-    "ê": "e",
-    "ë": "e",
-    "î": "i",
-    "ï": "i",
-    "ô": "o",
-    "û": "u",
-    "ç": "c",
-    "È": "E",
-    "Ê": "E",
-    "À": "A",
-    "Â": "A",
-    "Ô": "O",
-    "Î": "I",
-    "Û": "U",
-    "œ": "oe",
-    "Œ": "OE",
-}
-
-
-def to_gsm7(text: str) -> str:
-    """Replace what GSM-7 cannot carry (ê -> e, narrow spaces -> spaces)."""
-    out = []
-    for ch in text:
-        if ch in _GSM7_BASIC or ch in _GSM7_EXTENDED:
-            out.append(ch)
-        else:
-            plain = _REPLACE.get(ch, unicodedata.normalize("NFKD", ch)[:1])
-            out.append(plain if plain and gsm7_length(plain) is not None else "?")
-    return "".join(out)
-
-
-def gsm7_length(text: str) -> int | None:
-    """Septets the text takes in GSM-7 (extended characters count twice); None if not GSM-7."""
-    length = 0
-    for ch in text:
-        if ch in _GSM7_BASIC:
-            length += 1
-        elif ch in _GSM7_EXTENDED:
-            length += 2
-        else:
-            return None
-    return length
+# The GSM-7 alphabet has one source, app/notify/gsm7.py (re-exported here).

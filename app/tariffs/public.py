@@ -14,18 +14,16 @@ from collections.abc import Iterable
 from datetime import date
 
 from app.core.marking import N_
+from app.notify.gsm7 import SMS_LIMIT, gsm7_length, to_gsm7
 from app.tariffs.freshness import VERIFIED_MONTHS, in_force, verified_within
 from app.tariffs.matching import (
     EXTRA_STATUS_LABELS,
-    SMS_LIMIT,
     MatchResult,
     Offer,
     Proposal,
-    gsm7_length,
     known_statuses,
     sms_text,
     status_label,
-    to_gsm7,
 )
 
 FRANCE_SERVICES = "france-services.gouv.fr"

@@ -28,6 +28,7 @@ from app.core.clock import utcnow
 from app.core.errors import Conflict, DomainError, NotFound
 from app.extensions import db
 from app.households.models import Household
+from app.notify import gsm7 as gsm
 from app.notify.models import Channel
 from app.notify.phone import is_mobile_fr, to_e164
 from app.notify.services import enqueue
@@ -468,14 +469,106 @@ def _when(session: TrainingSession) -> str:
     return str(format_datetime(local, "EEEE d MMMM 'à' H'h'mm", locale="fr"))
 
 
-def _notify(booking: Booking, kind: str, due_at: datetime | None = None, key: str = "") -> bool:
+def _notify(
+    booking: Booking,
+    kind: str,
+    due_at: datetime | None = None,
+    key: str = "",
+    extra: Mapping[str, str] | None = None,
+) -> bool:
     """Queue the message of ``kind`` for this booking once (the outbox key is unique)."""
     household = booking.household
     contact = contact_for(household)
     if contact is None:
         return False
     with force_locale("fr"):  # households read French, whoever triggers the message
-        return _queue(booking, kind, contact, due_at, key or kind)
+        return _queue(booking, kind, contact, due_at, key or kind, extra)
+
+
+def _when_short(session: TrainingSession) -> str:
+    """ "mar. 12/05 9h30": the date in an SMS."""
+    local = recurrence.to_local(session.starts_at)
+    return str(format_datetime(local, "EEE d/MM H'h'mm", locale="fr"))
+
+
+def next_in_series(session: TrainingSession) -> TrainingSession | None:
+    """The series' next session still open after ``session`` (what to do after a cancel)."""
+    if not session.weekly:
+        return None
+    return db.session.scalar(
+        select(TrainingSession)
+        .where(
+            TrainingSession.series_key == session.series_key,
+            TrainingSession.status == SessionStatus.PUBLISHED,
+            TrainingSession.starts_at > max(session.starts_at, utcnow()),
+        )
+        .order_by(TrainingSession.starts_at)
+        .limit(1)
+    )
+
+
+def _who_to_call(booking: Booking) -> tuple[str, str]:
+    """(name, phone) the household calls: the structure that booked it, else the place."""
+    for org in (
+        db.session.get(Organisation, booking.organisation_id),
+        booking.session.organisation,
+    ):
+        if org is not None and org.phone:
+            return org.name, org.phone
+    return booking.session.organisation.name, ""
+
+
+def _sms_texts(booking: Booking, kind: str, extra: Mapping[str, str]) -> str:
+    """The SMS of ``kind``: GSM-7, one message (tests/unit/test_sms_segments.py). The title,
+    the place and the address are shortened to what fits, never the date or the number."""
+    session = booking.session
+    when = _when_short(session)
+    address = ", ".join(p for p in (session.address, session.commune) if p)
+    ats = [
+        ", ".join(
+            x for x in (gsm.shorten(session.organisation.name, n), gsm.shorten(address, m)) if x
+        )
+        for n, m in ((30, 40), (22, 30), (0, 30), (18, 0))
+    ]
+    at = "{at}"
+    templates = {
+        "confirm": [f'Ordilien : inscription confirmée à "{{t}}" le {when}{at}.'],
+        "waiting": [
+            f'Ordilien : "{{t}}" le {when} est complet. Place sur la liste d\'attente, rang {extra.get("pos", "1")}. '
+            "Nous vous prévenons si une place se libère.",
+        ],
+        "promoted": [
+            f'Ordilien : une place s\'est libérée, inscription confirmée à "{{t}}" le {when}{at}.',
+        ],
+        "48h": [
+            f'Rappel Ordilien : "{{t}}" le {when}{at}. Empêchement ? Prévenez la structure '
+            "qui a fait l'inscription.",
+            f'Rappel Ordilien : "{{t}}" le {when}{at}. Empêchement ? Prévenez-nous.',
+        ],
+        "moved": [f'Ordilien : "{{t}}" change d\'horaire. Nouveau rendez-vous : {when}{at}.'],
+        "session_cancelled": [],
+    }
+    if kind == "session_cancelled":
+        reason = extra.get("reason", "")
+        then = (
+            f"Prochaine séance : {extra['next_short']}."
+            if extra.get("next_short")
+            else "Pas d'autre date prévue."
+        )
+        call = f" Infos : {extra['call_phone']}." if extra.get("call_phone") else ""
+        for budget in (50, 30, 0):
+            why = f" ({gsm.shorten(reason, budget)})" if reason and budget else ""
+            templates[kind].append(f'Ordilien : "{{t}}" du {when} est annulée{why}. {then}{call}')
+    last = ""
+    for here in ats if "{at}" in "".join(templates[kind]) else [""]:
+        for template in templates[kind]:
+            text = template.replace("{at}", f", {here}" if here else "")
+            fixed = gsm.gsm7_length(gsm.to_gsm7(text.replace("{t}", ""))) or 0
+            budget = gsm.SMS_LIMIT - fixed
+            last = gsm.to_gsm7(text.replace("{t}", gsm.shorten(session.title, max(budget, 20))))
+            if budget >= 20 and gsm.fits(last):
+                return last
+    return last
 
 
 def _queue(
@@ -484,28 +577,85 @@ def _queue(
     contact: tuple[Channel, str],
     due_at: datetime | None,
     key: str,
+    extra: Mapping[str, str] | None = None,
 ) -> bool:
     session = booking.session
     place = session.organisation.name
     where = ", ".join(p for p in (session.address, session.commune) if p)
+    extra = dict(extra or {})
+    if kind == "waiting":
+        extra["pos"] = str(waiting_position(booking) or 1)
+    if kind == "session_cancelled":
+        following = next_in_series(session)
+        extra["next"] = _when(following) if following else ""
+        extra["next_short"] = _when_short(following) if following else ""
+        extra["call_name"], extra["call_phone"] = _who_to_call(booking)
+    channel, recipient = contact
+    if channel is Channel.SMS:
+        body = _sms_texts(booking, kind, extra)
+    else:
+        body = _email_text(booking, kind, extra, place, where)
+    return enqueue(
+        f"booking:{booking.id}:{key}",
+        channel,
+        recipient,
+        body,
+        subject=_("Votre atelier numérique"),
+        due_at=due_at,
+        organisation_id=booking.organisation_id,
+        object_type="training_booking",
+        object_id=booking.id,
+    )
+
+
+def _email_text(
+    booking: Booking, kind: str, extra: Mapping[str, str], place: str, where: str
+) -> str:
+    session = booking.session
+    if kind == "session_cancelled":
+        lines = [
+            _(
+                "Ordilien : la séance « %(title)s » du %(when)s est annulée. Excusez-nous.",
+                title=session.title,
+                when=_when(session),
+            ),
+        ]
+        if extra.get("reason"):
+            lines.append(_("Motif : %(reason)s", reason=extra["reason"]))
+        if extra.get("next"):
+            lines.append(
+                _("La prochaine séance de la série a lieu le %(when)s.", when=extra["next"])
+            )
+        else:
+            lines.append(_("Aucune autre date n'est prévue pour le moment."))
+        if extra.get("call_phone"):
+            lines.append(
+                _(
+                    "Pour vous inscrire à une autre date : %(name)s, %(phone)s.",
+                    name=extra["call_name"],
+                    phone=extra["call_phone"],
+                )
+            )
+        return "\n".join(lines)
     texts = {
         "confirm": _(
-            "Ordilien : vous êtes inscrit à « %(title)s » %(when)s, %(place)s (%(where)s).",
+            "Ordilien : votre inscription est confirmée à « %(title)s » %(when)s, "
+            "%(place)s (%(where)s).",
             title=session.title, when=_when(session), place=place, where=where,
         ),
         "waiting": _(
             "Ordilien : « %(title)s » %(when)s est complet. Vous êtes sur la liste d'attente "
             "(n° %(pos)s). Nous vous prévenons si une place se libère.",
-            title=session.title, when=_when(session), pos=waiting_position(booking) or 1,
+            title=session.title, when=_when(session), pos=extra.get("pos", "1"),
         ),
         "promoted": _(
-            "Ordilien : bonne nouvelle, une place s'est libérée. Vous êtes inscrit à "
-            "« %(title)s » %(when)s, %(place)s (%(where)s).",
+            "Ordilien : bonne nouvelle, une place s'est libérée. Votre inscription est "
+            "confirmée à « %(title)s » %(when)s, %(place)s (%(where)s).",
             title=session.title, when=_when(session), place=place, where=where,
         ),
         "48h": _(
             "Rappel Ordilien : « %(title)s » %(when)s, %(place)s (%(where)s). "
-            "Si vous ne pouvez pas venir, prévenez la structure qui vous a inscrit.",
+            "Si vous ne pouvez pas venir, prévenez la structure qui a fait l'inscription.",
             title=session.title, when=_when(session), place=place, where=where,
         ),
         "moved": _(
@@ -513,23 +663,8 @@ def _queue(
             "%(place)s (%(where)s).",
             title=session.title, when=_when(session), place=place, where=where,
         ),
-        "session_cancelled": _(
-            "Ordilien : la séance « %(title)s » du %(when)s est annulée. Excusez-nous.",
-            title=session.title, when=_when(session),
-        ),
     }  # fmt: skip
-    channel, recipient = contact
-    return enqueue(
-        f"booking:{booking.id}:{key}",
-        channel,
-        recipient,
-        texts[kind],
-        subject=_("Votre atelier numérique"),
-        due_at=due_at,
-        organisation_id=booking.organisation_id,
-        object_type="training_booking",
-        object_id=booking.id,
-    )
+    return str(texts[kind])
 
 
 def waiting_position(booking: Booking) -> int | None:
@@ -767,22 +902,76 @@ def release_bookings(household_id: int) -> int:
     return done
 
 
-def cancel_session(session: TrainingSession, actor: Any = None) -> int:
-    """The trainer cancels a session: every booked or waiting household is told."""
+@dataclass(frozen=True)
+class ToCall:
+    """A household no SMS or e-mail reaches: staff telephone it."""
+
+    booking_id: int
+    name: str
+    phone: str  # as typed (a landline, or empty: then the structure that booked it knows)
+    structure: str
+
+
+def unreachable(bookings: Iterable[Booking]) -> list[ToCall]:
+    """The households among ``bookings`` that neither an SMS nor an e-mail reaches."""
+    out = []
+    for booking in bookings:
+        if contact_for(booking.household) is None:
+            org = db.session.get(Organisation, booking.organisation_id)
+            out.append(
+                ToCall(
+                    booking.id,
+                    booking.household.reference_name,
+                    booking.household.phone or "",
+                    org.name if org is not None else "",
+                )
+            )
+    return out
+
+
+CANCEL_ACTION = "training.session.cancel"
+
+
+def cancellation_of(session: TrainingSession) -> dict[str, Any]:
+    """What the journal kept of a session's cancellation: the reason, who was told and the
+    list of households to telephone (booking ids), for the session's page."""
+    from app.audit.models import AuditEntry
+
+    entry = db.session.scalar(
+        select(AuditEntry)
+        .where(
+            AuditEntry.action == CANCEL_ACTION,
+            AuditEntry.object_type == "training_session",
+            AuditEntry.object_id == str(session.id),
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    return dict(entry.detail or {}) if entry is not None else {}
+
+
+def cancel_session(session: TrainingSession, actor: Any = None, reason: str = "") -> int:
+    """The trainer cancels a session: every booked or waiting household is told by SMS or
+    e-mail (the reason, the series' next date, whom to call); the households no message
+    reaches are kept in the journal entry of the cancellation (``cancellation_of``), to
+    be telephoned. Returns how many households a message was queued for."""
     if session.status is SessionStatus.CANCELLED:
         raise Conflict(_("Cette séance est déjà annulée."))
+    reason = " ".join(reason.split())[:200]
+    active = [b for b in session.bookings if b.status is not BookingStatus.CANCELLED]
+    to_call = unreachable(active)
     # The session row first (as every seat change). Its bookings end with it: they keep
     # what they were (booked or waiting: the household's calendar keeps the cancelled
     # event), but no seat is counted, given or promoted (see ended_with_session).
     session.status = SessionStatus.CANCELLED
     session.booked = 0
-    record("training.session.cancel", "training_session", session.id,
+    record(CANCEL_ACTION, "training_session", session.id,
+           detail={"reason": reason, "to_call": [c.booking_id for c in to_call]},
            organisation_id=session.organisation_id, actor=actor)  # fmt: skip
     db.session.commit()
     told = 0
-    for booking in session.bookings:
-        if booking.status is not BookingStatus.CANCELLED:
-            told += int(_notify(booking, "session_cancelled"))
+    for booking in active:
+        told += int(_notify(booking, "session_cancelled", extra={"reason": reason}))
     return told
 
 

@@ -196,7 +196,7 @@ def test_a_household_that_chose_sms_gets_one_sms_however_often_it_is_tried(
         assert "Le foyer est prévenu par SMS au 06 11 22 33 44" in page
         assert "mardi, jeudi : 14 h – 17 h 30" in page  # the association's hours, in words
         [message] = _household_messages(prescription)
-        assert message.channel is Channel.SMS and message.recipient == "06 11 22 33 44"
+        assert message.channel is Channel.SMS and message.recipient == "+33611223344"  # E.164
         # Validated again (a double click, a second manager): refused, nothing more queued.
         again = client.post(f"/prescriptions/{prescription.id}/valider", follow_redirects=True)
         assert again.status_code == 200

@@ -10,7 +10,7 @@ from app.eligibility.vocabulary import ContactChannel
 from app.households import notice_text, routing
 from app.households.notice_text import Delivery, Notice
 from app.households.routing import Area, Candidate, Nearness, Place
-from app.tariffs.matching import gsm7_length
+from app.notify.gsm7 import gsm7_length
 
 CHATEAUDUN = Place("Châteaudun", "28200")
 METZ = Candidate(1, "Atelier Numérique Solidaire de Metz", Place("Metz", "57000"))
