@@ -81,6 +81,8 @@ def build_config(instance_path: str, argv: list[str] | None = None) -> dict[str,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": _bool_env("SESSION_COOKIE_SECURE", env == "production"),
         "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        # A session left alone this long ends (the counter computer left logged in).
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", 30)),
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
         "BABEL_DEFAULT_LOCALE": "fr",

@@ -152,10 +152,15 @@ def make_user() -> Callable[..., User]:
 
 
 def login_client(client: FlaskClient, user: User) -> FlaskClient:
-    """Log a test client in without a request (Flask-Login's session key)."""
+    """Log a test client in without a request (Flask-Login's session key, and the
+    server-side session record every logged-in cookie needs: app/accounts/sessions.py)."""
+    from app.accounts.sessions import SESSION_KEY, create_record
+
+    raw = create_record(user, "pytest")
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+        session[SESSION_KEY] = raw
     return client
 
 

@@ -105,3 +105,23 @@ class LoginAttempt(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     ip: Mapped[str] = mapped_column(String(45), default="")
     success: Mapped[bool] = mapped_column(default=False)
+
+
+class UserSession(db.Model):
+    """One login: its random id (kept as a SHA-256) travels in the signed cookie and is
+    checked on every request, so logging out, "log out everywhere", an administrator, a
+    password change or the idle limit can end it for good (ended_at)."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_agent: Mapped[str] = mapped_column(String(120), default="")
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)
+    # logout, everywhere, admin, password, idle, deactivated
+    end_reason: Mapped[str] = mapped_column(String(20), default="")
+
+    user: Mapped[User] = relationship()

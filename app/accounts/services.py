@@ -11,7 +11,8 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.accounts.models import ApiToken, LoginAttempt, Organisation, User
+from app.accounts import sessions
+from app.accounts.models import ApiToken, LoginAttempt, Organisation, User, UserSession
 from app.audit.services import record
 from app.authz.policy import DEFAULT_ORG_KIND, OrgKind, Role, role_may_belong
 from app.core.clock import utcnow
@@ -146,11 +147,14 @@ def create_user_with_org(
     return user, created
 
 
-def set_password(user: User, password: str) -> None:
+def set_password(user: User, password: str, *, keep: UserSession | None = None) -> None:
+    """Change the password; every session of the user ends but ``keep`` (one's own,
+    when changing one's own password)."""
     check_password_strength(password)
     user.password_hash = hash_password(password)
     user.session_version += 1
     record("user.password_reset", "user", user.id, organisation_id=user.organisation_id)
+    sessions.end_all(user, "password", keep=keep, commit=False)
     db.session.commit()
 
 
@@ -158,6 +162,7 @@ def set_active(user: User, active: bool) -> None:
     user.active = active
     if not active:
         user.session_version += 1
+        sessions.end_all(user, "deactivated", commit=False)
         for token in user.api_tokens:
             if token.revoked_at is None:
                 token.revoked_at = utcnow()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from app.accounts import services
+from app.accounts import services, sessions
 from app.accounts.models import Organisation, User
 from app.admin.forms import (
     ORG_KIND_LABELS,
@@ -143,7 +144,29 @@ def user_detail(user_id: int) -> str | Response:
         form=form,
         toggle_form=EmptyForm(),
         role_labels=ROLE_LABELS,
+        open_sessions=sessions.open_sessions(user),
     )
+
+
+@bp.post("/comptes/<int:user_id>/sessions/terminer")
+@login_required
+def user_end_sessions(user_id: int) -> Response:
+    """End every session of one account: the administrator for anyone, a manager for a
+    person of their own organisation (others' accounts answer 404)."""
+    if current_user.role not in (Role.ADMIN, Role.MANAGER):
+        abort(403)
+    user = db.session.get(User, user_id) or abort(404)
+    if current_user.role is Role.MANAGER and user.organisation_id != current_user.organisation_id:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        count = sessions.end_all(user, "admin")
+        flash(
+            _("%(n)s session(s) terminée(s) : la personne doit se reconnecter.", n=count),
+            "success",
+        )
+    if current_user.role is Role.ADMIN:
+        return redirect(url_for("admin.user_detail", user_id=user.id))
+    return redirect(url_for("core.home"))
 
 
 @bp.post("/comptes/<int:user_id>/activation")

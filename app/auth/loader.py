@@ -9,6 +9,7 @@ from app.extensions import db
 
 
 def configure_login(login_manager: LoginManager) -> None:
+    from app.accounts import sessions
     from app.accounts.models import User
 
     login_manager.login_view = "auth.login"
@@ -24,5 +25,8 @@ def configure_login(login_manager: LoginManager) -> None:
         except ValueError:
             return None
         if user is None or str(user.session_version) != version:
+            return None
+        # The cookie's server-side session must be open (see app/accounts/sessions.py).
+        if not sessions.check(user):
             return None
         return user

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 from werkzeug.wrappers import Response
 
-from app.accounts import services
+from app.accounts import services, sessions
 from app.accounts.models import ApiToken
 from app.auth.forms import ChangePasswordForm, EmptyForm, LoginForm, TokenForm
 from app.core.errors import DomainError
@@ -16,6 +16,16 @@ from app.core.routes import safe_next
 from app.extensions import db
 
 bp = Blueprint("auth", __name__)
+
+
+@bp.before_app_request
+def check_session() -> None:
+    """Check a logged-in cookie's server-side session before the view runs (so that its
+    last-seen write never mixes with the view's own transaction)."""
+    logged_in = "_user_id" in session and request.endpoint != "static"
+    if logged_in and not current_user.is_authenticated:  # ended, idle or unknown: forget it
+        logout_user()
+        session.pop(sessions.SESSION_KEY, None)
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -32,6 +42,7 @@ def login() -> str | Response:
         except DomainError as exc:
             error = exc.message
         else:
+            sessions.start(user)  # a new cookie session (new CSRF token) and its record
             login_user(user)
             return redirect(safe_next(request.args.get("next"), url_for("core.home")))
     return render_template("auth/login.html", form=form, error=error)
@@ -41,6 +52,7 @@ def login() -> str | Response:
 @login_required
 def logout() -> Response:
     logout_user()
+    sessions.end_current("logout")
     flash(_("Vous êtes déconnecté·e."), "success")
     return redirect(url_for("auth.login"))
 
@@ -68,7 +80,23 @@ def account() -> str | Response:
         tokens=tokens,
         new_token=new_token,
         revoke_form=EmptyForm(),
+        open_sessions=sessions.open_sessions(current_user),
+        this_session=sessions.current_record(),
     )
+
+
+@bp.post("/compte/sessions/terminer")
+@login_required
+def end_sessions() -> Response:
+    """ "Se déconnecter partout": every session of the account ends, this one included."""
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("auth.account"))
+    user = current_user._get_current_object()
+    sessions.end_all(user, "everywhere")
+    logout_user()
+    sessions.end_current("everywhere")
+    flash(_("Vous êtes déconnecté·e de tous vos appareils."), "success")
+    return redirect(url_for("auth.login"))
 
 
 def _change_password(form: ChangePasswordForm) -> bool:
@@ -77,7 +105,10 @@ def _change_password(form: ChangePasswordForm) -> bool:
         form.current.errors = [_("Le mot de passe actuel est incorrect.")]
         return False
     try:
-        services.set_password(current_user, form.password.data or "")
+        # Every other session of the account ends; this one stays open.
+        services.set_password(
+            current_user, form.password.data or "", keep=sessions.current_record()
+        )
     except DomainError as exc:
         form.password.errors = [exc.message]
         return False

@@ -59,6 +59,15 @@ ROUTES = [
         fresh_per_role=True,
         path=lambda ctx: url_for("admin.user_toggle", user_id=ctx.users[Role.TECHNICIAN].id),
     ),
+    # The manager ends the sessions of a person of their own organisation.
+    Route(
+        "admin.user_end_sessions",
+        "POST",
+        allow=AUDIT,
+        fresh_per_role=True,
+        path=lambda ctx: url_for("admin.user_end_sessions", user_id=ctx.users[Role.TECHNICIAN].id),
+    ),
+    Route("auth.end_sessions", "POST", allow=ANY_USER, fresh_per_role=True),
     Route("audit.journal", allow=AUDIT),
     Route("api.openapi", allow=PUBLIC),
     Route("api.me", allow=ANY_USER),

@@ -44,6 +44,10 @@ def _build_ctx(role_users) -> Ctx:  # type: ignore[no-untyped-def]
     return ctx
 
 
+# Routes whose success ends the session: the login page is where they lead.
+LOGS_OUT = ("auth.logout", "auth.end_sessions")
+
+
 def _expected_allowed(route: Route, who: Role | None) -> bool:
     if route.allow == PUBLIC:
         return True
@@ -124,7 +128,7 @@ def test_route_access(app: Flask, route: Route, role_users) -> None:  # type: ig
             continue
         to_login = status == 302 and "/connexion" in response.headers.get("Location", "")
         if _expected_allowed(route, who):
-            if to_login and who is not None and route.endpoint != "auth.logout":
+            if to_login and who is not None and route.endpoint not in LOGS_OUT:
                 failures.append(f"{label}: sent to the login page on {route.method} {path}")
             elif status not in route.ok:
                 failures.append(
