@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.accounts.demo import DemoContext
-from app.core.clock import today
+from app.core.clock import today, told_at, utcnow
 from app.eligibility.vocabulary import (
     AttestationMethod,
     Commitment,
@@ -203,7 +203,10 @@ MANAGERS = {
 
 def seed(ctx: DemoContext) -> None:
     db.session.commit()
-    for email, data, prescription in DEMO:
+    for rank, (email, data, prescription) in enumerate(DEMO):
+        # Spread over the past weeks (issue 18): recorded, then the prescription sent the
+        # next day, answered the day after; the handovers (loans demo) come later.
+        recorded = utcnow().replace(microsecond=0) - timedelta(days=40 - 3 * rank, hours=3)
         prescriber = ctx.users[email]
         exists = db.session.scalar(
             select(Household.id).where(
@@ -213,7 +216,8 @@ def seed(ctx: DemoContext) -> None:
         )
         if exists:
             continue
-        household = services.create_household(data, prescriber)
+        with told_at(recorded):
+            household = services.create_household(data, prescriber)
         if data.reference_name == "Louis G.":
             for attestation in household.attestations:
                 attestation.attested_on = today() - timedelta(days=400)
@@ -222,28 +226,35 @@ def seed(ctx: DemoContext) -> None:
         if prescription is None:
             continue
         code, device, association, purposes, commitments, state = prescription
-        made = services.create_prescription(
-            household,
-            services.PrescriptionInput(
-                programme_code=code,
-                association_org_id=ctx.orgs[association].id,
-                device_type=device,
-                purposes=purposes,
-                commitments=commitments,
-                justification="",
-            ),
-            prescriber,
-        )
+        with told_at(recorded):
+            made = services.create_prescription(
+                household,
+                services.PrescriptionInput(
+                    programme_code=code,
+                    association_org_id=ctx.orgs[association].id,
+                    device_type=device,
+                    purposes=purposes,
+                    commitments=commitments,
+                    justification="",
+                ),
+                prescriber,
+            )
         if state == "draft":
             continue
-        services.submit_prescription(made, prescriber)
+        with told_at(recorded + timedelta(days=1)):
+            services.submit_prescription(made, prescriber)
         manager = ctx.users[MANAGERS[association]]
-        if state == "validated":
-            services.validate_prescription(made, manager)
-        elif state == "refused":
-            services.refuse_prescription(
-                made,
-                manager,
-                "Plus d'ordinateur portable en stock avant deux mois : "
-                "un ordinateur fixe est possible tout de suite.",
-            )
+        with told_at(recorded + timedelta(days=2)):
+            _decide(made, manager, state)
+
+
+def _decide(made: Any, manager: Any, state: str) -> None:
+    if state == "validated":
+        services.validate_prescription(made, manager)
+    elif state == "refused":
+        services.refuse_prescription(
+            made,
+            manager,
+            "Plus d'ordinateur portable en stock avant deux mois : "
+            "un ordinateur fixe est possible tout de suite.",
+        )

@@ -8,13 +8,13 @@ CPU indexes are PassMark CPU Mark figures, rounded.
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from app.accounts.demo import DemoContext
-from app.core.clock import utcnow
+from app.core.clock import told_at, utcnow
 from app.extensions import db
 from app.inventory import erasure_rules, services
 from app.inventory.grading import StorageType
@@ -47,23 +47,25 @@ MODELS: dict[str, tuple[Any, ...]] = {
 }  # fmt: skip
 
 # Per association: batches of (donor, donor kind, reference, days ago, [(model, count, state)]).
+# The donations are spread over the past months (issue 18): the first batch of Metz came
+# before the demo's oldest loans (app/loans/demo.py, 386 and 363 days ago).
 PLAN: dict[str, list[tuple[str, DonorKind, str, int, list[tuple[str, int, State]]]]] = {
     "atelier-metz": [
-        ("Conseil départemental de la Moselle", DonorKind.PUBLIC_BODY, "DEMO-CD57-2026-01", 40,
+        ("Conseil départemental de la Moselle", DonorKind.PUBLIC_BODY, "DEMO-CD57-2026-01", 420,
          [("t470", 4, State.READY), ("t470", 2, State.RECONDITIONING), ("e7470", 2, State.READY),
           ("450g3", 1, State.E_WASTE), ("7050", 2, State.READY)]),
-        ("Lorraine Logistique SAS", DonorKind.COMPANY, "DEMO-LL-2026-02", 12,
+        ("Lorraine Logistique SAS", DonorKind.COMPANY, "DEMO-LL-2026-02", 150,
          [("t480", 3, State.READY), ("840g5", 2, State.TRIAGE), ("e548", 2, State.RECEIVED),
           ("450g3", 1, State.PARTS)]),
-        ("Mme Christine Hoffmann", DonorKind.INDIVIDUAL, "DEMO-PART-2026-03", 3,
+        ("Mme Christine Hoffmann", DonorKind.INDIVIDUAL, "DEMO-PART-2026-03", 21,
          [("a52", 1, State.READY), ("rn10", 2, State.READY), ("iph8", 1, State.TRIAGE),
           ("taba", 1, State.RECEIVED)]),
     ],
     "ressourcerie-amiens": [
-        ("Amiens Métropole", DonorKind.PUBLIC_BODY, "DEMO-AM-2026-01", 30,
+        ("Amiens Métropole", DonorKind.PUBLIC_BODY, "DEMO-AM-2026-01", 240,
          [("t470", 3, State.READY), ("e7470", 2, State.RECONDITIONING), ("7050", 2, State.READY),
           ("450g3", 1, State.E_WASTE)]),
-        ("Assurances Picardie SA", DonorKind.COMPANY, "DEMO-AP-2026-02", 6,
+        ("Assurances Picardie SA", DonorKind.COMPANY, "DEMO-AP-2026-02", 60,
          [("840g5", 2, State.READY), ("t480", 2, State.RECEIVED), ("a52", 2, State.READY),
           ("rn10", 1, State.TRIAGE)]),
     ],
@@ -105,24 +107,44 @@ def seed(ctx: DemoContext) -> None:
             )
             if exists:
                 continue
-            donor = services.create_donor(org.id, kind, donor_name, commit=False)
-            batch = services.create_batch(
-                org.id,
-                donor,
-                reference=reference,
-                received_on=date.today() - timedelta(days=days_ago),
-                actor=actor,
-                commit=False,
-            )
+            donated_on = utcnow().date() - timedelta(days=days_ago)
+            with told_at(datetime.combine(donated_on, datetime.min.time()) + timedelta(hours=9)):
+                donor = services.create_donor(org.id, kind, donor_name, commit=False)
+                batch = services.create_batch(
+                    org.id,
+                    donor,
+                    reference=reference,
+                    received_on=donated_on,
+                    actor=actor,
+                    commit=False,
+                )
             for key, count, state in lines:
                 for _ in range(count):
                     serial += 1
-                    _device(org.id, batch, key, state, f"{reference[-7:]}-{serial:03d}", actor)
+                    tag = f"{reference[-7:]}-{serial:03d}"
+                    _device(org.id, batch, key, state, tag, actor, donated_on, serial)
         db.session.commit()
 
 
+def _steps_at(donated_on: date, n: int, rank: int) -> list[datetime]:
+    """When a device's intake and its ``n`` workshop steps happen, in order: intake the
+    day of the donation (in the afternoon), then a step every day or so, all before now."""
+    start = datetime.combine(donated_on, datetime.min.time()) + timedelta(hours=14)
+    start += timedelta(minutes=5 * rank)
+    end = min(start + timedelta(days=1.5 * n + 1), utcnow() - timedelta(hours=2))
+    gap = (end - start) / (n + 1)
+    return [start + gap * i for i in range(n + 1)]
+
+
 def _device(
-    org_id: int, batch: DonationBatch, key: str, state: State, tag: str, actor: Any
+    org_id: int,
+    batch: DonationBatch,
+    key: str,
+    state: State,
+    tag: str,
+    actor: Any,
+    donated_on: date,
+    rank: int = 0,
 ) -> None:
     kind, brand, model, cpu, score, ram, storage, size, screen, os_name, battery = MODELS[key]
     serial = f"{brand[:2].upper()}{model.split()[-1].upper()}{tag.replace('-', '')}"
@@ -143,16 +165,22 @@ def _device(
         condition=Condition.WORKING if state is not State.E_WASTE else Condition.BROKEN,
         location=PLACES[len(serial) % len(PLACES)] if state is not State.E_WASTE else "",
     )
-    device = services.create_device(org_id, data, actor=actor, batch=batch)
-    for step in PATH_TO[state]:
+    # Donation, then intake, then each workshop step (erasure, tests and grade the step
+    # before "ready"), each at its own time: the story the demo tells (issue 18).
+    intake, *steps = _steps_at(donated_on, len(PATH_TO[state]), rank)
+    with told_at(intake):
+        device = services.create_device(org_id, data, actor=actor, batch=batch)
+    for step, at in zip(PATH_TO[state], steps, strict=True):
         if step is State.READY:
-            _recondition(device, actor)
-        services.apply_transition(device, step, actor, REASONS[step])
+            with told_at(at - (at - intake) / 8):
+                _recondition(device, actor)
+        with told_at(at):
+            services.apply_transition(device, step, actor, REASONS[step])
 
 
 def _recondition(device: Any, actor: Any) -> None:
     mobile = device.device_type in (DeviceType.SMARTPHONE, DeviceType.TABLET)
-    end = utcnow().replace(microsecond=0) - timedelta(days=1)
+    end = utcnow().replace(microsecond=0) - timedelta(hours=1)
     name = getattr(actor, "display_name", "Technicien")
     # What a workshop does on each medium, at the level it reaches there (erasure_rules).
     medium = services.erasure_medium(device) or erasure_rules.Medium.HDD

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.accounts.demo import DemoContext
-from app.core.clock import today
+from app.core.clock import today, told_at, utcnow
 from app.eligibility.vocabulary import Commitment, Status
 from app.eligibility.vocabulary import DeviceType as WantedType
 from app.extensions import db
@@ -149,7 +149,12 @@ def seed(ctx: DemoContext) -> None:
     if fatima is not None:
         _hand_over(desk, asso.id, fatima, None)
 
-    for email, data, programme, commitments, payment, days_ago, due_offset in OWN:
+    # Oldest first: loan numbers follow the start dates. Each story is told at its day:
+    # the household and its prescription a week before the handover, the validation two
+    # days before (issue 18: the demo's dates are in order).
+    for email, data, programme, commitments, payment, days_ago, due_offset in sorted(
+        OWN, key=lambda row: -row[5]
+    ):
         prescriber = ctx.users.get(email)
         if prescriber is None:
             continue
@@ -161,23 +166,27 @@ def seed(ctx: DemoContext) -> None:
         )
         if exists:
             continue
-        household = households.create_household(data, prescriber)
-        prescription = households.create_prescription(
-            household,
-            households.PrescriptionInput(
-                programme_code=programme,
-                association_org_id=asso.id,
-                device_type=WantedType.LAPTOP,
-                commitments=commitments,
-            ),
-            prescriber,
-            submit=True,
-        )
-        households.validate_prescription(prescription, manager)
-        done = _hand_over(desk, asso.id, prescription, payment)
+        handover_at = utcnow().replace(microsecond=0) - timedelta(days=days_ago)
+        if days_ago == 0:
+            handover_at -= timedelta(minutes=30)
+        with told_at(handover_at - timedelta(days=7 if days_ago else 0, hours=2)):
+            household = households.create_household(data, prescriber)
+            prescription = households.create_prescription(
+                household,
+                households.PrescriptionInput(
+                    programme_code=programme,
+                    association_org_id=asso.id,
+                    device_type=WantedType.LAPTOP,
+                    commitments=commitments,
+                ),
+                prescriber,
+                submit=True,
+            )
+        with told_at(handover_at - timedelta(days=2 if days_ago else 0, hours=1)):
+            households.validate_prescription(prescription, manager)
+        with told_at(handover_at):
+            done = _hand_over(desk, asso.id, prescription, payment)
         if isinstance(done, Loan) and due_offset is not None:
-            # Demo history: the loan started long ago.
-            done.start_on = today() - timedelta(days=days_ago)
-            done.signed_at = done.created_at = done.created_at - timedelta(days=days_ago)
+            # The programme's term from that day; the demo wants it due on that day.
             done.due_on = today() + timedelta(days=due_offset)
             db.session.commit()
