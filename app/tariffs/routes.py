@@ -10,12 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as WResponse
 
-from app.authz.guards import can, permission_required
+from app.authz.guards import permission_required
 from app.authz.policy import Permission
 from app.core.clock import today
 from app.core.errors import Conflict, DomainError, NotFound
 from app.extensions import db
-from app.tariffs import matching, services
+from app.tariffs import governance, matching, services
 from app.tariffs.forms import CheckedForm, ImportForm, SimulatorForm, TariffForm
 from app.tariffs.matching import (
     AREA_KIND_LABELS,
@@ -94,7 +94,7 @@ def index() -> str:
         to_verify=to_verify,
         kinds=OFFER_KIND_LABELS,
         countries=COUNTRY_LABELS,
-        may_edit=can(Permission.TARIFF_EDIT),
+        may_edit=governance.may_own(current_user),
     )
 
 
@@ -110,7 +110,7 @@ def detail(tariff_id: int) -> str:
         first_year=matching.first_year_cost_cents(services.to_offer(tariff)),
         valid_now=matching.is_valid_on(services.to_offer(tariff), today()),
         checked_form=checked_form,
-        may_edit=can(Permission.TARIFF_EDIT),
+        may_edit=governance.may_own(current_user, tariff),
         field_labels=field_labels(),
     )
 
@@ -322,3 +322,7 @@ def household_sms(household_id: int) -> WResponse:
     else:
         flash(_("Le SMS part dans quelques minutes."), "success")
     return redirect(back)
+
+
+# Governance pages (issue 17) on the same blueprint.
+from app.tariffs import governance_routes  # noqa: E402, F401

@@ -20,6 +20,7 @@ from flask import current_app, g, has_app_context, has_request_context
 from flask_babel import gettext
 from sqlalchemy import func, select, update
 
+from app.accounts.models import User
 from app.audit.services import record
 from app.core.clock import today, utcnow
 from app.core.errors import Conflict, DomainError, NotFound
@@ -131,6 +132,8 @@ CSV_HEADERS: dict[str, str] = {
     "valid_to": "valable_au",
 }
 LIST_SEPARATOR = "|"
+# Written by the export, read by the import (app/tariffs/governance.py, issue 17).
+GOVERNANCE_COLUMNS = ("etat", "territoire", "verifie_par")
 
 
 def data_of(tariff: SocialTariff) -> TariffData:
@@ -286,8 +289,10 @@ def list_tariffs(
     )
     if kind in OfferKind.__members__.values():
         query = query.where(SocialTariff.kind == OfferKind(kind))
-    if country in COUNTRIES:
-        query = query.where(SocialTariff.country == country)
+    # The instance's own country unless another one is asked for (TARIFF_COUNTRY).
+    query = query.where(
+        SocialTariff.country == (country if country in COUNTRIES else instance_country())
+    )
     rows = list(db.session.scalars(query))
     on = today()
     if to_verify:
@@ -426,6 +431,16 @@ def mark_checked(tariff_id: int, expected_version: int, actor: Any = None) -> So
     tariff = get_tariff(tariff_id)
     data = replace(data_of(tariff), checked_on=today())
     _change(tariff, data, expected_version, actor, "checked")
+    # Governance (issue 17): who verified it, and a "to verify" set by hand is lifted.
+    db.session.execute(
+        update(SocialTariff)
+        .where(SocialTariff.id == tariff.id)
+        .values(
+            verified_by_id=getattr(actor, "id", None),
+            state=SocialTariff.state if tariff.state == "withdrawn" else "current",
+        )
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
     db.session.refresh(tariff)
     return tariff
@@ -636,8 +651,15 @@ def export_csv(tariffs: Iterable[SocialTariff]) -> bytes:
     for tariff in tariffs:
         row = {CSV_HEADERS[n]: _csv_value(n, getattr(tariff, n)) for n in FIELD_NAMES}
         row["a_verifier"] = "oui" if matching.is_stale(tariff.checked_on, on) else "non"
+        # Governance (issue 17): state, territory, who verified last.
+        row["etat"] = tariff.state
+        row["territoire"] = safe_cell(tariff.territory)
+        verifier = db.session.get(User, tariff.verified_by_id) if tariff.verified_by_id else None
+        row["verifie_par"] = safe_cell(verifier.email if verifier else "")
         records.append(row)
-    frame = pd.DataFrame.from_records(records, columns=[*CSV_HEADERS.values(), "a_verifier"])
+    frame = pd.DataFrame.from_records(
+        records, columns=[*CSV_HEADERS.values(), "a_verifier", *GOVERNANCE_COLUMNS]
+    )
     return frame.to_csv(sep=";", index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
@@ -670,9 +692,21 @@ def catalogue(on: date | None = None) -> matching.Catalogue:
     cache = g.setdefault("tariff_catalogues", {}) if has_app_context() else {}
     prepared = cache.get(key)
     if prepared is None:
-        offers = [to_offer(t) for t in db.session.scalars(select(SocialTariff))]
+        # A withdrawn offer is proposed to no one; another country's catalogue stays out
+        # of this instance (TARIFF_COUNTRY).
+        rows = select(SocialTariff).where(
+            SocialTariff.state != "withdrawn", SocialTariff.country == instance_country()
+        )
+        offers = [to_offer(t) for t in db.session.scalars(rows)]
         prepared = cache[key] = matching.prepare(offers, on, months)
     return prepared
+
+
+def instance_country() -> str:
+    """TARIFF_COUNTRY: the country whose catalogue this instance shows (FR by default)."""
+    if not has_app_context():
+        return "FR"
+    return str(current_app.config.get("TARIFF_COUNTRY", "FR")).upper()
 
 
 def verified_months() -> int:

@@ -14,7 +14,11 @@ from app.authz.policy import Role
 from tests.access.households import make_household, make_prescription
 from tests.access.table import ANY_USER, Ctx, Route, roles
 
-EDIT = roles(Role.ADMIN, Role.MANAGER)
+# Issue 17: the catalogue belongs to the territory's coordinator (its managers) or the
+# administrator; the MANAGER of these tables runs an association (of another town than
+# any coordinator's): he proposes, he does not change the catalogue.
+EDIT = roles(Role.ADMIN)
+PROPOSE = roles(Role.ADMIN, Role.MANAGER, Role.PRESCRIBER)
 HOUSEHOLD_READ = roles(Role.ADMIN, Role.MANAGER, Role.FRONT_DESK, Role.PRESCRIBER)
 
 TARIFF_FORM = {
@@ -44,7 +48,10 @@ def setup(ctx: Ctx) -> None:
     prescriber = ctx.users[Role.PRESCRIBER]
     household = make_household(prescriber, reference_name="Foyer tarifs")
     make_prescription(household, prescriber, ctx.org(Role.MANAGER), submit=True)
-    ctx.records.update(tariff=tariff.id, tariff_household=household.id)
+    from app.tariffs import governance
+
+    proposal = governance.propose(tariff.id, prescriber, governance.GONE, "Plus en boutique")
+    ctx.records.update(tariff=tariff.id, tariff_household=household.id, tariff_proposal=proposal.id)
 
 
 def _t(endpoint: str) -> object:
@@ -83,6 +90,32 @@ ROUTES = [
         allow=EDIT,
         path=_t("tariffs.checked"),
         data={"version": "1"},
+        fresh_per_role=True,
+    ),
+    Route("tariffs.review", allow=EDIT),
+    Route("tariffs.proposals", allow=EDIT),
+    Route(
+        "tariffs.propose",
+        "POST",
+        allow=PROPOSE,
+        path=_t("tariffs.propose"),
+        data={"kind": "gone", "message": "Offre disparue"},
+        fresh_per_role=True,
+    ),
+    Route(
+        "tariffs.withdraw",
+        "POST",
+        allow=EDIT,
+        path=_t("tariffs.withdraw"),
+        data={"reason": "Plus vendue"},
+        fresh_per_role=True,
+    ),
+    Route(
+        "tariffs.decide",
+        "POST",
+        allow=EDIT,
+        path=lambda ctx: url_for("tariffs.decide", proposal_id=ctx.records["tariff_proposal"]),
+        data={"accept": "Accepter"},
         fresh_per_role=True,
     ),
     Route("tariffs.export", allow=ANY_USER),

@@ -10,13 +10,14 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
-from app.authz.policy import Role
+from app.authz.policy import OrgKind, Role
 from app.core.clock import today
 from app.core.errors import Conflict, DomainError
 from app.extensions import db
 from app.tariffs import services
 from app.tariffs.matching import AreaKind, OfferKind
 from app.tariffs.models import SocialTariff, TariffRevision
+from tests.factories import create_org
 
 
 def box(**fields) -> services.TariffData:  # type: ignore[no-untyped-def]
@@ -124,7 +125,9 @@ def test_starting_catalogue_is_dated_sourced_and_loaded_once() -> None:
     assert again.created == 0 and again.unchanged == first.created
     tariffs = services.list_tariffs()
     assert all(t.source_url.startswith("https://") for t in tariffs)
-    assert {t.country for t in tariffs} == {"FR", "UK"}
+    # Issue 17: a French instance (TARIFF_COUNTRY) lists the French catalogue only.
+    assert {t.country for t in tariffs} == {"FR"}
+    assert {t.country for t in services.list_tariffs(country="UK")} == {"UK"}
     orange = next(t for t in tariffs if t.name == "Coup de Pouce Internet")
     assert orange.monthly_price == Decimal("15.99") and orange.checked_on == date(2023, 1, 1)
     # Every fact of the shipped catalogue is more than a year old: all are "to verify".
@@ -186,7 +189,8 @@ def test_import_missing_columns() -> None:
 
 
 def test_manager_edits_the_price_and_sees_the_history(login, make_user) -> None:  # type: ignore[no-untyped-def]
-    manager = make_user(Role.MANAGER)
+    # Issue 17: the catalogue's owner is the coordinator's manager.
+    manager = make_user(Role.MANAGER, create_org(OrgKind.COORDINATOR))
     tariff = services.create_tariff(box(), manager)
     client = login(manager)
     page = client.get(f"/tarifs/{tariff.id}/modifier")
@@ -212,7 +216,7 @@ def test_manager_edits_the_price_and_sees_the_history(login, make_user) -> None:
 
 
 def test_form_shows_french_errors_and_keeps_input(login, make_user) -> None:  # type: ignore[no-untyped-def]
-    client = login(make_user(Role.MANAGER))
+    client = login(make_user(Role.MANAGER, create_org(OrgKind.COORDINATOR)))
     response = client.post(
         "/tarifs/nouvelle",
         data={
@@ -241,7 +245,7 @@ def test_list_flags_offers_to_verify(login, make_user) -> None:  # type: ignore[
 
 
 def test_upload_and_download(login, make_user) -> None:  # type: ignore[no-untyped-def]
-    client = login(make_user(Role.MANAGER))
+    client = login(make_user(Role.MANAGER, create_org(OrgKind.COORDINATOR)))
     csv = b"fournisseur;offre;type;prix_mensuel\nSFR;Forfait;mobile;10,00\n"
     response = client.post(
         "/tarifs/import",

@@ -1,0 +1,134 @@
+"""Issue 17: who owns the catalogue, the verification round, proposals, withdrawal."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.audit.models import AuditEntry
+from app.authz.policy import OrgKind, Role
+from app.core.clock import today
+from app.extensions import db
+from app.tariffs import governance, services
+from app.tariffs.freshness import months_before
+from app.tariffs.matching import Facts, Need, OfferKind
+from app.tariffs.models import SocialTariff
+from tests import factories
+from tests.conftest import login_client
+
+
+def offer(name: str, checked_days_ago: int = 10, **fields) -> SocialTariff:  # type: ignore[no-untyped-def]
+    values = {
+        "provider": "Orange",
+        "name": name,
+        "kind": OfferKind.BOX,
+        "monthly_price": Decimal("15.99"),
+        "statuses_any": ("rsa",),
+        "checked_on": today() - timedelta(days=checked_days_ago),
+        "source_url": "https://boutique.orange.fr/internet/offres-fibre/coup-de-pouce",
+    }
+    values.update(fields)
+    return services.create_tariff(services.TariffData(**values))
+
+
+def coordinator_manager():  # type: ignore[no-untyped-def]
+    coord = factories.create_org(OrgKind.COORDINATOR, slug="metz-coord", commune="Metz")
+    return factories.create_user(Role.MANAGER, coord, email="coord@metz.test")
+
+
+def other_town_manager():  # type: ignore[no-untyped-def]
+    asso = factories.create_org(OrgKind.ASSOCIATION, slug="asso-nancy", commune="Nancy")
+    return factories.create_user(Role.MANAGER, asso, email="manager@nancy.test")
+
+
+def test_an_offer_aged_past_n_months_comes_first_and_verifying_brings_it_back(app) -> None:  # type: ignore[no-untyped-def]
+    owner = coordinator_manager()
+    months = app.config["TARIFF_VERIFIED_MONTHS"]
+    fresh = offer("Fraîche", checked_days_ago=3)
+    older = offer("Un peu vieille", checked_days_ago=1)
+    older.checked_on = months_before(today(), months) - timedelta(days=20)
+    aged = offer("Vieillie")
+    aged.checked_on = months_before(today(), months) - timedelta(days=400)
+    db.session.commit()
+    assert governance.effective_state(fresh) == governance.CURRENT
+    assert governance.effective_state(aged) == governance.TO_VERIFY
+    queue = governance.review_queue()
+    assert [t.name for t in queue] == ["Vieillie", "Un peu vieille"]  # oldest first
+    client = login_client(app.test_client(), owner)
+    page = client.get("/tarifs/a-verifier").get_data(as_text=True)
+    assert page.index("Vieillie") < page.index("Un peu vieille") and "Fraîche" not in page
+
+    response = client.post(f"/tarifs/{aged.id}/verifiee", data={"version": str(aged.version)})
+    assert response.status_code == 302
+    db.session.expire_all()
+    aged = db.session.get(SocialTariff, aged.id)
+    assert aged.checked_on == today() and aged.verified_by_id == owner.id
+    assert governance.effective_state(aged) == governance.CURRENT
+    assert [t.name for t in governance.review_queue()] == ["Un peu vieille"]
+
+
+def test_a_manager_of_another_town_proposes_but_cannot_change(app) -> None:  # type: ignore[no-untyped-def]
+    tariff = offer("Box solidaire")
+    manager = other_town_manager()
+    client = login_client(app.test_client(), manager)
+    assert client.get(f"/tarifs/{tariff.id}/modifier").status_code == 403
+    assert client.post(f"/tarifs/{tariff.id}/verifiee", data={"version": "1"}).status_code == 403
+    assert client.post(f"/tarifs/{tariff.id}/retirer", data={}).status_code == 403
+    assert client.get("/tarifs/a-verifier").status_code == 403
+    assert client.get("/tarifs/import").status_code == 403
+    response = client.post(
+        f"/tarifs/{tariff.id}/proposer", data={"kind": "change", "monthly_price": "12,00"}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(SocialTariff, tariff.id).monthly_price == Decimal("15.99")
+    assert len(governance.open_proposals()) == 1
+    # The coordinator's manager does change it.
+    owner_client = login_client(app.test_client(), coordinator_manager())
+    assert owner_client.get(f"/tarifs/{tariff.id}/modifier").status_code == 200
+
+
+def test_one_proposal_accepted_one_refused_both_journalled(app) -> None:  # type: ignore[no-untyped-def]
+    owner = coordinator_manager()
+    prescriber = factories.create_user(Role.PRESCRIBER, email="ccas@metz.test")
+    tariff = offer("Box solidaire")
+    changed = governance.propose(
+        tariff.id, prescriber, governance.CHANGE, "Nouveau prix", {"monthly_price": "12,50"}
+    )
+    gone = governance.propose(tariff.id, prescriber, governance.GONE, "Plus en boutique")
+    governance.accept(changed.id, owner)
+    refused = governance.refuse(gone.id, owner, "Toujours vendue au 3900")
+    db.session.expire_all()
+    tariff = db.session.get(SocialTariff, tariff.id)
+    assert tariff.monthly_price == Decimal("12.50") and tariff.state == governance.CURRENT
+    assert tariff.revisions[0].action == "update" and tariff.revisions[0].actor_label == owner.email
+    assert refused.status == "refused" and refused.reason == "Toujours vendue au 3900"
+    entries = {(e.action, e.actor_id) for e in db.session.scalars(select(AuditEntry))}
+    assert ("tariff.proposal.change", prescriber.id) in entries
+    assert ("tariff.proposal.gone", prescriber.id) in entries
+    assert ("tariff.proposal.accepted", owner.id) in entries
+    assert ("tariff.proposal.refused", owner.id) in entries
+    assert governance.open_proposals() == []
+
+
+def test_a_withdrawn_offer_is_matched_to_no_one(app) -> None:  # type: ignore[no-untyped-def]
+    owner = coordinator_manager()
+    tariff = offer("Box solidaire")
+    facts = Facts(statuses=frozenset({"rsa"}), postcode="57000", needs=frozenset({Need.BOX}))
+    names = lambda: [m.offer.name for m in services.match_facts(facts).eligible]  # noqa: E731
+    assert names() == ["Box solidaire"]
+    governance.withdraw(tariff.id, owner, "Plus vendue")
+    assert names() == []
+    assert governance.review_queue() == []
+
+
+def test_a_french_instance_shows_no_british_offer(app) -> None:  # type: ignore[no-untyped-def]
+    services.load_starting_catalogue()
+    assert {t.country for t in services.list_tariffs()} == {"FR"}
+    assert {t.country for t in services.list_tariffs(country="UK")} == {"UK"}
+    facts = Facts(
+        statuses=frozenset({"universal_credit"}), country="UK", needs=frozenset({Need.BOX})
+    )
+    assert services.match_facts(facts).eligible == ()
