@@ -5,15 +5,18 @@ through a prescription sent to it."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from flask import current_app
+from sqlalchemy import false, func, or_, select, union
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Organisation
 from app.audit.services import record
 from app.authz.guards import can
 from app.authz.policy import OrgKind, Permission, Role
+from app.core.clock import utcnow
 from app.core.converters import page_number
 from app.core.errors import NotFound
 from app.core.i18n import translate as _
@@ -29,19 +32,48 @@ from app.households.models import (
 # ------------------------------------------------------------------------- access
 
 
+# What gives an association a household to see (issue 19): a prescription waiting for it
+# or validated, a loan still open; then ASSOCIATION_ACCESS_DAYS after what it served
+# closed (a fulfilled prescription, a returned or ceded loan, a sale). A refused, expired
+# or cancelled prescription gives nothing.
+NEEDED = (PrescriptionState.SUBMITTED, PrescriptionState.VALIDATED)
+
+
+def access_days() -> int:
+    return max(0, int(current_app.config.get("ASSOCIATION_ACCESS_DAYS", 90)))
+
+
+def needed_by(org_id: int) -> Any:
+    """A SELECT of the ids of the households association ``org_id`` needs to see now."""
+    from app.loans.models import Loan, LoanStatus, Sale
+
+    cutoff = utcnow() - timedelta(days=access_days())
+    return union(
+        select(Prescription.household_id).where(
+            Prescription.association_org_id == org_id,
+            or_(
+                Prescription.state.in_(NEEDED),
+                (Prescription.state == PrescriptionState.FULFILLED)
+                & (Prescription.closed_at >= cutoff),
+            ),
+        ),
+        select(Loan.household_id).where(
+            Loan.organisation_id == org_id,
+            or_(
+                Loan.status == LoanStatus.OPEN,
+                func.coalesce(Loan.returned_at, Loan.ceded_at) >= cutoff,
+            ),
+        ),
+        select(Sale.household_id).where(Sale.organisation_id == org_id, Sale.sold_at >= cutoff),
+    )
+
+
 def association_sees(household_id: int, org_id: int | None) -> bool:
-    """An association sees a household only through a prescription sent to it."""
+    """An association sees a household while it needs to (``needed_by``), no longer."""
     if org_id is None:
         return False
-    found = db.session.scalar(
-        select(Prescription.id)
-        .where(
-            Prescription.household_id == household_id,
-            Prescription.association_org_id == org_id,
-            Prescription.state != PrescriptionState.DRAFT,
-        )
-        .limit(1)
-    )
+    ids = needed_by(org_id).subquery()
+    found = db.session.scalar(select(ids.c[0]).where(ids.c[0] == household_id).limit(1))
     return found is not None
 
 
@@ -67,8 +99,17 @@ def may_read_prescription(prescription: Prescription, user: Any) -> bool:
         return True
     if prescription.state is PrescriptionState.DRAFT and user.role is not Role.ADMIN:
         return False  # a draft is the prescriber's own until sent
-    return can(Permission.HOUSEHOLD_READ, prescription.association_org_id) and (
-        user.role is Role.ADMIN or user.organisation_id == prescription.association_org_id
+    if user.role is Role.ADMIN:
+        return True
+    # The association: while the prescription waits for it or is validated, then while it
+    # needs the household (issue 19); a refused one is no longer its to read.
+    return (
+        can(Permission.HOUSEHOLD_READ, prescription.association_org_id)
+        and user.organisation_id == prescription.association_org_id
+        and (
+            prescription.state in NEEDED
+            or association_sees(prescription.household_id, user.organisation_id)
+        )
     )
 
 
@@ -123,9 +164,10 @@ def households_for(
     """The households the user may see, most recent first; the listing is journalled."""
     stmt = select(Household).where(Household.anonymised_at.is_(None))
     if user.role is not Role.ADMIN:
-        via_prescription = select(Prescription.household_id).where(
-            Prescription.association_org_id == user.organisation_id,
-            Prescription.state != PrescriptionState.DRAFT,
+        via_prescription = (
+            needed_by(user.organisation_id)
+            if user.organisation_id
+            else select(Household.id).where(false())
         )
         stmt = stmt.where(
             or_(
@@ -182,7 +224,10 @@ def prescriptions_for(
             or_(
                 Prescription.prescriber_org_id == user.organisation_id,
                 (Prescription.association_org_id == user.organisation_id)
-                & (Prescription.state != PrescriptionState.DRAFT),
+                & (
+                    Prescription.state.in_(NEEDED)
+                    | Prescription.household_id.in_(needed_by(user.organisation_id))
+                ),
             )
         )
     if states is not None:

@@ -456,6 +456,9 @@ def _act(prescription_id: int, permission: Permission, run: Any, done: Any) -> R
         flash(exc.message, "error")
     else:
         flash(done(prescription) if callable(done) else done, "success")
+        if not services.may_read_prescription(prescription, current_user):
+            # A refusal ends the association's access (issue 19): back to its list.
+            return redirect(url_for("households.prescription_list"))
     return redirect(url_for("households.prescription_detail", prescription_id=prescription_id))
 
 

@@ -113,9 +113,13 @@ def test_a_page_view_never_makes_a_link_the_button_does(app) -> None:  # type: i
     desk.post(f"/foyers/{sale.household_id}/lien-famille/revoquer")
     desk.get(f"/ventes/{sale.id}")
     db.session.expire_all()
-    live = select(func.count()).select_from(FamilyAccessToken).where(
-        FamilyAccessToken.household_id == sale.household_id,
-        FamilyAccessToken.revoked_at.is_(None),
+    live = (
+        select(func.count())
+        .select_from(FamilyAccessToken)
+        .where(
+            FamilyAccessToken.household_id == sale.household_id,
+            FamilyAccessToken.revoked_at.is_(None),
+        )
     )
     assert db.session.scalar(live) == 0
     desk.post(f"/foyers/{sale.household_id}/lien-famille")
@@ -136,3 +140,59 @@ def test_the_scan_page_is_rate_limited(app) -> None:  # type: ignore[no-untyped-
         assert limited.status_code == 429 and limited.headers["Retry-After"] == "900"
     finally:
         app.config.update(FAMILY_PAGE_FAILURES=old if old is not None else 10)
+
+
+def _submitted(counter, name: str):  # type: ignore[no-untyped-def]
+    from app.eligibility.vocabulary import Commitment
+    from app.eligibility.vocabulary import DeviceType as WantedType
+    from app.households import services as households
+    from tests.integration.test_loans_factories import household_input
+
+    h = households.create_household(household_input(RSA, name), counter.prescriber)
+    return households.create_prescription(
+        h,
+        households.PrescriptionInput(
+            programme_code=RSA,
+            association_org_id=counter.association.id,
+            device_type=WantedType.LAPTOP,
+            commitments=(Commitment.PIX_TEST,),
+        ),
+        counter.prescriber,
+        submit=True,
+    )
+
+
+def test_an_association_loses_access_once_it_refuses_the_prescription(app) -> None:  # type: ignore[no-untyped-def]
+    from app.households import services as households
+
+    counter = make_counter()
+    p = _submitted(counter, "Karim Refusé")
+    hid, pid = p.household_id, p.id
+    manager = login_client(app.test_client(), counter.manager)
+    assert manager.get(f"/foyers/{hid}").status_code == 200  # submitted: it must decide
+    assert "Karim Refusé" in manager.get("/foyers").get_data(as_text=True)
+    households.refuse_prescription(p, counter.manager, "Hors de notre secteur.")
+    assert manager.get(f"/foyers/{hid}").status_code == 404
+    assert manager.get(f"/prescriptions/{pid}").status_code == 404
+    assert "Karim Refusé" not in manager.get("/foyers").get_data(as_text=True)
+    assert "Karim Refusé" not in manager.get("/prescriptions").get_data(as_text=True)
+    # The prescriber keeps its own household.
+    prescriber = login_client(app.test_client(), counter.prescriber)
+    assert prescriber.get(f"/foyers/{hid}").status_code == 200
+
+
+def test_an_association_sees_a_served_household_for_the_stated_time_only(app) -> None:  # type: ignore[no-untyped-def]
+    counter = make_counter()
+    loan, _path = _returned_loan_link(counter)
+    manager = login_client(app.test_client(), counter.manager)
+    assert manager.get(f"/foyers/{loan.household_id}").status_code == 200  # returned today
+    days = app.config["ASSOCIATION_ACCESS_DAYS"] + 1
+    db.session.expire_all()
+    loan = db.session.get(Loan, loan.id)
+    loan.returned_at = utcnow() - timedelta(days=days)
+    from app.households.models import Prescription
+
+    served = db.session.get(Prescription, loan.prescription_id)
+    served.closed_at = utcnow() - timedelta(days=days)
+    db.session.commit()
+    assert manager.get(f"/foyers/{loan.household_id}").status_code == 404
