@@ -22,7 +22,8 @@ def _people():  # type: ignore[no-untyped-def]
     prescriber = factories.create_user(
         Role.PRESCRIBER, ccas, email="nadia@ccas.test", full_name="Nadia Haddad"
     )
-    atelier = factories.create_org(OrgKind.ASSOCIATION, slug="atelier-e2e", name="Atelier")
+    # Issue 17: the catalogue's owner is the territory's coordinator (its managers).
+    atelier = factories.create_org(OrgKind.COORDINATOR, slug="atelier-e2e", name="Atelier")
     manager = factories.create_user(
         Role.MANAGER, atelier, email="karim@atelier.test", full_name="Karim Benali"
     )
