@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from app.tariffs import services
+from app.tariffs import governance, services
 
 
 @click.group("tariffs")
@@ -28,14 +28,14 @@ def _echo_report(report: services.ImportReport) -> None:
 @tariffs.command("load-catalogue")
 def load_catalogue() -> None:
     """Ajouter les offres du catalogue de départ (app/tariffs/data/catalogue.csv) qui manquent."""
-    _echo_report(services.load_starting_catalogue())
+    _echo_report(governance.load_starting_catalogue())
 
 
 @tariffs.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(path: Path) -> None:
     """Importer un fichier CSV (tout ou rien ; les offres connues sont mises à jour)."""
-    _echo_report(services.import_csv(path.read_bytes()))
+    _echo_report(governance.import_csv(path.read_bytes()))
 
 
 @tariffs.command("export")
@@ -44,6 +44,19 @@ def export_command(path: Path) -> None:
     """Écrire le catalogue dans un fichier CSV (séparateur ;, virgule décimale)."""
     path.write_bytes(services.export_csv(services.list_tariffs()))
     click.echo(str(path))
+
+
+@tariffs.command("review")
+def review_command() -> None:
+    """Les offres à vérifier, la plus ancienne d'abord (l'état « à vérifier » vient de la
+    date de vérification et de TARIFF_VERIFIED_MONTHS : aucune tâche cron n'est requise)."""
+    queue = governance.review_queue()
+    for tariff in queue:
+        checked = tariff.checked_on.isoformat() if tariff.checked_on else "jamais"
+        click.echo(
+            f"{checked}\t{tariff.id}\t{tariff.provider} · {tariff.name}\t{tariff.source_url}"
+        )
+    click.echo(f"{len(queue)} offres à vérifier.", err=True)
 
 
 COMMANDS = [tariffs]

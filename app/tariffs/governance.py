@@ -13,6 +13,8 @@ owner's list (the page ``/tarifs/a-verifier`` shows the same list, oldest first)
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -237,3 +239,85 @@ def refuse(proposal_id: int, actor: Any, reason: str) -> TariffProposal:
     _decide(proposal, actor, "refused", reason[:2000])
     db.session.commit()
     return proposal
+
+
+# ---- CSV import with the governance columns (etat, territoire) --------------------------
+
+_KEY_COLUMNS = (("pays", "country"), ("fournisseur", "provider"), ("offre", "name"))
+
+
+def _governance_rows(
+    raw: bytes,
+) -> tuple[list[tuple[int, tuple[str, str, str], dict[str, str]]], list[tuple[int, str]]]:
+    """The etat / territoire cells of each line, keyed by (country, provider, name)."""
+    text = ""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    lines = text.splitlines()
+    if not lines:
+        return [], []
+    sep = ";" if lines[0].count(";") >= lines[0].count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=sep)
+    fields_ = {(f or "").strip().lower(): f for f in (reader.fieldnames or [])}
+    if "etat" not in fields_ and "territoire" not in fields_:
+        return [], []
+    rows, errors = [], []
+    for index, row in enumerate(reader):
+        line = index + 2
+
+        def cell(name: str, row: dict[str, Any] = row) -> str:
+            return str(row.get(fields_.get(name, ""), "") or "").strip()
+
+        key = (cell("pays") or "FR", cell("fournisseur"), cell("offre"))
+        values: dict[str, str] = {}
+        state = cell("etat")
+        if state:
+            if state not in STATES:
+                errors.append(
+                    (
+                        line,
+                        _(
+                            "etat : « %(value)s » n'est pas current, to_verify ou withdrawn.",
+                            value=state,
+                        ),
+                    )
+                )
+                continue
+            values["state"] = state
+        if "territoire" in fields_:
+            values["territory"] = cell("territoire")[:120]
+        rows.append((line, key, values))
+    return rows, errors
+
+
+def import_csv(
+    raw: bytes, actor: Any = None, *, create_only: bool = False
+) -> services.ImportReport:
+    """services.import_csv plus the state and territory columns: all or nothing (the
+    governance columns are checked before anything is written), each change journalled."""
+    rows, errors = _governance_rows(raw)
+    if errors:
+        return services.ImportReport(errors=errors)
+    before = {(t.country, t.provider, t.name) for t in db.session.scalars(select(SocialTariff))}
+    report = services.import_csv(raw, actor, create_only=create_only)
+    if report.errors or not rows:
+        return report
+    by_key = {(t.country, t.provider, t.name): t for t in db.session.scalars(select(SocialTariff))}
+    for _line, key, values in rows:
+        tariff = by_key.get(key)
+        if tariff is None or (create_only and key in before):
+            continue
+        changed = {k: v for k, v in values.items() if getattr(tariff, k) != v}
+        if changed:
+            _set(tariff, actor, "import", **changed)
+    db.session.commit()
+    return report
+
+
+def load_starting_catalogue(actor: Any = None) -> services.ImportReport:
+    """The shipped catalogue with its states (app/tariffs/data/catalogue.csv)."""
+    return import_csv(services.CATALOGUE_FILE.read_bytes(), actor, create_only=True)

@@ -234,7 +234,7 @@ def import_file() -> str | WResponse:
     form = ImportForm()
     report = None
     if form.validate_on_submit():
-        report = services.import_csv(form.file.data.read(), current_user)
+        report = governance.import_csv(form.file.data.read(), current_user)
         if not report.errors:
             flash(
                 _(

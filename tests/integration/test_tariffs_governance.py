@@ -132,3 +132,37 @@ def test_a_french_instance_shows_no_british_offer(app) -> None:  # type: ignore[
         statuses=frozenset({"universal_credit"}), country="UK", needs=frozenset({Need.BOX})
     )
     assert services.match_facts(facts).eligible == ()
+
+
+def test_csv_import_reads_state_and_territory_all_or_nothing(app) -> None:  # type: ignore[no-untyped-def]
+    owner = coordinator_manager()
+    bad = (
+        b"fournisseur;offre;type;prix_mensuel;etat;territoire\n"
+        b"SFR;Forfait;mobile;10,00;withdrawn;57\n"
+        b"Free;Box;box;9,99;peut-etre;57\n"
+    )
+    report = governance.import_csv(bad, owner)
+    assert report.errors and report.errors[0][0] == 3 and "peut-etre" in report.errors[0][1]
+    assert db.session.scalars(select(SocialTariff)).all() == []  # nothing written
+    good = bad.replace(b"peut-etre", b"current")
+    report = governance.import_csv(good, owner)
+    assert report.errors == [] and report.created == 2
+    sfr = db.session.scalars(select(SocialTariff).filter_by(provider="SFR")).one()
+    assert sfr.state == governance.WITHDRAWN and sfr.territory == "57"
+    actions = {e.action for e in db.session.scalars(select(AuditEntry))}
+    assert {"tariff.import"} <= actions
+    header = services.export_csv(services.list_tariffs()).decode("utf-8-sig").splitlines()[0]
+    assert header.endswith("a_verifier;etat;territoire;verifie_par")
+    # Out and back: nothing changes.
+    again = governance.import_csv(services.export_csv(services.list_tariffs()), owner)
+    assert again.errors == [] and again.updated == 0
+
+
+def test_flask_tariffs_review_lists_the_oldest_first(app) -> None:  # type: ignore[no-untyped-def]
+    offer("Fraîche", checked_days_ago=1)
+    offer("Jamais", checked_on=None)
+    offer("Vieille", checked_days_ago=800)
+    result = app.test_cli_runner().invoke(args=["tariffs", "review"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert [line.split("\t")[2] for line in lines] == ["Orange · Jamais", "Orange · Vieille"]
