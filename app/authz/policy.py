@@ -158,6 +158,15 @@ CROSS_ORGANISATION: frozenset[Permission] = frozenset(
 )
 
 
+def reads_territory(role: Role, org_kind: OrgKind | None) -> bool:
+    """Reports across organisations (issue 19): the administrator, and a viewer or manager
+    of a coordination (funders, coordinators). A viewer created inside an association or
+    a prescriber reads its own organisation's figures only."""
+    if Permission.REPORTS_TERRITORY not in ROLE_PERMISSIONS[role]:
+        return False
+    return role is Role.ADMIN or org_kind is OrgKind.COORDINATOR
+
+
 def role_may_belong(role: Role, kind: OrgKind) -> bool:
     """True when a user of ``role`` may belong to an organisation of ``kind``."""
     return kind in ROLE_ORG_KINDS[role]

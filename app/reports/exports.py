@@ -175,13 +175,13 @@ def _pdf_chart(figure: Figure) -> Any:
     from reportlab.graphics.shapes import Drawing
 
     from app.reports.charts import PALETTE
-    from app.reports.tables import ChartKind
+    from app.reports.tables import ChartKind, as_number
 
     table = figure.table
     if figure.chart is not ChartKind.MONTHLY or not table.rows:
         return None
     columns = figure.series or list(range(1, len(table.columns)))
-    data = [[float(row[c] or 0) for row in table.rows] for c in columns]
+    data = [[as_number(row[c]) for row in table.rows] for c in columns]
     if not any(any(series) for series in data):
         return None
     drawing = Drawing(170 * mm, 62 * mm)

@@ -15,7 +15,7 @@ from wtforms import SelectChoice
 
 from app.accounts.models import Organisation
 from app.authz.guards import can, ensure_record_access, permission_required
-from app.authz.policy import OrgKind, Permission
+from app.authz.policy import OrgKind, Permission, reads_territory
 from app.core.clock import today, utcnow
 from app.core.converters import page_number
 from app.core.errors import DomainError
@@ -23,7 +23,7 @@ from app.extensions import db
 from app.reports import charts, exports, services
 from app.reports.forms import EraseForm, ReportFilterForm
 from app.reports.period import Period, PeriodError, parse_period
-from app.reports.tables import ChartKind, Figure, fr_number
+from app.reports.tables import ChartKind, Figure, as_number, fr_number
 
 bp = Blueprint("reports", __name__, url_prefix="/rapports")
 
@@ -62,10 +62,19 @@ def _visible_orgs() -> list[Organisation]:
     )
 
 
+def _territory() -> bool:
+    """Figures of the whole territory or of any organisation: the roles that cover it
+    (policy.reads_territory), not a viewer created inside one organisation."""
+    org = getattr(current_user, "organisation", None)
+    return can(Permission.REPORTS_TERRITORY) and reads_territory(
+        current_user.role, getattr(org, "kind", None)
+    )
+
+
 def _filters() -> tuple[services.Filters, ReportFilterForm, str | None]:
     """The scope the user may see and the period asked for (errors fall back to defaults)."""
     form = ReportFilterForm(formdata=request.args)
-    territory = can(Permission.REPORTS_TERRITORY)
+    territory = _territory()
     if territory:
         form.organisation.choices = [SelectChoice("", _("Tout le territoire"))] + [
             SelectChoice(str(o.id), o.name) for o in _visible_orgs()
@@ -97,7 +106,7 @@ def _filters() -> tuple[services.Filters, ReportFilterForm, str | None]:
 
 def _filter_args(filters: services.Filters) -> dict[str, str]:
     args = {"debut": filters.period.start.isoformat(), "fin": filters.period.end.isoformat()}
-    if filters.scope.org_ids and can(Permission.REPORTS_TERRITORY):
+    if filters.scope.org_ids and _territory():
         args["organisation"] = str(filters.scope.org_ids[0])
     return args
 
@@ -129,7 +138,7 @@ def _chart(figure: Figure) -> Markup | None:
         value_col = (figure.series or [1])[0]
         svg = charts.hbar_chart(
             [str(r[0]) for r in table.rows],
-            [float(r[value_col] or 0) for r in table.rows],
+            [as_number(r[value_col]) for r in table.rows],
             figure.title,
             f"graphique-{figure.key}",
         )
@@ -137,7 +146,7 @@ def _chart(figure: Figure) -> Markup | None:
         cols = figure.series or list(range(1, len(table.columns)))
         svg = charts.monthly_chart(
             [str(r[0]) for r in table.rows],
-            [(table.columns[c], [float(r[c] or 0) for r in table.rows]) for c in cols],
+            [(table.columns[c], [as_number(r[c]) for r in table.rows]) for c in cols],
             figure.title,
             f"graphique-{figure.key}",
         )
@@ -160,7 +169,7 @@ def dashboard() -> str:
         period_label=period_label(filters.period),
         figures=[(fig, _chart(fig)) for fig in figures],
         args=_filter_args(filters),
-        territory=can(Permission.REPORTS_TERRITORY),
+        territory=_territory(),
     )
 
 

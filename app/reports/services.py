@@ -21,7 +21,14 @@ from app.accounts.models import Organisation
 from app.extensions import db
 from app.reports import handovers
 from app.reports.period import Period, month_label_short
-from app.reports.tables import ChartKind, Figure, Table, fr_number, fr_percent
+from app.reports.tables import (
+    ChartKind,
+    Figure,
+    Table,
+    fr_number,
+    fr_percent,
+    suppress_small,
+)
 
 log = logging.getLogger(__name__)
 
@@ -744,9 +751,16 @@ FIGURES: list[tuple[str, str, Builder]] = [
 ]
 
 
+def min_count() -> int:
+    """REPORT_MIN_COUNT (5): smaller counts are shown as "< 5" (issue 19)."""
+    from flask import current_app
+
+    return int(current_app.config.get("REPORT_MIN_COUNT", 5))
+
+
 def build_figure(key: str, title: str, builder: Builder, filters: Filters) -> Figure:
     try:
-        return builder(filters)
+        return suppress_small(builder(filters), min_count())
     except ImportError:
         return unavailable(key, title)
     except SQLAlchemyError:

@@ -26,7 +26,7 @@ class Table:
         return [row[index] for row in self.rows]
 
     def total(self, index: int) -> float:
-        return sum(float(row[index] or 0) for row in self.rows)
+        return sum(as_number(row[index]) for row in self.rows)
 
 
 @dataclass
@@ -43,6 +43,42 @@ class Figure:
     highlights: list[tuple[str, str]] = field(default_factory=list)
     # Columns of the table holding series for MONTHLY charts (default: all but the first).
     series: list[int] | None = None
+
+
+def as_number(value: Any) -> float:
+    """A cell as a number for charts and totals; a hidden small count ("< 5") is 0."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    try:
+        return float(value or 0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def small_label(threshold: int) -> str:
+    return f"< {threshold}"
+
+
+def _is_small(value: Any, threshold: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < threshold
+
+
+def suppress_small(figure: Figure, threshold: int) -> Figure:
+    """Counts from 1 to ``threshold - 1`` shown as "< threshold" (issue 19): in the table
+    (screen, CSV, XLSX, PDF, charts drawn from it) and in the headline numbers, so that a
+    small count never points at a person. Zero stays zero. Changes ``figure`` in place."""
+    if threshold <= 1:
+        return figure
+    label = small_label(threshold)
+    figure.table.rows = [
+        [label if i and _is_small(cell, threshold) else cell for i, cell in enumerate(row)]
+        for row in figure.table.rows
+    ]
+    figure.highlights = [
+        (name, label if value.isdigit() and _is_small(int(value), threshold) else value)
+        for name, value in figure.highlights
+    ]
+    return figure
 
 
 def fr_number(value: float | int, decimals: int = 0) -> str:

@@ -196,3 +196,45 @@ def test_an_association_sees_a_served_household_for_the_stated_time_only(app) ->
     served.closed_at = utcnow() - timedelta(days=days)
     db.session.commit()
     assert manager.get(f"/foyers/{loan.household_id}").status_code == 404
+
+
+def test_a_viewer_of_an_association_sees_its_own_dashboard_only(app) -> None:  # type: ignore[no-untyped-def]
+    from app.accounts import services as accounts
+    from app.authz.policy import Role
+
+    counter = make_counter()
+    other = make_counter("autre-atelier")
+    for _ in range(6):
+        ready_device(other.association)
+    viewer = accounts.create_user(
+        "financeur@atelier.local", "un mot de passe long 2026", Role.VIEWER, counter.association
+    )
+    client = login_client(app.test_client(), viewer)
+    page = client.get("/rapports/").get_data(as_text=True)
+    assert "Tout le territoire" not in page and 'name="organisation"' not in page
+    assert html.unescape(counter.association.name) in html.unescape(page)
+    csv = client.get(f"/rapports/export/stock_etat.csv?organisation={other.association.id}")
+    assert csv.status_code == 200
+    assert "6" not in csv.get_data(as_text=True).splitlines()[1:]  # none of the other's stock
+    assert ";6" not in csv.get_data(as_text=True)
+
+
+def test_a_count_of_three_shows_as_under_five(app) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    import pandas as pd
+    from pypdf import PdfReader
+
+    counter = make_counter()
+    for _ in range(3):
+        ready_device(counter.association)
+    manager = login_client(app.test_client(), counter.manager)
+    page = html.unescape(manager.get("/rapports/").get_data(as_text=True))
+    assert "< 5" in page
+    csv = manager.get("/rapports/export/stock_etat.csv").get_data(as_text=True)
+    assert "< 5" in csv and ";3" not in csv
+    book = pd.read_excel(io.BytesIO(manager.get("/rapports/export.xlsx").data), sheet_name=None)
+    assert any((frame == "< 5").any().any() for frame in book.values())
+    pdf = manager.get("/rapports/rapport.pdf").data
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "< 5" in text
