@@ -27,7 +27,7 @@ from reportlab.platypus import (
 )
 
 from app.core.spreadsheet import safe_frame
-from app.reports.tables import Figure
+from app.reports.tables import Figure, fr_cell
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -93,11 +93,8 @@ def _esc(value: Any) -> str:
 
 
 def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        text = f"{value:,.2f}".replace(",", " ").replace(".", ",")
-        return text.rstrip("0").rstrip(",")
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", " ")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _esc(fr_cell(value))  # as on the dashboard
     return _esc(value)
 
 

@@ -23,7 +23,7 @@ from app.extensions import db
 from app.reports import charts, exports, services
 from app.reports.forms import EraseForm, ReportFilterForm
 from app.reports.period import Period, PeriodError, parse_period
-from app.reports.tables import ChartKind, Figure, as_number, fr_number
+from app.reports.tables import ChartKind, Figure, as_number, fr_cell
 
 bp = Blueprint("reports", __name__, url_prefix="/rapports")
 
@@ -43,9 +43,7 @@ def report_value(value: Any) -> str:
     """Numbers the French way in tables: 1 234,5."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return "" if value is None else str(value)
-    if isinstance(value, float) and not value.is_integer():
-        return fr_number(value, 1)
-    return fr_number(value)
+    return fr_cell(value)
 
 
 # ---------------------------------------------------------------- filters

@@ -87,6 +87,14 @@ def fr_number(value: float | int, decimals: int = 0) -> str:
     return text.replace(",", "\u202f").replace(".", ",")
 
 
+def fr_cell(value: float | int) -> str:
+    """A number in a table cell, the same on the dashboard and in the PDF (issue 18):
+    grouped thousands, up to two decimals (a factor of 0.18 kg is not 0.2)."""
+    if isinstance(value, float) and not value.is_integer():
+        return fr_number(value, 2).rstrip("0").rstrip(",")
+    return fr_number(value)
+
+
 def fr_percent(part: float, whole: float) -> str:
     if not whole:
         return "—"
