@@ -9,6 +9,7 @@ replaced there too.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -404,6 +405,65 @@ def erase_on_request(household: Any) -> None:
     anonymise(household, reason="request")
     db.session.commit()
     release_household(household.id)
+
+
+def request_erasure(household: Any, actor: Any) -> int:
+    """An association that served the household passes the person's erasure request to
+    the organisation that holds the record (issue 19): journalled on the household, and
+    an e-mail to that organisation (its address, its managers and prescribers). Commits;
+    returns how many addresses were told (0: the journal entry is the only trace)."""
+    from app.accounts.models import Organisation, User
+    from app.authz.policy import Role
+    from app.notify.models import Channel
+    from app.notify.services import enqueue
+
+    if household.anonymised_at is not None:
+        raise DomainError("Les données de ce foyer sont déjà effacées.")
+    holder = db.session.get(Organisation, household.organisation_id)
+    sender = db.session.get(Organisation, actor.organisation_id)
+    entry = record(
+        "household.erasure_request",
+        "household",
+        household.id,
+        detail={"from_organisation": actor.organisation_id},
+        organisation_id=household.organisation_id,
+        actor=actor,
+    )
+    db.session.flush()
+    db.session.commit()
+    emails = {holder.email} if holder is not None and holder.email else set()
+    emails |= set(
+        db.session.scalars(
+            select(User.email).where(
+                User.organisation_id == household.organisation_id,
+                User.active.is_(True),
+                User.role.in_([Role.MANAGER, Role.PRESCRIBER]),
+            )
+        )
+    )
+    who = sender.name if sender is not None else "Une association"
+    body = (
+        f"Bonjour,\n\n{who} transmet une demande d'effacement des données personnelles "
+        f"du foyer n° {household.id}, suivi par votre structure. La personne a fait cette "
+        "demande à l'association qui lui a remis un appareil.\n\n"
+        "Ouvrez Ordilien, menu « Données personnelles », foyer n° "
+        f"{household.id}, pour effacer ses données (ou répondre à l'association si un prêt "
+        "est encore en cours).\n\nOrdilien\n"
+    )
+    told = 0
+    for email in sorted(e for e in emails if e):
+        told += enqueue(
+            f"household:{household.id}:erasure-request:{entry.id}:"
+            + hashlib.sha256(email.encode()).hexdigest()[:16],
+            Channel.EMAIL,
+            email,
+            body,
+            subject=f"Demande d'effacement : foyer n° {household.id}",
+            organisation_id=household.organisation_id,
+            object_type="household",
+            object_id=household.id,
+        )
+    return told
 
 
 def release_household(household_id: int) -> None:

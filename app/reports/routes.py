@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from app.accounts.models import Organisation
+from app.auth.forms import EmptyForm
 from app.authz.guards import can, ensure_record_access, permission_required
 from app.authz.policy import OrgKind, Permission, reads_territory
 from app.core.clock import today, utcnow
@@ -215,7 +216,13 @@ def _household(household_id: int, permission: Permission) -> Any:
     from app.households.models import Household
 
     household = db.session.get(Household, household_id) or abort(404)
-    ensure_record_access(permission, household.organisation_id)
+    if permission is Permission.HOUSEHOLD_READ:
+        # The association that serves the household too (issue 19), while it needs to.
+        from app.households.access import household_record_org
+
+        ensure_record_access(permission, household_record_org(household, current_user))
+    else:
+        ensure_record_access(permission, household.organisation_id)
     return household
 
 
@@ -265,8 +272,38 @@ def household_privacy(household_id: int) -> str:
         entries=entries,
         form=EraseForm(),
         may_erase=can(Permission.HOUSEHOLD_WRITE, household.organisation_id),
+        may_pass_erasure=current_user.organisation_id != household.organisation_id,
+        holder=db.session.get(Organisation, household.organisation_id),
+        post_form=EmptyForm(),
         retention_days=gdpr.retention_days(),
     )
+
+
+@bp.post("/donnees-personnelles/foyers/<int:household_id>/demande-effacement")
+@permission_required(Permission.HOUSEHOLD_READ)
+def household_pass_erasure(household_id: int) -> Response:
+    """The association that served the household passes the person's erasure request to
+    the organisation that holds the record (issue 19), journalled, by e-mail."""
+    from app.reports import gdpr
+
+    household = _household(household_id, Permission.HOUSEHOLD_READ)
+    if household.organisation_id == current_user.organisation_id:
+        abort(404)  # the holder erases itself, with the form above
+    if EmptyForm().validate_on_submit():
+        try:
+            gdpr.request_erasure(household, current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            flash(
+                _(
+                    "Demande d'effacement transmise à la structure qui suit le foyer : elle "
+                    "est notée au journal du foyer."
+                ),
+                "success",
+            )
+    return redirect(url_for("reports.household_privacy", household_id=household_id))
 
 
 @bp.get("/donnees-personnelles/foyers/<int:household_id>/export.json")

@@ -238,3 +238,39 @@ def test_a_count_of_three_shows_as_under_five(app) -> None:  # type: ignore[no-u
     pdf = manager.get("/rapports/rapport.pdf").data
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "< 5" in text
+
+
+def test_the_association_exports_and_passes_an_erasure_request_journalled(app) -> None:  # type: ignore[no-untyped-def]
+    from app.audit.models import AuditEntry
+    from app.notify.models import OutboundMessage
+
+    counter = make_counter()
+    p = validated_prescription(counter, RSA, name="Nadia Efface")
+    sale = sell(counter, p, ready_device(counter.association))
+    hid = sale.household_id
+    manager = login_client(app.test_client(), counter.manager)
+    page = manager.get(f"/foyers/{hid}").get_data(as_text=True)
+    assert f"/rapports/donnees-personnelles/foyers/{hid}/demande-effacement" in page
+    exported = manager.get(f"/rapports/donnees-personnelles/foyers/{hid}/export.json")
+    assert exported.status_code == 200 and "Nadia Efface" in exported.get_data(as_text=True)
+    assert manager.post(f"/rapports/donnees-personnelles/foyers/{hid}/effacement").status_code in (
+        403,
+        404,
+    )  # erasing is the holder's
+    passed = manager.post(f"/rapports/donnees-personnelles/foyers/{hid}/demande-effacement")
+    assert passed.status_code == 302
+    db.session.expire_all()
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "household.erasure_request")
+    ).one()
+    assert (
+        entry.object_id == str(hid) and entry.detail["from_organisation"] == counter.association.id
+    )
+    told = db.session.scalars(
+        select(OutboundMessage).where(OutboundMessage.object_type == "household")
+    ).all()
+    assert counter.prescriber.email in {m.recipient for m in told}
+    assert all("Nadia" not in m.body for m in told)  # the number, never the name
+    # The holder then erases: it is done everywhere.
+    holder = login_client(app.test_client(), counter.prescriber)
+    assert holder.get(f"/rapports/donnees-personnelles/foyers/{hid}").status_code == 200
