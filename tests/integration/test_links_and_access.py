@@ -274,3 +274,29 @@ def test_the_association_exports_and_passes_an_erasure_request_journalled(app) -
     # The holder then erases: it is done everywhere.
     holder = login_client(app.test_client(), counter.prescriber)
     assert holder.get(f"/rapports/donnees-personnelles/foyers/{hid}").status_code == 200
+
+
+def test_an_erased_household_keeps_no_booking_and_no_seat_and_nobody_is_told(app) -> None:  # type: ignore[no-untyped-def]
+    from app.authz.policy import OrgKind
+    from app.notify.models import OutboundMessage
+    from app.training import services as training
+    from app.training.models import Booking, BookingStatus, TrainingSession
+    from tests import factories
+    from tests.integration.test_training_support import make_household, make_place, make_session
+
+    ccas = factories.create_org(OrgKind.PRESCRIBER)
+    first, second = make_session(make_place(), capacity=1, weeks=2)
+    erased, waiting = make_household(ccas), make_household(ccas, reference_name="Mme Attente")
+    seat = training.book(first.id, erased)
+    other_seat = training.book(second.id, erased)
+    queued = training.book(first.id, waiting)
+    assert queued.status is BookingStatus.WAITING
+    sent = db.session.scalar(select(func.count()).select_from(OutboundMessage))
+
+    gdpr.erase_on_request(db.session.get(Household, erased.id))
+    db.session.expire_all()
+    assert db.session.get(Booking, seat.id).status is BookingStatus.CANCELLED
+    assert db.session.get(Booking, other_seat.id).status is BookingStatus.CANCELLED
+    assert db.session.get(TrainingSession, second.id).booked == 0  # the seat is given back
+    assert db.session.get(Booking, queued.id).status is BookingStatus.BOOKED  # promoted
+    assert db.session.scalar(select(func.count()).select_from(OutboundMessage)) == sent
