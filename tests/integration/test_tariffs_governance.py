@@ -166,3 +166,43 @@ def test_flask_tariffs_review_lists_the_oldest_first(app) -> None:  # type: igno
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert [line.split("\t")[2] for line in lines] == ["Orange · Jamais", "Orange · Vieille"]
+
+
+def test_the_api_moves_the_catalogue_journalled(app) -> None:  # type: ignore[no-untyped-def]
+    from app.accounts import services as accounts
+
+    owner = coordinator_manager()
+    other = other_town_manager()
+    headers = {"Authorization": f"Bearer {accounts.create_api_token(owner, 'test')}"}
+    other_headers = {"Authorization": f"Bearer {accounts.create_api_token(other, 'test')}"}
+    db.session.commit()
+    client = app.test_client()
+    body = {"csv": "fournisseur;offre;type;prix_mensuel;etat\nSFR;Forfait;mobile;10,00;bof\n"}
+    response = client.post("/api/v1/tariffs/import", json=body, headers=headers)
+    assert response.status_code == 422 and response.json["errors"][0]["line"] == 2
+    assert (
+        client.post("/api/v1/tariffs/import", json=body, headers=other_headers).status_code == 403
+    )
+    body["csv"] = body["csv"].replace("bof", "current")
+    response = client.post("/api/v1/tariffs/import", json=body, headers=headers)
+    assert response.status_code == 200 and response.json["created"] == 1
+    tariff = db.session.scalars(select(SocialTariff)).one()
+    response = client.post(
+        f"/api/v1/tariffs/{tariff.id}/proposals",
+        json={"kind": "gone", "message": "Plus vendu"},
+        headers=other_headers,
+    )
+    assert response.status_code == 201
+    assert (
+        client.post(
+            f"/api/v1/tariffs/{tariff.id}/withdraw", json={}, headers=other_headers
+        ).status_code
+        == 403
+    )
+    response = client.post(f"/api/v1/tariffs/{tariff.id}/withdraw", json={}, headers=headers)
+    assert response.status_code == 200 and response.json["state"] == "withdrawn"
+    csv = client.get("/api/v1/tariffs/export.csv", headers=headers).get_data(as_text=True)
+    assert ";withdrawn;" in csv
+    actions = {(e.action, e.actor_id) for e in db.session.scalars(select(AuditEntry))}
+    assert ("tariff.import", owner.id) in actions and ("tariff.withdrawn", owner.id) in actions
+    assert ("tariff.proposal.gone", other.id) in actions
