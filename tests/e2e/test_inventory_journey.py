@@ -102,6 +102,7 @@ def test_batch_intake_labels_scan_and_ready(page, live_server) -> None:  # type:
     # The refusal's page links each missing step.
     page.get_by_role("link", name="effacement des données à faire").click()
     page.get_by_label("Outil", exact=True).fill("nwipe")
+    page.get_by_label("Vérification", exact=True).fill("lecture de vérification complète")
     page.get_by_label("Signature : recopiez le nom du technicien ou de la technicienne").fill(
         "Lucie Marchal"
     )
