@@ -115,13 +115,16 @@ def import_csv() -> ResponseReturnValue:
     _owner()
     body = parse_body(ImportRequest)
     report = governance.import_csv(body.csv.encode("utf-8"), current_user)
+    if report.errors:  # nothing was written; every faulty line, in the API's error shape
+        raise ApiError(
+            422,
+            "Import refusé : rien n'a été écrit.",
+            fields=[{"field": f"ligne {line}", "message": msg} for line, msg in report.errors],
+        )
     out = ImportOut(
-        created=report.created,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        errors=[LineError(line=line, message=message) for line, message in report.errors],
+        created=report.created, updated=report.updated, unchanged=report.unchanged, errors=[]
     ).model_dump(mode="json")
-    return jsonify(out), (422 if report.errors else 200)
+    return jsonify(out)
 
 
 @api_bp.get("/to-verify")

@@ -179,7 +179,7 @@ def test_the_api_moves_the_catalogue_journalled(app) -> None:  # type: ignore[no
     client = app.test_client()
     body = {"csv": "fournisseur;offre;type;prix_mensuel;etat\nSFR;Forfait;mobile;10,00;bof\n"}
     response = client.post("/api/v1/tariffs/import", json=body, headers=headers)
-    assert response.status_code == 422 and response.json["errors"][0]["line"] == 2
+    assert response.status_code == 422 and response.json["error"]["fields"][0]["field"] == "ligne 2"
     assert (
         client.post("/api/v1/tariffs/import", json=body, headers=other_headers).status_code == 403
     )
