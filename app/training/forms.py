@@ -195,7 +195,30 @@ class SessionForm(FlaskForm):
     postcode = StringField(_l("Code postal"), validators=[Optional(), Length(max=10)])
     commune = StringField(_l("Commune"), validators=[Optional(), Length(max=120)])
     course_id = SelectField(_l("Parcours"), coerce=coerce_id, choices=[], validate_choice=False)
+    # Asked when a series falls on French public holidays (services.holidays_in).
+    on_holidays = RadioField(
+        _l("Jours fériés"),
+        choices=[
+            SelectChoice("skip", _l("Ne pas créer les séances des jours fériés")),
+            SelectChoice("keep", _l("Les garder : ces séances ont lieu quand même")),
+        ],
+        validators=[Optional()],
+        validate_choice=False,
+        default="",
+    )
     submit = SubmitField(_l("Enregistrer"))
+
+
+class CancelSessionForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Motif, dit aux foyers"),
+        validators=[DataRequired(_l("Indiquez le motif de l'annulation.")), Length(max=200)],
+    )
+    confirm = BooleanField(
+        _l("Je confirme l'annulation de cette séance"),
+        validators=[DataRequired(_l("Cochez la case pour confirmer l'annulation."))],
+    )
+    submit = SubmitField(_l("Annuler la séance et prévenir les foyers"))
 
 
 class CourseForm(FlaskForm):

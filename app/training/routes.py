@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from babel.dates import format_date
 from flask import (
     Blueprint,
     Response,
@@ -33,6 +34,8 @@ from app.core.routes import safe_next
 from app.directory.services import sync_org_place_quietly
 from app.extensions import db
 from app.households.models import Household
+from app.notify.models import Channel
+from app.notify.phone import display_fr, to_e164
 from app.training import courses, feed_routes, ical, services
 from app.training import diagnostic as dg
 from app.training.forms import (
@@ -47,6 +50,7 @@ from app.training.forms import (
     PUBLIC_LABELS,
     THEME_LABELS,
     BookForm,
+    CancelSessionForm,
     CourseForm,
     PlaceForm,
     SessionForm,
@@ -60,6 +64,7 @@ from app.training.models import (
     BookingStatus,
     Diagnostic,
     SessionFormat,
+    SessionStatus,
     TrainingCourse,
     TrainingSession,
 )
@@ -182,7 +187,23 @@ def session_detail(session_id: int) -> str:
         empty_form=EmptyForm(),
         started=session.starts_at <= utcnow(),
         waiting=services.waiting_counts([session.id]).get(session.id, 0),
+        to_call=services.unreachable(bookings) if manage else [],
+        cancellation=_cancellation(session) if manage else {},
     )
+
+
+def _cancellation(session: TrainingSession) -> dict[str, Any]:
+    """The reason and the households to telephone kept by the journal of the cancellation."""
+    if session.status is not SessionStatus.CANCELLED:
+        return {}
+    kept = services.cancellation_of(session)
+    ids = set(kept.get("to_call", []))
+    kept["to_call"] = services.unreachable([b for b in session.bookings if b.id in ids]) or [
+        services.ToCall(b.id, b.household.reference_name, b.household.phone or "", "")
+        for b in session.bookings
+        if b.id in ids
+    ]
+    return kept
 
 
 def _session_data(form: SessionForm) -> services.SessionData:
@@ -230,22 +251,45 @@ def session_new() -> str | WResponse:
     org = _place_org()
     form = SessionForm()
     form.course_id.choices = _course_choices(org.id)
+    holiday_dates: list[str] = []
     if form.validate_on_submit():
+        first_day, start = form.first_day.data, form.start_time.data
+        weeks = form.weeks.data or 1
+        holidays = services.holidays_in(first_day, start, weeks)  # type: ignore[arg-type]
+        holiday_dates = [str(format_date(d, "EEEE d MMMM y", locale="fr")) for d in holidays]
+        if holidays and form.on_holidays.data not in ("skip", "keep"):
+            form.on_holidays.errors = [
+                _("Cette série tombe sur %(n)s jour(s) férié(s) : %(days)s. Choisissez de "
+                  "ne pas créer ces séances ou de les garder.",
+                  n=len(holidays), days=", ".join(holiday_dates))
+            ]  # fmt: skip
+            return render_template(
+                "training/session_form.html", form=form, session=None, holiday_dates=holiday_dates
+            )
         try:
             sessions = services.create_sessions(
                 org,
                 _session_data(form),
-                form.first_day.data,  # type: ignore[arg-type]
-                form.start_time.data,  # type: ignore[arg-type]
-                form.weeks.data or 1,
+                first_day,  # type: ignore[arg-type]
+                start,  # type: ignore[arg-type]
+                weeks,
+                skip_holidays=bool(holidays) and form.on_holidays.data == "skip",
             )
         except DomainError as exc:
             db.session.rollback()
             getattr(form, exc.field or "title").errors = [exc.message]
         else:
             flash(_("%(n)s séance(s) publiée(s).", n=len(sessions)), "success")
+            if holidays and form.on_holidays.data == "skip":
+                flash(_("Pas de séance les jours fériés : %(days)s.",
+                        days=", ".join(holiday_dates)), "info")  # fmt: skip
+            elif holidays:
+                flash(_("Des séances ont lieu un jour férié : %(days)s.",
+                        days=", ".join(holiday_dates)), "warning")  # fmt: skip
             return redirect(url_for("training.session_detail", session_id=sessions[0].id))
-    return render_template("training/session_form.html", form=form, session=None)
+    return render_template(
+        "training/session_form.html", form=form, session=None, holiday_dates=holiday_dates
+    )
 
 
 @bp.route("/seances/<int:session_id>/modifier", methods=["GET", "POST"])
@@ -255,6 +299,7 @@ def session_edit(session_id: int) -> str | WResponse:
     form = SessionForm(obj=session)
     form.course_id.choices = _course_choices(session.organisation_id)
     del form.weeks  # one session at a time here
+    del form.on_holidays
     if request.method == "GET":
         local = to_local(session.starts_at)
         form.first_day.data, form.start_time.data = local.date(), local.time()
@@ -279,18 +324,46 @@ def session_edit(session_id: int) -> str | WResponse:
     return render_template("training/session_form.html", form=form, session=session)
 
 
-@bp.post("/seances/<int:session_id>/annuler")
+def _to_call_text(to_call: list[services.ToCall]) -> str:
+    return ", ".join(
+        f"{c.name} ({display_fr(to_e164(c.phone) or c.phone) if c.phone else _('numéro inconnu')})"
+        for c in to_call
+    )
+
+
+@bp.route("/seances/<int:session_id>/annuler", methods=["GET", "POST"])
 @permission_required(Permission.TRAINING_MANAGE)
-def session_cancel(session_id: int) -> WResponse:
+def session_cancel(session_id: int) -> str | WResponse:
+    """Asks for confirmation and a reason; tells the households (reason, next date, whom
+    to call) and names those no SMS or e-mail reaches, to telephone."""
     session = _own_session(session_id)
-    if EmptyForm().validate_on_submit():
+    active = [b for b in session.bookings if b.status is not BookingStatus.CANCELLED]
+    to_call = services.unreachable(active)
+    form = CancelSessionForm()
+    if session.status is SessionStatus.PUBLISHED and form.validate_on_submit():
         try:
-            told = services.cancel_session(session, current_user)
+            told = services.cancel_session(session, current_user, reason=form.reason.data or "")
         except DomainError as exc:
             _flash_error(exc)
         else:
-            flash(_("Séance annulée ; %(n)s foyer(s) prévenu(s).", n=told), "success")
-    return redirect(url_for("training.session_detail", session_id=session_id))
+            flash(_("Séance annulée ; %(n)s foyer(s) prévenu(s) par SMS ou e-mail.", n=told),
+                  "success")  # fmt: skip
+            if to_call:
+                flash(_("Aucun message ne joint %(n)s foyer(s) : appelez %(who)s.",
+                        n=len(to_call), who=_to_call_text(to_call)), "warning")  # fmt: skip
+        return redirect(url_for("training.session_detail", session_id=session_id))
+    following = services.next_in_series(session)
+    if request.method == "POST" and session.status is SessionStatus.CANCELLED:
+        flash(_("Cette séance est déjà annulée."), "error")
+        return redirect(url_for("training.session_detail", session_id=session_id))
+    return render_template(
+        "training/session_cancel.html",
+        session=session,
+        form=form,
+        bookings=active,
+        to_call=to_call,
+        next_when=services._when(following) if following else "",
+    )
 
 
 @bp.post("/seances/<int:session_id>/presences")
@@ -328,9 +401,24 @@ def session_book(session_id: int) -> WResponse:
     except DomainError as exc:
         _flash_error(exc)
         return redirect(url_for("training.session_detail", session_id=session_id))
+    contact = services.contact_for(household)
+    if contact is None:  # nothing was queued: say so, and whom to telephone
+        if household.phone:
+            flash(_("Inscription enregistrée pour %(name)s, mais aucun message ne part (ni "
+                    "portable ni e-mail) : appelez ce foyer au %(phone)s.",
+                    name=household.reference_name,
+                    phone=display_fr(to_e164(household.phone) or household.phone)),
+                  "warning")  # fmt: skip
+        else:
+            flash(_("Inscription enregistrée pour %(name)s, mais aucun message ne part et "
+                    "aucun numéro n'est connu : prévenez ce foyer de vive voix.",
+                    name=household.reference_name), "warning")  # fmt: skip
     if booking.status is BookingStatus.BOOKED:
-        flash(_("%(name)s est inscrit. Un message de confirmation part.",
-                name=household.reference_name), "success")  # fmt: skip
+        if contact is not None:
+            flash(_("Inscription confirmée pour %(name)s. Un message de confirmation part par "
+                    "%(channel)s à %(to)s.", name=household.reference_name,
+                    channel=_("SMS") if contact[0] is Channel.SMS else _("e-mail"),
+                    to=display_fr(contact[1])), "success")  # fmt: skip
     else:
         flash(
             _("Séance complète : %(name)s est sur la liste d'attente (n° %(pos)s).",

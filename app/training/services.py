@@ -110,6 +110,18 @@ def _check(data: SessionData) -> None:
         raise DomainError(_("La durée va de 15 minutes à 8 heures."), field="duration_minutes")
 
 
+def holidays_in(first_day: date, start: time, weeks: int = 1) -> list[date]:
+    """The French public holidays a weekly series falls on (the directory's calendar:
+    opening-hours-py with country FR, app/directory/hours.py, one source)."""
+    from app.directory.hours import is_holiday
+
+    try:
+        starts = recurrence.weekly(first_day, start, weeks)
+    except ValueError:
+        return []
+    return [d for d in (s_.date() for s_ in map(recurrence.to_local, starts)) if is_holiday(d)]
+
+
 def create_sessions(
     org: Organisation,
     data: SessionData,
@@ -118,8 +130,10 @@ def create_sessions(
     weeks: int = 1,
     *,
     commit: bool = True,
+    skip_holidays: bool = False,
 ) -> list[TrainingSession]:
-    """One session, or a weekly series of ``weeks`` sessions at the same local time."""
+    """One session, or a weekly series of ``weeks`` sessions at the same local time
+    (without the French public holidays when ``skip_holidays``)."""
     _check(data)
     if data.course_id is not None:
         course = db.session.get(TrainingCourse, data.course_id)
@@ -133,6 +147,11 @@ def create_sessions(
         ) from None
     if starts[0] < utcnow():
         raise DomainError(_("La première séance doit être dans le futur."), field="first_day")
+    if skip_holidays:
+        off = set(holidays_in(first_day, start, weeks))
+        starts = [s_ for s_ in starts if recurrence.to_local(s_).date() not in off]
+        if not starts:
+            raise DomainError(_("Toutes les séances tombent un jour férié."), field="first_day")
     key = uuid.uuid4().hex
     sessions = []
     for starts_at in starts:
@@ -149,7 +168,7 @@ def create_sessions(
             starts_at=starts_at,
             duration_minutes=data.duration_minutes,
             series_key=key,
-            weekly=weeks > 1,
+            weekly=len(starts) > 1,
             price_kind=data.price_kind,
             price_note=data.price_note,
             publics=list(data.publics),
@@ -169,7 +188,7 @@ def create_sessions(
         "training.session.create",
         "training_session",
         sessions[0].id,
-        detail={"title": data.title, "weeks": weeks, "series": key},
+        detail={"title": data.title, "weeks": weeks, "series": key, "held": len(starts)},
         organisation_id=org.id,
     )
     if commit:

@@ -73,6 +73,7 @@ ROUTES = [
     Route("training.session_new", "POST", allow=PLACE),
     Route("training.session_edit", allow=OWN_PLACE, path=_s("training.session_edit")),  # type: ignore[arg-type]
     Route("training.session_edit", "POST", allow=OWN_PLACE, path=_s("training.session_edit")),  # type: ignore[arg-type]
+    Route("training.session_cancel", allow=OWN_PLACE, path=_s("training.session_cancel")),  # type: ignore[arg-type]
     Route("training.session_cancel", "POST", allow=OWN_PLACE, path=_s("training.session_cancel")),  # type: ignore[arg-type]
     Route("training.attendance", "POST", allow=OWN_PLACE, path=_s("training.attendance")),  # type: ignore[arg-type]
     Route(
