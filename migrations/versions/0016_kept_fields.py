@@ -1,7 +1,7 @@
 """loans: the sale keeps the device's condition at handover
 
 Revision ID: 0016_kept_fields
-Revises: 0014_directory_open_data
+Revises: 0015_tariffs_governance
 Create Date: 2026-12-10
 
 Issue 18, "nothing typed is lost": the counter's handover form asks for the device's
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_kept_fields"
-down_revision = "0014_directory_open_data"
+down_revision = "0015_tariffs_governance"
 branch_labels = None
 depends_on = None
 

@@ -1,22 +1,21 @@
 """accounts: server-side sessions that can be ended
 
 Revision ID: 0017_user_sessions
-Revises: 0015_tariffs_governance, 0016_kept_fields
+Revises: 0016_kept_fields
 Create Date: 2026-12-03
 
 Owned by the accounts domain (issue 19, sessions that end). One row per login: the
 SHA-256 of the random id the signed cookie carries, who, when it started and was last
 seen, a summary of the browser, and when and why it ended (logout, "log out
 everywhere", an administrator or manager, a password change, the idle limit,
-deactivation). Chained after both heads when this was written (0015_tariffs_governance
-and 0016_kept_fields, each written after 0014): it also merges them into one line.
+deactivation).
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_user_sessions"
-down_revision = ("0015_tariffs_governance", "0016_kept_fields")
+down_revision = "0016_kept_fields"
 branch_labels = None
 depends_on = None
 
