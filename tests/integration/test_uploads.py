@@ -47,9 +47,9 @@ CASES = [
     ("/inventaire/import", Role.MANAGER, {}, "don.xlsx", CSV_HEADER, "classeur Excel"),
     ("/inventaire/import", Role.MANAGER, {}, "don.csv", "Type".encode("utf-16"), "UTF-16"),
     ("/inventaire/import", Role.MANAGER, {}, "don.csv", b"Type;\n" * 2_000_000, "10,0 Mo"),
-    ("/tarifs/import", Role.MANAGER, {}, "tarifs.csv", b"%PDF-1.7\n" + bytes(100), "texte CSV"),
-    ("/tarifs/import", Role.MANAGER, {}, "tarifs.xlsx", CSV_HEADER, "pas accepté"),
-    ("/tarifs/import", Role.MANAGER, {}, "tarifs.csv", b"a;b\n" * 600_000, "2,0 Mo"),
+    ("/tarifs/import", Role.ADMIN, {}, "tarifs.csv", b"%PDF-1.7\n" + bytes(100), "texte CSV"),
+    ("/tarifs/import", Role.ADMIN, {}, "tarifs.xlsx", CSV_HEADER, "pas accepté"),
+    ("/tarifs/import", Role.ADMIN, {}, "tarifs.csv", b"a;b\n" * 600_000, "2,0 Mo"),
     (
         "/formation/donnees-ouvertes/import",
         Role.ADMIN,
