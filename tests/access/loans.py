@@ -173,6 +173,12 @@ ROUTES = [
         allow=DESK,
         path=_u("loans.family_revoke", household_id="household"),
     ),
+    Route(
+        "loans.family_give",
+        "POST",
+        allow=DESK,
+        path=_u("loans.family_give", household_id="household"),
+    ),
     Route("loans.sales", allow=DESK),
     Route("loans.sale_detail", allow=DESK, path=_u("loans.sale_detail", sale_id="sale")),
     Route("loans.sale_receipt", allow=DESK, path=_u("loans.sale_receipt", sale_id="sale")),

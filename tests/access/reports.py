@@ -73,4 +73,13 @@ ROUTES = [
         data={"confirm": "y"},
         path=_household("reports.household_erase"),
     ),
+    # Passing an erasure request is for an association that serves the household (issue
+    # 19, tests/integration/test_links_and_access.py): this one is served by none, and its
+    # holder (and the administrator) erase it themselves.
+    Route(
+        "reports.household_pass_erasure",
+        "POST",
+        allow=roles(),
+        path=_household("reports.household_pass_erasure"),
+    ),
 ]
