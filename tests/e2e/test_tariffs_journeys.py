@@ -38,7 +38,8 @@ def test_prescriber_sees_offers_with_reasons_and_savings_for_an_rsa_household(pa
         reference_name="Mme Sans Internet",
         commune="Metz",
         postcode="57000",
-        connection=Connection.NONE,
+        # Smartphone only, 35 € a month for its mobile plan (issue 17: savings like with like).
+        connection=Connection.MOBILE,
         telecom_spend_eur=35,
     )
     db.session.commit()
@@ -48,8 +49,7 @@ def test_prescriber_sees_offers_with_reasons_and_savings_for_an_rsa_household(pa
     section = page.get_by_role("region", name="Tarifs sociaux internet et mobile")
     expect(section).to_be_visible()
     cards = section.locator(".tariff-proposal")
-    # Cheapest first: 5 € data top-ups, a 10 € "tarif social mobile", a 15,99 € box.
-    expect(cards.first).to_contain_text("Emmaüs Connect")
+    # A smartphone-only household: the 10 € "tarif social mobile" against its 35 € plan.
     mobile = cards.filter(has_text="Tarif social mobile (forfait bloqué)").first
     expect(mobile).to_contain_text("10 € par mois")
     expect(mobile).to_contain_text("Économie : 300 € par an")
@@ -57,16 +57,16 @@ def test_prescriber_sees_offers_with_reasons_and_savings_for_an_rsa_household(pa
     expect(mobile).to_contain_text("(attesté)")
     expect(mobile).to_contain_text("Justificatif demandé")
     expect(mobile.get_by_text("À vérifier", exact=True)).to_be_visible()
-    # The cheapest offer of each kind the household lacks: a box too.
-    box = cards.filter(has_text="Coup de Pouce Internet")
-    expect(box).to_contain_text("15,99 € par mois")
-    expect(box).to_contain_text("Économie : 228,12 € par an")
+    # A box would add to the mobile plan: never told as a saving (issue 17).
+    expect(
+        cards.filter(has_text="Coup de Pouce Internet").filter(has_text=re.compile("Économie :"))
+    ).to_have_count(0)
     # Offers of another country are never proposed.
     expect(section).not_to_contain_text("Home Essentials")
     sms = section.locator("[data-sms]")
-    expect(sms).to_contain_text(
-        re.compile(r"^Tarifs sociaux pour vous : Emmaüs Connect, recharges 5€/mois ; ")
-    )
+    # Every shipped offer is "à vérifier": the SMS names none and says where to ask.
+    expect(sms).to_contain_text("France Services")
+    expect(sms).not_to_contain_text("Bouygues")
     assert len(sms.inner_text()) <= 160
 
     section.get_by_role("link", name="Fiche tarifs à imprimer").click()
@@ -113,6 +113,8 @@ def test_manager_edits_a_price_and_sees_it_in_history_and_match(page) -> None:  
     page.get_by_label("Code postal").fill("57000")
     page.get_by_label("une box internet à la maison").check()
     page.get_by_label(re.compile("^Ce que le foyer paie aujourd'hui")).fill("40")
+    page.get_by_label(re.compile("^Dont la box internet")).fill("40")
+    page.get_by_label(re.compile("^Dont le forfait mobile")).fill("0")
     page.get_by_role("button", name="Chercher les offres").click()
     offer = page.locator(".tariff-proposal", has_text="Coup de Pouce Internet")
     expect(offer).to_contain_text("9,99 € par mois")
