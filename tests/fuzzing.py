@@ -15,8 +15,11 @@ from sqlalchemy import select
 from app.extensions import db
 
 # Tables whose rows may grow on a rejected request: the journal, login throttling,
-# the outbox and the family page's rate-limit log.
-LOG_TABLES = frozenset({"audit_entry", "login_attempt", "outbound_message", "family_page_hit"})
+# the outbox, the family page's rate-limit log and the server-side session records (a
+# logged-in client opens one; its last-seen stamp moves with each request).
+LOG_TABLES = frozenset(
+    {"audit_entry", "login_attempt", "outbound_message", "family_page_hit", "user_session"}
+)
 
 # Columns that record a use, not a change: a refused request may still touch them (an API
 # token is used to ask, even when the answer is no).

@@ -34,9 +34,12 @@ from tests.integration.test_route_access import ALL_ROUTES, _build_ctx
 # Routes whose records every organisation of the role may reach, by design.
 SHARED: dict[str, str] = {
     "tariffs.detail": "the social-tariff catalogue is the instance's, national offers",
-    "tariffs.edit": "any association's manager keeps the common catalogue; every change is a "
-    "dated revision with its author",
+    "tariffs.edit": "the coordinator's managers keep the common catalogue (issue 17); every "
+    "change is a dated revision with its author",
     "tariffs.checked": "same: marking an offer checked is a revision of the common catalogue",
+    "tariffs.propose": "issue 17: any manager or prescriber of the territory proposes a change "
+    "to (or reports the end of) an offer of the common catalogue; only its owner decides",
+    "tariffs_governance_api.propose": "same, through the API",
     "training.session_detail": "the territory's training offer is public to all staff: a "
     "prescriber books a place for a household on any session",
     "training.course_detail": "same: courses are published for the whole territory",
