@@ -110,8 +110,6 @@ def build_config(instance_path: str, argv: list[str] | None = None) -> dict[str,
         "SMS_HTTP_TOKEN": os.environ.get("SMS_HTTP_TOKEN", ""),
         "SMS_SENDER_NAME": os.environ.get("SMS_SENDER_NAME", "Ordilien"),
         "RETENTION_DAYS": int(os.environ.get("RETENTION_DAYS", 3 * 365)),
-        # Referrals: an unanswered one is reminded to the receiving structure once after
-        # REFERRAL_REMIND_DAYS, and expires (with its answer link) after REFERRAL_EXPIRE_DAYS.
         # Issue 19: a family link ends FAMILY_LINK_DAYS after the household's last loan or
         # sale is closed; an association sees a household ASSOCIATION_ACCESS_DAYS after its
         # last prescription or loan with it closed; reports show counts under
@@ -119,6 +117,8 @@ def build_config(instance_path: str, argv: list[str] | None = None) -> dict[str,
         "FAMILY_LINK_DAYS": int(os.environ.get("FAMILY_LINK_DAYS", 90)),
         "ASSOCIATION_ACCESS_DAYS": int(os.environ.get("ASSOCIATION_ACCESS_DAYS", 90)),
         "REPORT_MIN_COUNT": int(os.environ.get("REPORT_MIN_COUNT", 5)),
+        # Referrals: an unanswered one is reminded to the receiving structure once after
+        # REFERRAL_REMIND_DAYS, and expires (with its answer link) after REFERRAL_EXPIRE_DAYS.
         "REFERRAL_REMIND_DAYS": int(os.environ.get("REFERRAL_REMIND_DAYS", 10)),
         "REFERRAL_EXPIRE_DAYS": int(os.environ.get("REFERRAL_EXPIRE_DAYS", 30)),
         # Social tariffs: the family page, the SMS and the printed sheet name only offers
