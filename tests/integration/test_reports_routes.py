@@ -17,10 +17,10 @@ from tests.conftest import login_client
 
 
 @pytest.fixture
-def demo(app: Flask) -> None:
+def demo(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     # Exact sums are checked here: small counts shown as they are (test_links_and_access.py
-    # checks the "< 5" of REPORT_MIN_COUNT).
-    app.config["REPORT_MIN_COUNT"] = 1
+    # checks the "< 5" of REPORT_MIN_COUNT). Only for these tests: the app is shared.
+    monkeypatch.setitem(app.config, "REPORT_MIN_COUNT", 1)
     result = app.test_cli_runner().invoke(seed_demo)
     assert result.exit_code == 0, result.output
 
