@@ -65,7 +65,7 @@ def test_diagnostic_booking_household_and_family_pages_then_attendance(
 
     # Back on the household's page: the booking is there.
     expect(phone_page).to_have_url(f"{phone_page.url.split('/foyers')[0]}/foyers/{household_id}")
-    expect(phone_page.get_by_role("status")).to_contain_text("est inscrit")
+    expect(phone_page.get_by_role("status")).to_contain_text("Inscription confirmée pour Fatima B.")
     bookings = phone_page.locator("section.training-bookings")
     expect(bookings).to_contain_text(title)
     expect(bookings).to_contain_text("Inscrit")
