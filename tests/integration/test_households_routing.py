@@ -187,74 +187,77 @@ def _household_messages(prescription: Any) -> list[OutboundMessage]:
 
 
 def test_a_household_that_chose_sms_gets_one_sms_however_often_it_is_tried(
-    new_app: Any, people: dict[str, Any], tmp_path: Path
+    app: Any, monkeypatch: Any, people: dict[str, Any], tmp_path: Path
 ) -> None:
     sms_file = tmp_path / "sms.log"
-    app = new_app(SMS_BACKEND="file", SMS_FILE_PATH=str(sms_file))
-    with app.app_context():
-        prescription, client, page = _validated_by_manager(app, people, hours="Tu,Th 14:00-17:30")
-        assert "Le foyer est prévenu par SMS au 06 11 22 33 44" in page
-        assert "mardi, jeudi : 14 h – 17 h 30" in page  # the association's hours, in words
-        [message] = _household_messages(prescription)
-        assert message.channel is Channel.SMS and message.recipient == "+33611223344"  # E.164
-        # Validated again (a double click, a second manager): refused, nothing more queued.
-        again = client.post(f"/prescriptions/{prescription.id}/valider", follow_redirects=True)
-        assert again.status_code == 200
-        runner = app.test_cli_runner()
-        for _ in range(2):
-            result = runner.invoke(args=["reminders", "send"])
-            assert result.exit_code == 0, result.output
-        [message] = _household_messages(prescription)
-        assert message.status is MessageStatus.SENT
-        lines = [json.loads(line) for line in sms_file.read_text(encoding="utf-8").splitlines()]
-        assert len(lines) == 1
-        text = lines[0]["text"]
-        assert lines[0]["to"] == "+33611223344"
-        assert "Ressourcerie" in text and "4 rue de la Volaille, 28000 Chartres" in text
-        assert str(prescription.id) in text and "15 €" in text and "02 37 11 22 33" in text
-        assert len(text) <= 160  # one SMS: the hours gave way to the long name (in the e-mail)
-        page = client.get(f"/prescriptions/{prescription.id}").get_data(as_text=True)
-        assert "Le foyer est prévenu par SMS" in page and "Envoyé le" in page
-        db.session.remove()
+    # The senders read the configuration when they send: no second app needed.
+    monkeypatch.setitem(app.config, "SMS_BACKEND", "file")
+    monkeypatch.setitem(app.config, "SMS_FILE_PATH", str(sms_file))
+    prescription, client, page = _validated_by_manager(app, people, hours="Tu,Th 14:00-17:30")
+    assert "Le foyer est prévenu par SMS au 06 11 22 33 44" in page
+    assert "mardi, jeudi : 14 h – 17 h 30" in page  # the association's hours, in words
+    [message] = _household_messages(prescription)
+    assert message.channel is Channel.SMS and message.recipient == "+33611223344"  # E.164
+    # Validated again (a double click, a second manager): refused, nothing more queued.
+    again = client.post(f"/prescriptions/{prescription.id}/valider", follow_redirects=True)
+    assert again.status_code == 200
+    runner = app.test_cli_runner()
+    for _ in range(2):
+        result = runner.invoke(args=["reminders", "send"])
+        assert result.exit_code == 0, result.output
+    [message] = _household_messages(prescription)
+    assert message.status is MessageStatus.SENT
+    lines = [json.loads(line) for line in sms_file.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 1
+    text = lines[0]["text"]
+    assert lines[0]["to"] == "+33611223344"
+    assert "Ressourcerie" in text and "4 rue de la Volaille, 28000 Chartres" in text
+    assert str(prescription.id) in text and "15 €" in text and "02 37 11 22 33" in text
+    assert len(text) <= 160  # one SMS: the hours gave way to the long name (in the e-mail)
+    page = client.get(f"/prescriptions/{prescription.id}").get_data(as_text=True)
+    assert "Le foyer est prévenu par SMS" in page and "Envoyé le" in page
 
 
 def test_a_household_that_chose_email_receives_it_through_a_real_smtp_server(
-    new_app: Any,
+    app: Any,
+    monkeypatch: Any,
     people: dict[str, Any],
     smtp: tuple[Inbox, int],  # noqa: F811
 ) -> None:
     inbox, port = smtp
-    app = new_app(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    with app.app_context():
-        prescription, _client, page = _validated_by_manager(
-            app,
-            people,
-            hours="Tu,Th 14:00-17:30",
-            contact_channel=ContactChannel.EMAIL,
-            email="durand@example.org",
-            phone="",
-        )
-        assert "Le foyer est prévenu par e-mail à durand@example.org" in page
-        result = app.test_cli_runner().invoke(args=["reminders", "send"])
-        assert result.exit_code == 0, result.output
-        mails = [raw for rcpt, raw in inbox.messages if rcpt == ["durand@example.org"]]
-        assert len(mails) == 1
-        mail = message_from_bytes(mails[0])
-        subject = str(make_header(decode_header(mail["Subject"])))
-        assert subject == (
-            "Votre ordinateur portable vous attend chez Ressourcerie numérique d'Eure-et-Loir"
-        )
-        body = mail.get_payload(decode=True).decode()
-        assert "Bonjour Mme Test," in body
-        assert "Où : Ressourcerie numérique d'Eure-et-Loir, 4 rue de la Volaille" in body
-        assert f"ou son numéro : {prescription.id}) et 15 €" in body
-        assert (
-            "Quand : dès maintenant, aux horaires d'ouverture : mardi, jeudi : 14 h – 17 h 30"
-            in body
-        )
-        assert "Qui appeler : Ressourcerie numérique d'Eure-et-Loir au 02 37 11 22 33." in body
-        assert len(_household_messages(prescription)) == 1
-        db.session.remove()
+    for key, value in {
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": port,
+    }.items():
+        monkeypatch.setitem(app.config, key, value)
+    prescription, _client, page = _validated_by_manager(
+        app,
+        people,
+        hours="Tu,Th 14:00-17:30",
+        contact_channel=ContactChannel.EMAIL,
+        email="durand@example.org",
+        phone="",
+    )
+    assert "Le foyer est prévenu par e-mail à durand@example.org" in page
+    result = app.test_cli_runner().invoke(args=["reminders", "send"])
+    assert result.exit_code == 0, result.output
+    mails = [raw for rcpt, raw in inbox.messages if rcpt == ["durand@example.org"]]
+    assert len(mails) == 1
+    mail = message_from_bytes(mails[0])
+    subject = str(make_header(decode_header(mail["Subject"])))
+    assert subject == (
+        "Votre ordinateur portable vous attend chez Ressourcerie numérique d'Eure-et-Loir"
+    )
+    body = mail.get_payload(decode=True).decode()
+    assert "Bonjour Mme Test," in body
+    assert "Où : Ressourcerie numérique d'Eure-et-Loir, 4 rue de la Volaille" in body
+    assert f"ou son numéro : {prescription.id}) et 15 €" in body
+    assert (
+        "Quand : dès maintenant, aux horaires d'ouverture : mardi, jeudi : 14 h – 17 h 30" in body
+    )
+    assert "Qui appeler : Ressourcerie numérique d'Eure-et-Loir au 02 37 11 22 33." in body
+    assert len(_household_messages(prescription)) == 1
 
 
 def test_a_household_reachable_only_by_landline_the_screen_names_the_number_to_call(
