@@ -115,6 +115,10 @@ def build_config(instance_path: str, argv: list[str] | None = None) -> dict[str,
         # last prescription or loan with it closed; reports show counts under
         # REPORT_MIN_COUNT as "< N".
         "FAMILY_LINK_DAYS": int(os.environ.get("FAMILY_LINK_DAYS", 90)),
+        # The family page's and the scan page's limits per address (a load test from one
+        # address stands for many people and raises them).
+        "FAMILY_PAGE_PER_MINUTE": int(os.environ.get("FAMILY_PAGE_PER_MINUTE", 30)),
+        "FAMILY_PAGE_FAILURES": int(os.environ.get("FAMILY_PAGE_FAILURES", 10)),
         "ASSOCIATION_ACCESS_DAYS": int(os.environ.get("ASSOCIATION_ACCESS_DAYS", 90)),
         "REPORT_MIN_COUNT": int(os.environ.get("REPORT_MIN_COUNT", 5)),
         # Referrals: an unanswered one is reminded to the receiving structure once after

@@ -624,6 +624,10 @@ def main() -> int:
                 "SMS_BACKEND": "file",
                 "SMS_FILE_PATH": str(work / "sms.log"),
                 "PYTHONPATH": str(ROOT),
+                # Every simulated person comes from 127.0.0.1: the per-address limits of the
+                # scan and family pages would stop them as one visitor.
+                "FAMILY_PAGE_PER_MINUTE": "100000",
+                "FAMILY_PAGE_FAILURES": "100000",
             }
             os.environ.update({k: env[k] for k in ("ORDILIEN_ENV", "SECRET_KEY", "DATABASE_URL",
                                                    "MAIL_BACKEND", "SMS_BACKEND", "SMS_FILE_PATH")})  # fmt: skip
