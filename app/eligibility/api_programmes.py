@@ -20,7 +20,7 @@ from app.api.errors import ApiError, parse_body
 from app.api.openapi import operation
 from app.api.types import UtcDateTime
 from app.authz.policy import Permission, Role
-from app.eligibility import catalogue, listing, services
+from app.eligibility import listing, services
 from app.eligibility.api_routes import SourceOut
 from app.eligibility.loader import ProgrammeFileError, definition_from_yaml, definition_to_yaml
 from app.eligibility.models import ProgrammeRecord
@@ -147,7 +147,6 @@ def _detail(record: ProgrammeRecord) -> dict[str, Any]:
 
 
 def _record(code: str) -> ProgrammeRecord:
-    catalogue.in_force()  # the shipped files become programmes on first use
     return services.get_programme(code)  # NotFound: 404
 
 
@@ -267,7 +266,6 @@ def programme_create() -> ResponseReturnValue:
     definition = _definition(body)
     owner = _owner_id(body.owner)
     _require_write(owner)
-    catalogue.in_force()  # the shipped programmes first: their codes are taken
     code = _code_of(definition)
     services.create_programme(code, owner, definition, current_user)
     return jsonify(_detail(services.get_programme(code))), 201
