@@ -95,8 +95,6 @@ _ERASURE = "the erasure is kept for the certificate; the device page lists erasu
 KNOWN_NOT_SHOWN: dict[str, str] = {
     **{f"households.household_{e}:postal_address": "the household page does not show the "
        "postal address (only used on documents)" for e in ("new", "edit")},
-    "inventory.intake:condition_notes": "the page the intake leads to does not show them",
-    "inventory.batch_new:notes": "the batch page does not show its notes",
     **{f"inventory.erasure_new:{n}": _ERASURE
        for n in ("disk_make", "disk_model", "disk_serial", "notes", "verification")},
     **{f"inventory.checklist:note-{i}": "the device page shows the checklist's results, "
