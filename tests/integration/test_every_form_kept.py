@@ -93,8 +93,6 @@ KNOWN_LOST: dict[str, str] = {}
 # each with where a user would look for it. The test fails when one starts being shown.
 _ERASURE = "the erasure is kept for the certificate; the device page lists erasures without it"
 KNOWN_NOT_SHOWN: dict[str, str] = {
-    **{f"households.household_{e}:postal_address": "the household page does not show the "
-       "postal address (only used on documents)" for e in ("new", "edit")},
     **{f"inventory.erasure_new:{n}": _ERASURE
        for n in ("disk_make", "disk_model", "disk_serial", "notes", "verification")},
     **{f"inventory.checklist:note-{i}": "the device page shows the checklist's results, "
