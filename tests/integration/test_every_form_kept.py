@@ -91,10 +91,7 @@ KNOWN_LOST: dict[str, str] = {}
 
 # Stored but shown on no page the form leads to (nor the record's page): left to show,
 # each with where a user would look for it. The test fails when one starts being shown.
-_ERASURE = "the erasure is kept for the certificate; the device page lists erasures without it"
 KNOWN_NOT_SHOWN: dict[str, str] = {
-    **{f"inventory.erasure_new:{n}": _ERASURE
-       for n in ("disk_make", "disk_model", "disk_serial", "notes", "verification")},
     **{f"inventory.checklist:note-{i}": "the device page shows the checklist's results, "
        "not each item's note" for i in range(11)},
     **{f"eligibility.editor.programme_new:{n}": "the programme page a new programme leads "
