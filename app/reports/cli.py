@@ -85,11 +85,11 @@ gdpr = AppGroup("gdpr", help="Données personnelles : durée de conservation, an
 @click.option("--dry-run", is_flag=True, help="Compter les foyers concernés sans rien modifier.")
 def purge_command(dry_run: bool) -> None:
     """Anonymiser les foyers sans activité depuis RETENTION_DAYS jours (statistiques gardées)."""
-    from app.reports import gdpr as privacy
+    from app.reports.gdpr import erasure
 
     days = int(current_app.config["RETENTION_DAYS"])
     try:
-        report = privacy.purge_expired(days, dry_run=dry_run)
+        report = erasure.purge_expired(days, dry_run=dry_run)
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     verb = "à anonymiser" if dry_run else "anonymisés"

@@ -28,7 +28,7 @@ def handovers(f: Any) -> Any:
     """Subquery: one row per handover in ``f``'s period and scope, with its kind ('loan',
     'sale', 'gift'), device_id, household_id, programme, month ('YYYY-MM') and day."""
     from app.loans.models import Loan, Sale
-    from app.reports.services import month_of
+    from app.reports.scope import month_of
 
     loans = select(
         literal(LOAN).label("kind"),

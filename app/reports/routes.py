@@ -21,7 +21,9 @@ from app.core.clock import today, utcnow
 from app.core.converters import page_number
 from app.core.errors import DomainError
 from app.extensions import db
-from app.reports import charts, exports, services
+from app.reports import charts, exports
+from app.reports import figures as report_figures
+from app.reports import scope as report_scope
 from app.reports.forms import EraseForm, ReportFilterForm
 from app.reports.period import Period, PeriodError, parse_period
 from app.reports.tables import ChartKind, Figure, as_number, fr_cell
@@ -70,7 +72,7 @@ def _territory() -> bool:
     )
 
 
-def _filters() -> tuple[services.Filters, ReportFilterForm, str | None]:
+def _filters() -> tuple[report_scope.Filters, ReportFilterForm, str | None]:
     """The scope the user may see and the period asked for (errors fall back to defaults)."""
     form = ReportFilterForm(formdata=request.args)
     territory = _territory()
@@ -95,15 +97,15 @@ def _filters() -> tuple[services.Filters, ReportFilterForm, str | None]:
         raw = request.args.get("organisation", "")
         if raw.isdigit():
             org = db.session.get(Organisation, int(raw))
-        scope = services.organisation_scope(org) if org else services.territory_scope()
+        scope = report_scope.organisation_scope(org) if org else report_scope.territory_scope()
         form.organisation.data = str(org.id) if org else ""
     else:
-        scope = services.organisation_scope(current_user.organisation)
+        scope = report_scope.organisation_scope(current_user.organisation)
         form.organisation.data = str(current_user.organisation_id)
-    return services.Filters(period, scope, today()), form, error
+    return report_scope.Filters(period, scope, today()), form, error
 
 
-def _filter_args(filters: services.Filters) -> dict[str, str]:
+def _filter_args(filters: report_scope.Filters) -> dict[str, str]:
     args = {"debut": filters.period.start.isoformat(), "fin": filters.period.end.isoformat()}
     if filters.scope.org_ids and _territory():
         args["organisation"] = str(filters.scope.org_ids[0])
@@ -119,7 +121,7 @@ def period_label(period: Period) -> str:
     )
 
 
-def _about(filters: services.Filters) -> list[tuple[str, str]]:
+def _about(filters: report_scope.Filters) -> list[tuple[str, str]]:
     return [
         (_("Période"), period_label(filters.period)),
         (_("Organisations"), filters.scope.label),
@@ -159,7 +161,7 @@ def _chart(figure: Figure) -> Markup | None:
 @permission_required(Permission.REPORTS_READ)
 def dashboard() -> str:
     filters, form, error = _filters()
-    figures = services.dashboard(filters)
+    figures = report_figures.dashboard(filters)
     return render_template(
         "reports/dashboard.html",
         form=form,
@@ -178,7 +180,7 @@ def _attachment(body: bytes, mimetype: str, filename: str) -> Response:
     return response
 
 
-def _file_stem(filters: services.Filters) -> str:
+def _file_stem(filters: report_scope.Filters) -> str:
     return f"ordilien-{filters.period.start:%Y%m%d}-{filters.period.end:%Y%m%d}"
 
 
@@ -186,7 +188,7 @@ def _file_stem(filters: services.Filters) -> str:
 @permission_required(Permission.REPORTS_READ)
 def export_xlsx() -> Response:
     filters, _form, _error = _filters()
-    body = exports.xlsx_bytes(services.dashboard(filters), _about(filters))
+    body = exports.xlsx_bytes(report_figures.dashboard(filters), _about(filters))
     return _attachment(body, exports.XLSX_MIMETYPE, f"{_file_stem(filters)}.xlsx")
 
 
@@ -194,7 +196,7 @@ def export_xlsx() -> Response:
 @permission_required(Permission.REPORTS_READ)
 def export_csv(key: str) -> Response:
     filters, _form, _error = _filters()
-    figure = services.figure_by_key(filters, key) or abort(404)
+    figure = report_figures.figure_by_key(filters, key) or abort(404)
     return _attachment(
         exports.csv_bytes(figure), "text/csv; charset=utf-8", f"{_file_stem(filters)}-{key}.csv"
     )
@@ -205,7 +207,7 @@ def export_csv(key: str) -> Response:
 def report_pdf() -> Response:
     filters, _form, _error = _filters()
     title = _("Rapport d'activité et d'impact")
-    body = exports.report_pdf(services.dashboard(filters), title, _about(filters), utcnow())
+    body = exports.report_pdf(report_figures.dashboard(filters), title, _about(filters), utcnow())
     return _attachment(body, "application/pdf", f"{_file_stem(filters)}-rapport.pdf")
 
 
@@ -231,12 +233,12 @@ def _household(household_id: int, permission: Permission) -> Any:
 def privacy_index() -> str:
     """The households a prescriber's organisation keeps, oldest activity first: who will
     be anonymised soon, and the way to each one's export and erasure."""
-    from app.reports import gdpr
+    from app.reports.gdpr import erasure
 
     query_text = request.args.get("q", "").strip()
     page = page_number(request.args.get("page"))
     org_id = None if current_user.role.value == "admin" else current_user.organisation_id
-    rows, has_next = gdpr.households_page(org_id, query_text, page)
+    rows, has_next = erasure.households_page(org_id, query_text, page)
     record_list_view(len(rows))
     db.session.commit()
     return render_template(
@@ -245,9 +247,9 @@ def privacy_index() -> str:
         page=page,
         has_next=has_next,
         q=query_text,
-        retention_days=gdpr.retention_days(),
-        due_soon=gdpr.due_within(org_id, 30),
-        expiries={h.id: gdpr.expiry_of(h) for h in rows},
+        retention_days=erasure.retention_days(),
+        due_soon=erasure.due_within(org_id, 30),
+        expiries={h.id: erasure.expiry_of(h) for h in rows},
     )
 
 
@@ -260,11 +262,11 @@ def record_list_view(count: int) -> None:
 @bp.get("/donnees-personnelles/foyers/<int:household_id>")
 @permission_required(Permission.HOUSEHOLD_READ)
 def household_privacy(household_id: int) -> str:
-    from app.reports import gdpr
+    from app.reports.gdpr import erasure, subject_access
 
     household = _household(household_id, Permission.HOUSEHOLD_READ)
-    entries = gdpr.access_log(household)
-    gdpr.record_access(household, "household.privacy_view")
+    entries = subject_access.access_log(household)
+    subject_access.record_access(household, "household.privacy_view")
     db.session.commit()
     return render_template(
         "reports/household_privacy.html",
@@ -275,7 +277,7 @@ def household_privacy(household_id: int) -> str:
         may_pass_erasure=current_user.organisation_id != household.organisation_id,
         holder=db.session.get(Organisation, household.organisation_id),
         post_form=EmptyForm(),
-        retention_days=gdpr.retention_days(),
+        retention_days=erasure.retention_days(),
     )
 
 
@@ -284,14 +286,14 @@ def household_privacy(household_id: int) -> str:
 def household_pass_erasure(household_id: int) -> Response:
     """The association that served the household passes the person's erasure request to
     the organisation that holds the record (issue 19), journalled, by e-mail."""
-    from app.reports import gdpr
+    from app.reports.gdpr import erasure
 
     household = _household(household_id, Permission.HOUSEHOLD_READ)
     if household.organisation_id == current_user.organisation_id or current_user.role is Role.ADMIN:
         abort(404)  # the holder (and the administrator) erase with the form above
     if EmptyForm().validate_on_submit():
         try:
-            gdpr.request_erasure(household, current_user)
+            erasure.request_erasure(household, current_user)
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "error")
@@ -309,11 +311,11 @@ def household_pass_erasure(household_id: int) -> Response:
 @bp.get("/donnees-personnelles/foyers/<int:household_id>/export.json")
 @permission_required(Permission.HOUSEHOLD_READ)
 def household_export_json(household_id: int) -> Response:
-    from app.reports import gdpr
+    from app.reports.gdpr import subject_access
 
     household = _household(household_id, Permission.HOUSEHOLD_READ)
-    body = gdpr.export_json(household)
-    gdpr.record_access(household, "household.export", detail={"format": "json"})
+    body = subject_access.export_json(household)
+    subject_access.record_access(household, "household.export", detail={"format": "json"})
     db.session.commit()
     return _attachment(body, "application/json", f"foyer-{household.id}.json")
 
@@ -321,11 +323,11 @@ def household_export_json(household_id: int) -> Response:
 @bp.get("/donnees-personnelles/foyers/<int:household_id>/export.pdf")
 @permission_required(Permission.HOUSEHOLD_READ)
 def household_export_pdf(household_id: int) -> Response:
-    from app.reports import gdpr
+    from app.reports.gdpr import subject_access
 
     household = _household(household_id, Permission.HOUSEHOLD_READ)
-    body = gdpr.export_pdf(household)
-    gdpr.record_access(household, "household.export", detail={"format": "pdf"})
+    body = subject_access.export_pdf(household)
+    subject_access.record_access(household, "household.export", detail={"format": "pdf"})
     db.session.commit()
     return _attachment(body, "application/pdf", f"foyer-{household.id}.pdf")
 
@@ -333,13 +335,13 @@ def household_export_pdf(household_id: int) -> Response:
 @bp.post("/donnees-personnelles/foyers/<int:household_id>/effacement")
 @permission_required(Permission.HOUSEHOLD_WRITE)
 def household_erase(household_id: int) -> str | Response:
-    from app.reports import gdpr
+    from app.reports.gdpr import erasure
 
     household = _household(household_id, Permission.HOUSEHOLD_WRITE)
     form = EraseForm()
     if form.validate_on_submit():
         try:
-            gdpr.erase_on_request(household)
+            erasure.erase_on_request(household)
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "error")

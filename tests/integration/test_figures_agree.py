@@ -30,7 +30,7 @@ from app.inventory.lifecycle import State
 from app.loans import services as loans
 from app.loans.models import Loan, Sale, SignatureKind
 from app.loans.terms import PaymentMethod
-from app.reports.services import FIGURES
+from app.reports.figures import FIGURES
 from tests.conftest import login_client
 from tests.integration import test_loans_factories as lf
 

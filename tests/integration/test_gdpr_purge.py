@@ -23,7 +23,7 @@ from app.core.clock import today, utcnow
 from app.extensions import db
 from app.notify.models import Channel
 from app.notify.services import enqueue
-from app.reports import services
+from app.reports import figures, scope
 from app.reports.cli import purge_command
 from app.reports.period import Period
 from tests.factories import create_org, create_user
@@ -239,10 +239,8 @@ def _scan(needles: list[str]) -> list[str]:
 
 
 def _figures() -> list[tuple[str, list[list[Any]]]]:
-    filters = services.Filters(
-        Period(date(2018, 1, 1), today()), services.territory_scope(), today()
-    )
-    return [(f.key, f.table.rows) for f in services.dashboard(filters)]
+    filters = scope.Filters(Period(date(2018, 1, 1), today()), scope.territory_scope(), today())
+    return [(f.key, f.table.rows) for f in figures.dashboard(filters)]
 
 
 @pytest.fixture
@@ -406,7 +404,7 @@ def test_a_household_anonymised_meanwhile_is_not_done_twice(
     from sqlalchemy import update
 
     from app.households.models import Household
-    from app.reports import gdpr
+    from app.reports.gdpr.anonymise import anonymise
 
     household = db.session.get(Household, people["expired"])
     assert household.anonymised_at is None  # loaded before the other process acts
@@ -416,7 +414,7 @@ def test_a_household_anonymised_meanwhile_is_not_done_twice(
             .where(Household.__table__.c.id == household.id)
             .values(anonymised_at=utcnow(), reference_name="Foyer anonymisé")
         )
-    gdpr.anonymise(household, reason="retention")
+    anonymise(household, reason="retention")
     db.session.commit()
     entries = db.session.scalars(
         select(AuditEntry).where(

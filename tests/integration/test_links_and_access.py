@@ -12,7 +12,7 @@ from app.extensions import db
 from app.households.models import Household
 from app.loans import services
 from app.loans.models import FamilyAccessToken, Loan
-from app.reports import gdpr
+from app.reports.gdpr import erasure
 from tests.conftest import login_client
 from tests.integration.test_loans_factories import (
     PRE,
@@ -71,7 +71,7 @@ def test_family_link_ends_at_once_when_the_household_is_anonymised(app) -> None:
     visitor = app.test_client()
     assert visitor.get(path).status_code == 200
     household = db.session.get(Household, loan.household_id)
-    gdpr.erase_on_request(household)
+    erasure.erase_on_request(household)
     ended = visitor.get(path)
     assert ended.status_code == 410 and ENDED in _text(ended)
 
@@ -81,7 +81,7 @@ def test_viewing_the_sale_page_after_an_erasure_creates_nothing(app) -> None:  #
     p = validated_prescription(counter, RSA, name="Sandrine Martin")
     sale = sell(counter, p, ready_device(counter.association))
     household = db.session.get(Household, sale.household_id)
-    gdpr.erase_on_request(household)
+    erasure.erase_on_request(household)
     before = db.session.scalar(select(func.count()).select_from(FamilyAccessToken))
 
     manager = login_client(app.test_client(), counter.manager)
@@ -293,7 +293,7 @@ def test_an_erased_household_keeps_no_booking_and_no_seat_and_nobody_is_told(app
     assert queued.status is BookingStatus.WAITING
     sent = db.session.scalar(select(func.count()).select_from(OutboundMessage))
 
-    gdpr.erase_on_request(db.session.get(Household, erased.id))
+    erasure.erase_on_request(db.session.get(Household, erased.id))
     db.session.expire_all()
     assert db.session.get(Booking, seat.id).status is BookingStatus.CANCELLED
     assert db.session.get(Booking, other_seat.id).status is BookingStatus.CANCELLED

@@ -27,7 +27,7 @@ from app.referrals import links, services
 from app.referrals import reasons as reason_list
 from app.referrals.lifecycle import ReferralState
 from app.referrals.models import Referral
-from app.reports import gdpr
+from app.reports.gdpr.anonymise import anonymise
 from app.training.models import TrainingPlace
 from tests import factories
 from tests.conftest import login_client
@@ -281,7 +281,7 @@ def test_anonymisation_blanks_the_messages_and_cuts_the_link(app: Flask) -> None
           message="Mme Bensaïd a besoin d'aide pour la CAF.")  # fmt: skip
     referral = _referral()
     token = links.make_token(referral)
-    gdpr.anonymise(w["household"], reason="request")
+    anonymise(w["household"], reason="request")
     db.session.commit()
     referral = _referral()
     assert referral.message == "" and referral.person_message == ""
@@ -300,14 +300,14 @@ def test_reports_count_referrals_by_need_and_outcome(
     w = _world()
     _send(app, w, to_organisation_id=str(w["place"].id))
     _send(app, w, need="repair", to_name="Repair Café", to_phone="0387000000")
-    from app.reports import services as reports
+    from app.reports import figures, scope
     from app.reports.period import Period
 
     today = utcnow().date()
-    filters = reports.Filters(
-        Period(today - timedelta(days=30), today), reports.territory_scope(), today
+    filters = scope.Filters(
+        Period(today - timedelta(days=30), today), scope.territory_scope(), today
     )
-    figure = reports.figure_by_key(filters, "orientations")
+    figure = figures.figure_by_key(filters, "orientations")
     assert figure is not None and figure.available
     rows = {row[0]: row[1:] for row in figure.table.rows}
     assert rows["Apprendre"] == [1, 1, 0, 0, 0, 0] and rows["Réparer un appareil"][0] == 1

@@ -16,7 +16,8 @@ from app.accounts.services import find_org
 from app.core.cli import seed_demo
 from app.core.clock import today
 from app.extensions import db
-from app.reports import services
+from app.reports import figures as report_figures
+from app.reports import handover_figures, household_figures, scope, stock_figures
 from app.reports.impact import load_factors
 from app.reports.period import Period, month_key, month_label_short
 from app.reports.tables import Figure
@@ -203,8 +204,8 @@ def _period() -> Period:
     return Period(date(2020, 1, 1), today() + timedelta(days=120))
 
 
-def _filters(org_ids: tuple[int, ...] | None = None) -> services.Filters:
-    return services.Filters(_period(), services.Scope(org_ids, "test"), today())
+def _filters(org_ids: tuple[int, ...] | None = None) -> scope.Filters:
+    return scope.Filters(_period(), scope.Scope(org_ids, "test"), today())
 
 
 def _scopes() -> list[tuple[int, ...] | None]:
@@ -226,9 +227,9 @@ def _as_dict(figure: Figure, value_col: int = 1) -> dict[Any, Any]:
 
 
 def test_dashboard_renders_every_figure_on_demo_data(demo: None) -> None:
-    figures = services.dashboard(_filters())
+    figures = report_figures.dashboard(_filters())
     keys = [f.key for f in figures]
-    assert keys == [key for key, _title, _builder in services.FIGURES]
+    assert keys == [key for key, _title, _builder in report_figures.FIGURES]
     missing = [f.key for f in figures if not f.available]
     assert not missing, f"figures without data source: {missing}"
 
@@ -247,16 +248,16 @@ def test_stock_by_state_type_and_grade(demo: None, scope_index: int) -> None:
     f = _filters(org_ids)
 
     by_state = Counter(STATE_LABELS[d.state] for d in devices)
-    assert _as_dict(services.fig_stock_by_state(f)) == dict(by_state)
+    assert _as_dict(stock_figures.fig_stock_by_state(f)) == dict(by_state)
 
     stock = [d for d in devices if d.state not in OUT_OF_STOCK]
     by_type = Counter(DEVICE_TYPE_LABELS[d.device_type] for d in stock)
-    assert _as_dict(services.fig_stock_by_type(f)) == dict(by_type)
+    assert _as_dict(stock_figures.fig_stock_by_type(f)) == dict(by_type)
 
     from app.inventory.grading import GRADE_LABELS
 
     by_grade = Counter(GRADE_LABELS[d.grade] if d.grade else "Pas encore noté" for d in stock)
-    assert _as_dict(services.fig_stock_by_grade(f)) == dict(by_grade)
+    assert _as_dict(stock_figures.fig_stock_by_grade(f)) == dict(by_grade)
 
 
 @pytest.mark.parametrize("scope_index", [0, 1])
@@ -300,7 +301,7 @@ def test_monthly_flows_from_device_events(demo: None, scope_index: int) -> None:
         [month_label_short(m), received[m], ready[m], handed[m], scrapped[m]]
         for m in period.months()
     ]
-    figure = services.fig_monthly_flows(_filters(org_ids))
+    figure = stock_figures.fig_monthly_flows(_filters(org_ids))
     assert figure.table.rows == expected
     assert sum(received.values()) > 0
 
@@ -333,7 +334,7 @@ def test_handovers_by_programme_status_commune_qpv(demo: None, scope_index: int)
     assert handovers, "demo loans or sales expected"
 
     by_programme = Counter(p or "Sans dispositif" for p, _h in handovers)
-    assert _as_dict(services.fig_handover_by_programme(f), 3) == dict(by_programme)
+    assert _as_dict(handover_figures.fig_handover_by_programme(f), 3) == dict(by_programme)
 
     by_status: Counter[str] = Counter()
     for _p, household in handovers:
@@ -342,17 +343,17 @@ def test_handovers_by_programme_status_commune_qpv(demo: None, scope_index: int)
             by_status[STATUS_LABELS[status]] += 1
         if not statuses:
             by_status["Aucune situation attestée"] += 1
-    assert _as_dict(services.fig_handover_by_status(f)) == dict(by_status)
+    assert _as_dict(handover_figures.fig_handover_by_status(f)) == dict(by_status)
 
     by_commune = Counter(h.commune or "Non renseignée" for _p, h in handovers)
-    assert _as_dict(services.fig_handover_by_commune(f)) == dict(by_commune)
+    assert _as_dict(handover_figures.fig_handover_by_commune(f)) == dict(by_commune)
 
     qpv = sum(1 for _p, h in handovers if h.qpv)
-    rows = services.fig_handover_by_qpv(f).table.rows
+    rows = handover_figures.fig_handover_by_qpv(f).table.rows
     assert [rows[0][1], rows[1][1]] == [qpv, len(handovers) - qpv]
 
     # The device events tell the same story as the loans and sales.
-    flows = services.fig_monthly_flows(f)
+    flows = stock_figures.fig_monthly_flows(f)
     assert flows.table.total(3) == len(handovers)
 
 
@@ -360,7 +361,7 @@ def test_loans_overdue(demo: None) -> None:
     from app.loans.models import Loan, LoanStatus
 
     loans = [loan for loan in db.session.scalars(select(Loan)) if loan.status == LoanStatus.OPEN]
-    figure = services.fig_loans_overdue(_filters())
+    figure = handover_figures.fig_loans_overdue(_filters())
     assert figure.table.total(1) == len(loans)
     assert figure.table.total(2) == sum(1 for loan in loans if loan.due_on < today())
 
@@ -377,7 +378,7 @@ def test_training_bookings_attendance_and_no_show(demo: str) -> None:
     ]
     # The demo publishes sessions without bookings; the hand-made history has some.
     assert bookings or demo == "demo", "bookings expected"
-    figure = services.fig_training(_filters())
+    figure = household_figures.fig_training(_filters())
     booked = sum(1 for b in bookings if b.status == BookingStatus.BOOKED)
     present = sum(1 for b in bookings if b.attendance == Attendance.PRESENT)
     absent = sum(1 for b in bookings if b.attendance == Attendance.ABSENT)
@@ -401,7 +402,7 @@ def test_impact_uses_the_factors_per_device_type(demo: None) -> None:
             device = db.session.get(Device, e.device_id)
             handed_devices[_state(device.device_type)] += 1
     factors = load_factors()
-    figure = services.fig_impact(_filters())
+    figure = stock_figures.fig_impact(_filters())
     rows = {row[0]: row for row in figure.table.rows}
     for device_type, n in handed_devices.items():
         factor = factors[device_type]
@@ -425,10 +426,8 @@ def test_period_filter_keeps_only_its_months(app: Flask) -> None:
             DeviceEvent(device_id=device.id, organisation_id=org.id, at=at, to_state=State.RECEIVED)
         )
     db.session.commit()
-    f = services.Filters(
-        Period(date(2026, 2, 1), date(2026, 4, 30)), services.territory_scope(), today()
-    )
-    rows = services.fig_monthly_flows(f).table.rows
+    f = scope.Filters(Period(date(2026, 2, 1), date(2026, 4, 30)), scope.territory_scope(), today())
+    rows = stock_figures.fig_monthly_flows(f).table.rows
     assert [r[1] for r in rows] == [0, 1, 0]
     assert [r[0] for r in rows] == ["févr. 2026", "mars 2026", "avr. 2026"]
 
@@ -436,7 +435,7 @@ def test_period_filter_keeps_only_its_months(app: Flask) -> None:
 def test_tariff_matches(demo: None) -> None:
     from app.audit.models import AuditEntry
     from app.households.models import Household
-    from app.tariffs.services import matches_for_household
+    from app.tariffs.household_matches import matches_for_household
 
     period = _period()
     followed = [
@@ -456,7 +455,7 @@ def test_tariff_matches(demo: None) -> None:
         for e in db.session.scalars(select(AuditEntry))
         if e.action == "tariff.sms" and period.contains(e.at.date())
     )
-    figure = services.fig_tariffs(_filters())
+    figure = household_figures.fig_tariffs(_filters())
     assert {k: v for k, v in _as_dict(figure).items() if v} == dict(eligible)
     highlights = dict(figure.highlights)
     assert highlights["Foyers suivis"] == str(len(followed))

@@ -81,7 +81,7 @@ def test_a_wrong_period_is_explained_and_the_default_used(app: Flask, demo: None
 
 
 def test_xlsx_has_a_sheet_per_table_and_pdf_reads_back(app: Flask, demo: None) -> None:
-    from app.reports.services import FIGURES
+    from app.reports.figures import FIGURES
 
     client = _client(app, "admin@ordilien.local")
     args = "?debut=2026-01-01&fin=2026-12-31"

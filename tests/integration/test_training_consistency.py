@@ -17,7 +17,7 @@ from app.core.errors import Conflict, DomainError
 from app.extensions import db
 from app.loans import neighbours
 from app.notify.models import OutboundMessage
-from app.reports import services as reports
+from app.reports import household_figures, scope
 from app.reports.period import Period
 from app.training import courses, services
 from app.training.models import Attendance, Booking, BookingStatus, TrainingSession
@@ -35,7 +35,9 @@ def _request(app: Flask) -> Iterator[None]:
 def _booked_figure() -> int:
     """The dashboard's "Places réservées" (training bookings) over a wide period."""
     period = Period(date(2020, 1, 1), today() + timedelta(days=120))
-    figure = reports.fig_training(reports.Filters(period, reports.Scope(None, "test"), today()))
+    figure = household_figures.fig_training(
+        scope.Filters(period, scope.Scope(None, "test"), today())
+    )
     return int(figure.table.total(1))
 
 
