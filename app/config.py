@@ -88,10 +88,22 @@ def build_config(instance_path: str, argv: list[str] | None = None) -> dict[str,
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "LANGUAGES": ["fr", "en"],
-        # Login throttling: failures allowed per email and per address in the window.
         "PASSWORD_HASH_METHOD": "scrypt",
-        "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", 5)),
+        # Passwords (ASVS 2.1, app/accounts/passwords.py): length bounds.
+        "PASSWORD_MIN_LENGTH": int(os.environ.get("PASSWORD_MIN_LENGTH", 12)),
+        "PASSWORD_MAX_LENGTH": int(os.environ.get("PASSWORD_MAX_LENGTH", 128)),
+        # Login throttling (app/accounts/throttle.py), over a sliding window: failures
+        # that lock one account (until a success or a reset); failures from one address
+        # after which each try waits a delay doubling from LOGIN_ADDRESS_DELAY_SECONDS up
+        # to LOGIN_ADDRESS_MAX_DELAY_SECONDS; failures that lock the address.
         "LOGIN_WINDOW_SECONDS": int(os.environ.get("LOGIN_WINDOW_SECONDS", 15 * 60)),
+        "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", 5)),
+        "LOGIN_ADDRESS_SLOW_AFTER": int(os.environ.get("LOGIN_ADDRESS_SLOW_AFTER", 10)),
+        "LOGIN_ADDRESS_DELAY_SECONDS": int(os.environ.get("LOGIN_ADDRESS_DELAY_SECONDS", 2)),
+        "LOGIN_ADDRESS_MAX_DELAY_SECONDS": int(
+            os.environ.get("LOGIN_ADDRESS_MAX_DELAY_SECONDS", 30)
+        ),
+        "LOGIN_ADDRESS_MAX_FAILURES": int(os.environ.get("LOGIN_ADDRESS_MAX_FAILURES", 30)),
         # Absolute base URL used in QR codes and emails; falls back to the request's host.
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),

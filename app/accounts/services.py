@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.accounts import sessions
-from app.accounts.models import ApiToken, LoginAttempt, Organisation, User, UserSession
+from app.accounts import passwords, sessions, throttle
+from app.accounts.models import ApiToken, Organisation, User, UserSession
 from app.audit.services import record
 from app.authz.policy import DEFAULT_ORG_KIND, OrgKind, Role, role_may_belong
 from app.core.clock import utcnow
@@ -20,7 +19,6 @@ from app.core.errors import DomainError
 from app.core.i18n import translate as _
 from app.extensions import db
 
-MIN_PASSWORD_LENGTH = 10
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,78}[a-z0-9]$")
 TOKEN_PREFIX = "ordi_"  # noqa: S105 (a prefix, not a secret)
 
@@ -34,12 +32,9 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def check_password_strength(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(
-            _("Le mot de passe doit faire au moins %(n)s caractères.", n=MIN_PASSWORD_LENGTH),
-            field="password",
-        )
+def check_password_strength(password: str, *, email: str = "") -> None:
+    """ASVS 2.1: length, common and breached passwords (see app/accounts/passwords.py)."""
+    passwords.check_password_strength(password, email=email)
 
 
 def normalise_email(email: str) -> str:
@@ -95,7 +90,7 @@ def create_user(
         raise DomainError(
             _("Ce rôle n'est pas possible dans ce type d'organisation."), field="role"
         )
-    check_password_strength(password)
+    check_password_strength(password, email=email)
     user = User(
         email=email,
         full_name=full_name.strip(),
@@ -150,9 +145,11 @@ def create_user_with_org(
 def set_password(user: User, password: str, *, keep: UserSession | None = None) -> None:
     """Change the password; every session of the user ends but ``keep`` (one's own,
     when changing one's own password)."""
-    check_password_strength(password)
+    check_password_strength(password, email=user.email)
     user.password_hash = hash_password(password)
     user.session_version += 1
+    # A reset by a manager or an administrator (or one's own change) unlocks the account.
+    throttle.unlock_account(user.email)
     record("user.password_reset", "user", user.id, organisation_id=user.organisation_id)
     sessions.end_all(user, "password", keep=keep, commit=False)
     db.session.commit()
@@ -179,46 +176,53 @@ class LoginThrottled(DomainError):
     pass
 
 
-def _recent_failures(column: object, value: str) -> int:
-    window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-    since = utcnow() - window
-    last_success = db.session.scalar(
-        select(func.max(LoginAttempt.at)).where(column == value, LoginAttempt.success.is_(True))
+def _refuse(refusal: throttle.Refusal, email: str, user: User | None) -> LoginThrottled:
+    """Journal a throttled try (it is no failure: it does not extend the lock)."""
+    record(
+        "login.throttled",
+        "user",
+        user.id if user else "",
+        detail={"email": email, "reason": refusal.reason, "wait": refusal.wait_seconds},
+        organisation_id=user.organisation_id if user else None,
     )
-    if last_success and last_success > since:
-        since = last_success
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(LoginAttempt)
-            .where(column == value, LoginAttempt.success.is_(False), LoginAttempt.at > since)
+    db.session.commit()
+    minutes = max(1, -(-refusal.wait_seconds // 60))
+    if refusal.reason == "address_slow":
+        return LoginThrottled(
+            _(
+                "Plusieurs essais ont échoué depuis ce poste. Par précaution, "
+                "réessayez dans %(n)s secondes.",
+                n=refusal.wait_seconds,
+            )
         )
-        or 0
+    if refusal.reason == "address_locked":
+        return LoginThrottled(
+            _(
+                "Trop d'essais de connexion ont échoué depuis ce poste. "
+                "Réessayez dans %(minutes)s minutes.",
+                minutes=minutes,
+            )
+        )
+    return LoginThrottled(
+        _(
+            "Trop de tentatives de connexion. Réessayez dans %(minutes)s minutes "
+            "ou demandez à votre responsable de réinitialiser votre mot de passe.",
+            minutes=minutes,
+        )
     )
 
 
 def authenticate(email: str, password: str, ip: str) -> User:
-    """Check credentials, with throttling per email and per address. Raises DomainError."""
+    """Check credentials, throttled per account and per address (app/accounts/throttle.py).
+    Raises DomainError (LoginThrottled when the try is refused unchecked)."""
     email = normalise_email(email)
-    limit = current_app.config["LOGIN_MAX_FAILURES"]
-    if _recent_failures(LoginAttempt.email, email) >= limit or (
-        ip and _recent_failures(LoginAttempt.ip, ip) >= limit * 4
-    ):
-        db.session.add(LoginAttempt(email=email, ip=ip, success=False))
-        record("login.throttled", "user", "", detail={"email": email})
-        db.session.commit()
-        minutes = current_app.config["LOGIN_WINDOW_SECONDS"] // 60
-        raise LoginThrottled(
-            _(
-                "Trop de tentatives de connexion. Réessayez dans %(minutes)s minutes "
-                "ou demandez à votre responsable de réinitialiser votre mot de passe.",
-                minutes=minutes,
-            )
-        )
+    refusal = throttle.refusal(email, ip)
+    if refusal is not None:
+        raise _refuse(refusal, email, find_user(email))
     user = find_user(email)
     ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
     if not (user and ok and user.is_active):
-        db.session.add(LoginAttempt(email=email, ip=ip, success=False))
+        throttle.note(email, ip, False)
         record(
             "login.failed",
             "user",
@@ -230,11 +234,25 @@ def authenticate(email: str, password: str, ip: str) -> User:
         if user and ok and not user.is_active:
             raise DomainError(_("Ce compte est désactivé. Adressez-vous à votre responsable."))
         raise DomainError(_("Adresse e-mail ou mot de passe incorrect."))
-    db.session.add(LoginAttempt(email=email, ip=ip, success=True))
+    throttle.note(email, ip, True)  # resets this account's count, never the address's
     user.last_login_at = utcnow()
     record("login.success", "user", user.id, actor=user)
     db.session.commit()
     return user
+
+
+def check_current_password(user: User, password: str) -> bool:
+    """The account page's "current password": counted against the same per-account limit
+    as the login. Raises LoginThrottled while the account is locked."""
+    refusal = throttle.account_refusal(user.email)
+    if refusal is not None:
+        raise _refuse(refusal, user.email, user)
+    if check_password_hash(user.password_hash, password):
+        return True
+    throttle.note(user.email, "", False)
+    record("account.password_check_failed", "user", user.id, actor=user)
+    db.session.commit()
+    return False
 
 
 def _hash_token(raw: str) -> str:

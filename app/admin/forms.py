@@ -61,8 +61,8 @@ class UserForm(FlaskForm):
     )
     organisation_id = SelectField(_l("Organisation"), coerce=coerce_id, choices=[])
     password = PasswordField(
-        _l("Mot de passe provisoire (10 caractères au moins)"),
-        validators=[DataRequired(_l("Indiquez un mot de passe provisoire.")), Length(max=200)],
+        _l("Mot de passe provisoire"),
+        validators=[DataRequired(_l("Indiquez un mot de passe provisoire."))],
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Créer le compte"))
@@ -71,7 +71,7 @@ class UserForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
         _l("Nouveau mot de passe provisoire"),
-        validators=[DataRequired(_l("Indiquez un mot de passe.")), Length(max=200)],
+        validators=[DataRequired(_l("Indiquez un mot de passe."))],
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Réinitialiser le mot de passe"))

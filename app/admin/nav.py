@@ -14,8 +14,10 @@ LINKS = [
     NavLink(
         "admin.users",
         _l("Comptes"),
-        _l("Créer des comptes, réinitialiser un mot de passe, désactiver un compte."),
-        Permission.ADMIN_USERS,
+        _l("Réinitialiser un mot de passe, terminer les sessions d'une personne."),
+        # The administrator (every account) and managers (their organisation's): the
+        # roles that hold AUDIT_READ; the page checks the organisation.
+        Permission.AUDIT_READ,
         order=910,
     ),
 ]

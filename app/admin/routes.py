@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from app.accounts import services, sessions
+from app.accounts import passwords, services, sessions, throttle
 from app.accounts.models import Organisation, User
 from app.admin.forms import (
     ORG_KIND_LABELS,
@@ -86,13 +86,42 @@ def _org_choices() -> list[SelectChoice]:
     return [SelectChoice(str(o.id), f"{o.name} ({ORG_KIND_LABELS[o.kind]})") for o in orgs]
 
 
+def _may_manage_accounts() -> bool:
+    """The administrator manages every account; a manager those of their organisation."""
+    return current_user.is_authenticated and current_user.role in (Role.ADMIN, Role.MANAGER)
+
+
+def _managed_user(user_id: int) -> User:
+    """The account this person may reset or log out: any for the administrator; for a
+    manager, one of their own organisation that is not an administrator's (404 else, as
+    if it did not exist)."""
+    if not _may_manage_accounts():
+        abort(403)
+    user = db.session.get(User, user_id) or abort(404)
+    if current_user.role is Role.MANAGER and (
+        user.organisation_id != current_user.organisation_id or user.role is Role.ADMIN
+    ):
+        abort(404)
+    return user
+
+
 @bp.get("/comptes")
-@permission_required(Permission.ADMIN_USERS)
+@login_required
 def users() -> str:
-    rows = db.session.scalars(
-        select(User).join(User.organisation).order_by(Organisation.name, User.email)
-    ).all()
-    return render_template("admin/users.html", users=rows, role_labels=ROLE_LABELS)
+    if not _may_manage_accounts():
+        abort(403)
+    query = select(User).join(User.organisation).order_by(Organisation.name, User.email)
+    if current_user.role is Role.MANAGER:  # their own organisation's people only
+        query = query.where(
+            User.organisation_id == current_user.organisation_id, User.role != Role.ADMIN
+        )
+    rows = db.session.scalars(query).all()
+    return render_template(
+        "admin/users.html",
+        users=rows,
+        role_labels=ROLE_LABELS,
+        may_create=current_user.role is Role.ADMIN,
+    )
 
 
 @bp.route("/comptes/nouveau", methods=["GET", "POST"])
@@ -118,13 +147,15 @@ def user_new() -> str | Response:
         else:
             flash(_("Compte %(email)s créé.", email=user.email), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form)
+    return render_template("admin/user_form.html", form=form, password_hint=passwords.hint())
 
 
 @bp.route("/comptes/<int:user_id>", methods=["GET", "POST"])
-@permission_required(Permission.ADMIN_USERS)
+@login_required
 def user_detail(user_id: int) -> str | Response:
-    user = db.session.get(User, user_id) or abort(404)
+    """An account's page: reset its password (which unlocks it and ends its sessions),
+    end its sessions; the administrator also deactivates it."""
+    user = _managed_user(user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
@@ -138,6 +169,7 @@ def user_detail(user_id: int) -> str | Response:
                 "success",
             )
             return redirect(url_for("admin.user_detail", user_id=user.id))
+    locked = throttle.account_refusal(user.email)
     return render_template(
         "admin/user_detail.html",
         user=user,
@@ -145,6 +177,9 @@ def user_detail(user_id: int) -> str | Response:
         toggle_form=EmptyForm(),
         role_labels=ROLE_LABELS,
         open_sessions=sessions.open_sessions(user),
+        may_toggle=current_user.role is Role.ADMIN,
+        locked_minutes=max(1, -(-locked.wait_seconds // 60)) if locked else 0,
+        password_hint=passwords.hint(),
     )
 
 
@@ -152,21 +187,16 @@ def user_detail(user_id: int) -> str | Response:
 @login_required
 def user_end_sessions(user_id: int) -> Response:
     """End every session of one account: the administrator for anyone, a manager for a
-    person of their own organisation (others' accounts answer 404)."""
-    if current_user.role not in (Role.ADMIN, Role.MANAGER):
-        abort(403)
-    user = db.session.get(User, user_id) or abort(404)
-    if current_user.role is Role.MANAGER and user.organisation_id != current_user.organisation_id:
-        abort(404)
+    person of their own organisation (others' accounts answer 404). Journalled
+    (user.sessions_end, reason admin)."""
+    user = _managed_user(user_id)
     if EmptyForm().validate_on_submit():
         count = sessions.end_all(user, "admin")
         flash(
             _("%(n)s session(s) terminée(s) : la personne doit se reconnecter.", n=count),
             "success",
         )
-    if current_user.role is Role.ADMIN:
-        return redirect(url_for("admin.user_detail", user_id=user.id))
-    return redirect(url_for("core.home"))
+    return redirect(url_for("admin.user_detail", user_id=user.id))
 
 
 @bp.post("/comptes/<int:user_id>/activation")

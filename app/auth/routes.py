@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.security import check_password_hash
 from werkzeug.wrappers import Response
 
-from app.accounts import services, sessions
+from app.accounts import passwords, services, sessions
 from app.accounts.models import ApiToken
 from app.auth.forms import ChangePasswordForm, EmptyForm, LoginForm, TokenForm
 from app.core.errors import DomainError
@@ -82,6 +81,7 @@ def account() -> str | Response:
         revoke_form=EmptyForm(),
         open_sessions=sessions.open_sessions(current_user),
         this_session=sessions.current_record(),
+        password_hint=passwords.hint(),
     )
 
 
@@ -101,18 +101,23 @@ def end_sessions() -> Response:
 
 def _change_password(form: ChangePasswordForm) -> bool:
     """Change the password if the current one is right; errors go on the form."""
-    if not check_password_hash(current_user.password_hash, form.current.data or ""):
+    user = current_user._get_current_object()
+    try:
+        # Throttled like the login, per account (app/accounts/throttle.py).
+        right = services.check_current_password(user, form.current.data or "")
+    except DomainError as exc:
+        form.current.errors = [exc.message]
+        return False
+    if not right:
         form.current.errors = [_("Le mot de passe actuel est incorrect.")]
         return False
     try:
         # Every other session of the account ends; this one stays open.
-        services.set_password(
-            current_user, form.password.data or "", keep=sessions.current_record()
-        )
+        services.set_password(user, form.password.data or "", keep=sessions.current_record())
     except DomainError as exc:
         form.password.errors = [exc.message]
         return False
-    login_user(current_user)  # keep this session after the version bump
+    login_user(user)  # keep this session after the version bump
     return True
 
 

@@ -38,18 +38,19 @@ ROUTES = [
         allow=ADMIN,
         path=lambda ctx: url_for("admin.organisation_edit", org_id=ctx.org(Role.MANAGER).id),
     ),
-    Route("admin.users", allow=ADMIN),
+    # A manager sees and resets (unlocks, logs out) the accounts of their organisation.
+    Route("admin.users", allow=AUDIT),
     Route("admin.user_new", allow=ADMIN),
     Route("admin.user_new", "POST", allow=ADMIN),
     Route(
         "admin.user_detail",
-        allow=ADMIN,
+        allow=AUDIT,
         path=lambda ctx: url_for("admin.user_detail", user_id=ctx.users[Role.TECHNICIAN].id),
     ),
     Route(
         "admin.user_detail",
         "POST",
-        allow=ADMIN,
+        allow=AUDIT,
         path=lambda ctx: url_for("admin.user_detail", user_id=ctx.users[Role.TECHNICIAN].id),
     ),
     Route(

@@ -82,7 +82,7 @@ def test_duplicate_slug_and_short_password_get_clear_messages(
             "password": "court",
         },
     ).get_data(as_text=True)
-    assert "au moins 10 caractères" in page
+    assert "au moins 12 caractères" in page
 
 
 def test_reset_password_and_deactivate(client, make_user, login) -> None:  # type: ignore[no-untyped-def]
