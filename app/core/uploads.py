@@ -2,8 +2,9 @@
 
 The extension is only a claim: the first bytes must agree with it. A spreadsheet is a zip
 archive whose expanded size is bounded (a few kilobytes can expand to gigabytes); a text
-file has no NUL bytes and no signature of a binary format. Each refusal says, in plain
-French, what to do instead.
+file has no NUL bytes and no signature of a binary format. A workbook or a CSV must
+also be cheap enough to read (rows x columns, time: upload_bounds.py). Each refusal says,
+in plain French, what to do instead.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import StopValidation
+
+from app.core import upload_bounds
 
 EXTENSIONS = {"csv": (".csv", ".txt"), "xlsx": (".xlsx",), "json": (".json",)}
 # Signatures of formats people pick by mistake (a photo, a PDF, an old .xls, a program).
@@ -56,7 +59,7 @@ def check(data: bytes, filename: str, kinds: tuple[str, ...], max_bytes: int) ->
             limit=_megabytes(max_bytes),
         )
     if kind == "xlsx":
-        return _check_workbook(data, max_bytes)
+        return _check_workbook(data, max_bytes) or _costly(upload_bounds.check_workbook, data)
     head = data[:8192]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _(
@@ -72,6 +75,17 @@ def check(data: bytes, filename: str, kinds: tuple[str, ...], max_bytes: int) ->
         )
     if kind == "json" and not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
         return _("Ce fichier n'est pas du JSON lisible.")
+    if kind == "csv":
+        return _costly(upload_bounds.check_csv, data)
+    return None
+
+
+def _costly(check: Any, data: bytes) -> str | None:
+    """The streaming pass of upload_bounds.py: its refusal, or None."""
+    try:
+        check(data)
+    except upload_bounds.TooCostly as exc:
+        return exc.message
     return None
 
 

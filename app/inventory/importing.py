@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 from openpyxl.utils import column_index_from_string
 
-from app.core import spreadsheet
+from app.core import spreadsheet, upload_bounds
 from app.inventory.grading import StorageType
 from app.inventory.lifecycle import DeviceType
 from app.inventory.mapping import imei_problem
@@ -195,12 +195,14 @@ def read_table(data: bytes, filename: str) -> tuple[pd.DataFrame, str, str]:
     """The file as a table of strings, with the encoding and separator found."""
     name = filename.lower()
     if name.endswith((".xlsx", ".xlsm")):
+        # Bounded first (rows x columns, time), in one streaming pass that also lists
+        # the formula cells: pandas reads a formula as its cached value, each is reported.
+        extent = _bounded(upload_bounds.check_workbook, data)
         try:
             frame = pd.read_excel(
                 io.BytesIO(data), dtype=str, engine="openpyxl", keep_default_na=False
             ).fillna("")
-            # pandas reads a formula as its cached value (or nothing): each is reported
-            frame.attrs["formulas"] = spreadsheet.formula_cells(data)
+            frame.attrs["formulas"] = extent.formulas
         except Exception as exc:  # openpyxl raises many kinds on a damaged file
             raise ImportFileError("Ce fichier Excel n'a pas pu être lu (.xlsx attendu).") from exc
         return frame, "xlsx", ""
@@ -208,6 +210,7 @@ def read_table(data: bytes, filename: str) -> tuple[pd.DataFrame, str, str]:
         raise ImportFileError(
             "Les anciens fichiers Excel (.xls) ne sont pas lus : enregistrez-le en .xlsx ou .csv."
         )
+    _bounded(upload_bounds.check_csv, data)
     text, encoding = decode(data)
     separator = sniff_separator(text)
     try:
@@ -225,6 +228,13 @@ def read_table(data: bytes, filename: str) -> tuple[pd.DataFrame, str, str]:
             "le même nombre de colonnes à chaque ligne."
         ) from exc
     return frame.fillna(""), encoding, separator
+
+
+def _bounded(check: Any, data: bytes) -> upload_bounds.Extent:
+    try:
+        return check(data)  # type: ignore[no-any-return]
+    except upload_bounds.TooCostly as exc:
+        raise ImportFileError(exc.message) from None
 
 
 def formula_problems(frame: pd.DataFrame) -> list[Problem]:
