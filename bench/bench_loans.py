@@ -24,8 +24,11 @@ os.environ.setdefault("ORDILIEN_ENV", "testing")
 from app import create_app  # noqa: E402
 from app.accounts import services as accounts  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.loans import printing, services  # noqa: E402
+from app.family.links import ensure_family_token  # noqa: E402
+from app.loans import printing  # noqa: E402
+from app.loans.handover import HandoverInput, handover  # noqa: E402
 from app.loans.models import SignatureKind  # noqa: E402
+from app.loans.queries import list_sales  # noqa: E402
 from app.loans.terms import PaymentMethod  # noqa: E402
 from tests.conftest import IsolatedClient, make_test_config, wipe_database  # noqa: E402
 from tests.integration.test_loans_factories import (  # noqa: E402
@@ -62,10 +65,10 @@ def main() -> None:
         for p, d in zip(prescriptions, devices, strict=True):
             start = time.perf_counter()
             sales.append(
-                services.handover(
+                handover(
                     counter.front_desk,
                     counter.association.id,
-                    services.HandoverInput(
+                    HandoverInput(
                         prescription_id=p.id, scanned=d.asset_tag, payment_method=PaymentMethod.CASH
                     ),
                 )
@@ -74,10 +77,10 @@ def main() -> None:
         print(f"sale at the counter (service, {n} in a row): {ms(times)}")
 
         loan_p = validated_prescription(counter, PRE, name="Famille Bench")
-        loan = services.handover(
+        loan = handover(
             counter.front_desk,
             counter.association.id,
-            services.HandoverInput(
+            HandoverInput(
                 prescription_id=loan_p.id,
                 scanned=ready_device(counter.association).asset_tag,
                 signature_kind=SignatureKind.PAPER,
@@ -97,7 +100,7 @@ def main() -> None:
                 printing.loan_sheet(loan, counter.front_desk)
                 sheet_times.append(time.perf_counter() - start)
             print(f"loan sheet PDF: {ms(sheet_times)}")
-            raw = services.ensure_family_token(loan.household, counter.association.id, None)
+            raw = ensure_family_token(loan.household, counter.association.id, None)
         page_times = []
         client = app.test_client()
         for _ in range(30):
@@ -136,7 +139,7 @@ def main() -> None:
             print(f"{label}: {wall:.2f} s wall, statuses {tally}")
         numbers = sorted(
             int(re.sub(r"^\d+-", "", s.receipt_number))
-            for s in services.list_sales(counter.association.id, limit=10_000)
+            for s in list_sales(counter.association.id, limit=10_000)
         )
         gaps = [b for a, b in zip(numbers, numbers[1:], strict=False) if b != a + 1]
         print(f"receipt numbers: {len(numbers)} from {numbers[0]} to {numbers[-1]}, gaps: {gaps}")

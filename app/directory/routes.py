@@ -147,7 +147,7 @@ def household_needs(household: Any) -> list[Need]:
 
 
 # --- a light rate limit, per address, shared by every server process ---------------------
-# The family page's mechanism (loans.services.rate_check: hits are rows, counted in the
+# The family page's mechanism (family.rate_limit.rate_check: hits are rows, counted in the
 # database, so every gunicorn worker sees the same count), in a bucket of its own: the key
 # is "ou-aller:" and a hash of the address, never a bare address, so a search neither
 # spends the family page's budget nor keeps the visitor's address in clear.
@@ -159,7 +159,7 @@ def rate_key(ip: str) -> str:
 
 def _rate_limited(ip: str) -> int:
     """Seconds to wait (0: go on). At most DIRECTORY_PER_MINUTE searches a minute."""
-    from app.loans.services import rate_check, record_hit
+    from app.family.rate_limit import rate_check, record_hit
 
     per_minute = int(current_app.config.get("DIRECTORY_PER_MINUTE", 60))
     if per_minute <= 0:

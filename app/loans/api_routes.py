@@ -21,8 +21,12 @@ from app.core.converters import year_number
 from app.core.errors import DomainError
 from app.extensions import db
 from app.households.models import Prescription
-from app.loans import services
+from app.loans.handover import HandoverInput
+from app.loans.handover import handover as hand_over
 from app.loans.models import Loan, Sale, SignatureKind
+from app.loans.queries import LoanFilter, list_loans, list_sales
+from app.loans.returns import ReturnInput, extend_loan, return_loan
+from app.loans.signatures import decode_signature
 from app.loans.terms import Accessory, PaymentMethod, ReturnCheck
 
 api_bp = Blueprint("loans_api", __name__, url_prefix="/api/v1")
@@ -181,7 +185,7 @@ def loans() -> ResponseReturnValue:
     status = request.args.get("status", "open")
     if status not in {"open", "overdue", "returned", "ceded", "all"}:
         raise ApiError(422, "status : open, overdue, returned, ceded ou all.")
-    rows = services.list_loans(current_user.organisation_id, services.LoanFilter(status=status))
+    rows = list_loans(current_user.organisation_id, LoanFilter(status=status))
     return jsonify([loan_out(x).model_dump(mode="json") for x in rows])
 
 
@@ -203,10 +207,10 @@ def loan(loan_id: int) -> ResponseReturnValue:
 def loan_return(loan_id: int) -> ResponseReturnValue:
     found = _get_loan(loan_id)
     body = parse_body(ReturnIn)
-    done = services.return_loan(
+    done = return_loan(
         current_user,
         found,
-        services.ReturnInput(
+        ReturnInput(
             checklist={k.value: v for k, v in body.checklist.items()},
             damage_notes=body.damage_notes,
             retained_cents=body.retained_cents,
@@ -220,7 +224,7 @@ def loan_return(loan_id: int) -> ResponseReturnValue:
 @api_auth(H)
 def loan_extend(loan_id: int) -> ResponseReturnValue:
     found = _get_loan(loan_id)
-    services.extend_loan(current_user, found)
+    extend_loan(current_user, found)
     return jsonify(loan_out(found).model_dump(mode="json"))
 
 
@@ -235,7 +239,7 @@ def loan_extend(loan_id: int) -> ResponseReturnValue:
 @api_auth(H)
 def sales() -> ResponseReturnValue:
     year = year_number(request.args.get("year"))
-    rows = services.list_sales(current_user.organisation_id, year)
+    rows = list_sales(current_user.organisation_id, year)
     return jsonify([sale_out(x).model_dump(mode="json") for x in rows])
 
 
@@ -268,12 +272,12 @@ def handover() -> ResponseReturnValue:
         raise ApiError(404, "Prescription introuvable.")
     png = None
     if body.signature_png_base64:
-        png = services.decode_signature("data:image/png;base64," + body.signature_png_base64)
+        png = decode_signature("data:image/png;base64," + body.signature_png_base64)
     try:
-        done = services.handover(
+        done = hand_over(
             current_user,
             prescription.association_org_id,
-            services.HandoverInput(
+            HandoverInput(
                 prescription_id=prescription.id,
                 scanned=body.asset_tag,
                 accessories=[a.value for a in body.accessories],

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from app.loans import services
+from app.loans.reservations import expire_reservations
 
 loans_cli = AppGroup("loans", help="Prêts, ventes et réservations.")
 
@@ -14,7 +14,7 @@ loans_cli = AppGroup("loans", help="Prêts, ventes et réservations.")
 @loans_cli.command("expire")
 def expire() -> None:
     """Remettre en stock les appareils dont la réservation a expiré."""
-    count = services.expire_reservations()
+    count = expire_reservations()
     click.echo(f"Réservations expirées : {count}")
 
 

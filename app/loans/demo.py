@@ -24,7 +24,7 @@ from app.households.lifecycle import PrescriptionState
 from app.households.models import Household, Prescription
 from app.inventory.lifecycle import DeviceType, State
 from app.inventory.models import Device
-from app.loans import services
+from app.loans.handover import HandoverInput, handover
 from app.loans.models import Loan, SignatureKind
 from app.loans.terms import PaymentMethod
 
@@ -115,10 +115,10 @@ def _hand_over(
     device = _ready_laptop(org_id)
     if device is None:
         return None
-    return services.handover(
+    return handover(
         desk,
         org_id,
-        services.HandoverInput(
+        HandoverInput(
             prescription_id=prescription.id,
             scanned=device.asset_tag,
             accessories=["charger", "bag"],

@@ -32,8 +32,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.core.i18n import translate as _
 from app.documents.pdf import fonts
-from app.loans.i18n import _
 from app.loans.terms import format_eur
 
 

@@ -11,15 +11,17 @@ from sqlalchemy import select
 
 from app.accounts.models import Organisation
 from app.authz.policy import OrgKind
+from app.core.i18n import translate as _
 from app.directory.models import Place
 from app.eligibility.vocabulary import COMMITMENT_LABELS, Commitment
 from app.extensions import db
+from app.family.links import ensure_family_token, family_url
 from app.households.models import Household, Prescription
 from app.inventory.grading import Grade
 from app.inventory.models import Device
 from app.loans import documents as doc
-from app.loans import neighbours, services
-from app.loans.i18n import _
+from app.loans import neighbours
+from app.loans.counter import device_kind
 from app.loans.models import Cession, Loan, Sale
 from app.loans.terms import Accessory, PaymentMethod
 
@@ -118,7 +120,7 @@ def device_info(device: Device, condition: str = "") -> doc.DeviceInfo:
     if head.strip().lower() in set(Grade):
         grade, condition = head.strip().lower(), rest
     return doc.DeviceInfo(
-        kind=services.device_kind(device),
+        kind=device_kind(device),
         brand=device.brand,
         model=device.model,
         serial=device.serial,
@@ -165,7 +167,7 @@ def _org(org_id: int) -> Organisation:
 
 def loan_sheet(loan: Loan, actor: Any) -> bytes:
     org = _org(loan.organisation_id)
-    raw = services.ensure_family_token(loan.household, loan.organisation_id, actor)
+    raw = ensure_family_token(loan.household, loan.organisation_id, actor)
     data = doc.LoanSheetData(
         number=loan.number,
         lender=org_party(org),
@@ -176,7 +178,7 @@ def loan_sheet(loan: Loan, actor: Any) -> bytes:
         due=loan.due_on,
         deposit_cents=loan.deposit_cents,
         programme=loan.programme_name or loan.programme_code,
-        family_url=services.family_url(raw),
+        family_url=family_url(raw),
         support=support_lines(org),
         training=training_lines(loan.household),
         signature_png=loan.signature_png,
@@ -188,7 +190,7 @@ def loan_sheet(loan: Loan, actor: Any) -> bytes:
 
 def receipt(sale: Sale, actor: Any) -> bytes:
     org = _org(sale.organisation_id)
-    raw = services.ensure_family_token(sale.household, sale.organisation_id, actor)
+    raw = ensure_family_token(sale.household, sale.organisation_id, actor)
     data = doc.ReceiptData(
         number=sale.receipt_number,
         sold_on=sale.sold_at.date(),
@@ -201,7 +203,7 @@ def receipt(sale: Sale, actor: Any) -> bytes:
         payment_method=payment_label(sale.payment_method),
         warranty_months=sale.warranty_months,
         warranty_until=sale.warranty_until,
-        family_url=services.family_url(raw),
+        family_url=family_url(raw),
         support=support_lines(org),
         vat_statement=vat_statement(org),
         commitments=commitment_lines(sale.prescription),
@@ -212,7 +214,7 @@ def receipt(sale: Sale, actor: Any) -> bytes:
 def cession_certificate(cession: Cession, actor: Any) -> bytes:
     loan = cession.loan
     org = _org(cession.organisation_id)
-    raw = services.ensure_family_token(loan.household, loan.organisation_id, actor)
+    raw = ensure_family_token(loan.household, loan.organisation_id, actor)
     data = doc.CessionData(
         number=cession.number,
         ceded_on=cession.ceded_on,
@@ -223,7 +225,7 @@ def cession_certificate(cession: Cession, actor: Any) -> bytes:
         loan_start=loan.start_on,
         programme=loan.programme_name or loan.programme_code,
         price_cents=cession.price_cents,
-        family_url=services.family_url(raw),
+        family_url=family_url(raw),
         accessories=accessory_labels(loan.accessories),
     )
     return doc.cession_pdf(data)

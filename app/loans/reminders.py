@@ -15,9 +15,10 @@ from sqlalchemy import select
 from app.accounts.models import Organisation
 from app.audit.services import record
 from app.extensions import db
-from app.loans import services
+from app.family.links import ensure_family_token, family_url
 from app.loans import terms as rules
 from app.loans.models import Loan, LoanStatus
+from app.loans.reservations import expire_reservations
 from app.notify.gsm7 import fit, shorten
 from app.notify.models import Channel
 from app.notify.phone import is_mobile_fr, to_e164
@@ -42,8 +43,8 @@ def _texts(loan: Loan, org: Organisation) -> tuple[str, str, str]:
     subject = f"Rappel : appareil à rapporter le {due}"
     link = ""
     if current_app.config.get("PUBLIC_BASE_URL"):
-        raw = services.ensure_family_token(loan.household, loan.organisation_id, None)
-        link = f"\nVotre page : {services.family_url(raw)}\n"
+        raw = ensure_family_token(loan.household, loan.organisation_id, None)
+        link = f"\nVotre page : {family_url(raw)}\n"
     address = ", ".join(x for x in (org.address, f"{org.postcode} {org.commune}".strip()) if x)
     body = (
         f"Bonjour,\n\nL'appareil que {org.name} vous a prêté ({loan.device.brand} "
@@ -57,7 +58,7 @@ def _texts(loan: Loan, org: Organisation) -> tuple[str, str, str]:
 
 def enqueue_due(now: datetime) -> int:
     """Queue the reminders due ``now``; returns how many were queued on this run."""
-    services.expire_reservations(now)
+    expire_reservations(now)
     day = now.date()
     loans = db.session.scalars(
         select(Loan).where(

@@ -19,8 +19,8 @@ from app.authz.guards import can, ensure_record_access, permission_required
 from app.authz.policy import OrgKind, Permission
 from app.core.routes import safe_next
 from app.extensions import db
+from app.family.rate_limit import family_rate_check, record_family_hit
 from app.households.models import Household
-from app.loans.services import family_rate_check, record_family_hit
 from app.training import feeds
 
 bp = Blueprint("feeds", __name__)

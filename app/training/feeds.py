@@ -5,7 +5,7 @@ named by the workshop (never by the household). A session moved or cancelled kee
 and gets a higher SEQUENCE; a cancelled one stays in the feed as STATUS:CANCELLED until
 KEEP_DAYS after its date, so subscribed calendars strike it out instead of losing it.
 
-The token scheme is the family page's (app/loans/services.py): an HMAC of a random salt
+The token scheme is the family page's (app/family/links.py): an HMAC of a random salt
 with SECRET_KEY, of which only the SHA-256 is stored.
 """
 
@@ -28,8 +28,8 @@ from app.accounts.models import Organisation
 from app.audit.services import record
 from app.core.clock import utcnow
 from app.extensions import db
+from app.family.links import public_url
 from app.households.models import Household
-from app.loans.services import public_url
 from app.training.ical import instance_host
 from app.training.models import (
     Booking,

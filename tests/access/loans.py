@@ -9,8 +9,11 @@ from flask import url_for
 from app.authz.policy import Role
 from app.core.clock import today
 from app.extensions import db
-from app.loans import services
+from app.family.links import ensure_family_token
+from app.loans.handover import HandoverInput, handover
 from app.loans.models import SignatureKind
+from app.loans.reservations import reserve
+from app.loans.returns import cede_loan
 from app.loans.terms import PaymentMethod
 from tests.access.table import PUBLIC, Ctx, Route, roles
 from tests.integration.test_loans_factories import (
@@ -40,14 +43,14 @@ def setup(ctx: Ctx) -> None:
     ctx.records["ready_tag"] = ready_device(asso).asset_tag
     # A reservation.
     reserved_for = validated_prescription(counter, RSA, name="Foyer réservé")
-    reservation = services.reserve(desk, asso.id, reserved_for.id, ready_device(asso).asset_tag)
+    reservation = reserve(desk, asso.id, reserved_for.id, ready_device(asso).asset_tag)
     ctx.records["reservation"] = reservation.id
     # A sale.
     bought = validated_prescription(counter, RSA, name="Foyer acheteur")
-    sale = services.handover(
+    sale = handover(
         desk,
         asso.id,
-        services.HandoverInput(
+        HandoverInput(
             prescription_id=bought.id,
             scanned=ready_device(asso).asset_tag,
             payment_method=PaymentMethod.CASH,
@@ -57,10 +60,10 @@ def setup(ctx: Ctx) -> None:
     # An open loan, and a loan turned into ownership.
     lent_to = validated_prescription(counter, PRE, name="Famille prêt")
     loan_device = ready_device(asso)
-    loan = services.handover(
+    loan = handover(
         desk,
         asso.id,
-        services.HandoverInput(
+        HandoverInput(
             prescription_id=lent_to.id,
             scanned=loan_device.asset_tag,
             signature_kind=SignatureKind.PAPER,
@@ -71,10 +74,10 @@ def setup(ctx: Ctx) -> None:
     ctx.records["loan_tag"] = loan_device.asset_tag
     ctx.records["household"] = loan.household_id
     ceded_to = validated_prescription(counter, PRE, name="Famille cession")
-    ceded = services.handover(
+    ceded = handover(
         desk,
         asso.id,
-        services.HandoverInput(
+        HandoverInput(
             prescription_id=ceded_to.id,
             scanned=ready_device(asso).asset_tag,
             signature_kind=SignatureKind.PAPER,
@@ -83,9 +86,9 @@ def setup(ctx: Ctx) -> None:
     )
     ceded.cession_after_months = 1
     db.session.commit()
-    services.cede_loan(desk, ceded, on=today() + timedelta(days=40))
+    cede_loan(desk, ceded, on=today() + timedelta(days=40))
     ctx.records["ceded"] = ceded.id
-    ctx.records["family_token"] = services.ensure_family_token(loan.household, asso.id, desk)
+    ctx.records["family_token"] = ensure_family_token(loan.household, asso.id, desk)
 
 
 def _u(endpoint: str, **keys: str):  # type: ignore[no-untyped-def]

@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from app.handover import HandoverInput, handover
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.loans import services as loans
+from app.family.links import ensure_family_token
+from app.loans.terms import PaymentMethod
 from app.referrals import links
 from tests.e2e.a11y import axe_violations
 from tests.e2e.conftest import browser_login
@@ -69,19 +71,17 @@ def test_every_page_a_phone_reaches_fits_360_px(small_page, app) -> None:  # typ
         counter.association, serial="PF1XYZ99-LONGSERIALNUMBER-0000000042", model="ThinkPad T470s"
     )
     shelf = ready_device(counter.association)
-    loans.handover(
+    handover(
         counter.front_desk,
         counter.association.id,
-        loans.HandoverInput(
+        HandoverInput(
             prescription_id=sold_for.id,
             scanned=sold.asset_tag,
             accessories=["charger"],
-            payment_method=loans.PaymentMethod.CASH,
+            payment_method=PaymentMethod.CASH,
         ),
     )
-    token = loans.ensure_family_token(
-        sold_for.household, counter.association.id, counter.front_desk
-    )
+    token = ensure_family_token(sold_for.household, counter.association.id, counter.front_desk)
     world = _world()
     sent = _send(app, world, to_name="Espace France Services", to_email="efs@example.org")
     assert sent.status_code == 302, sent.get_data(as_text=True)[:3000]

@@ -15,8 +15,8 @@ from app.accounts.services import find_user
 from app.core.cli import seed_demo
 from app.core.clock import utcnow
 from app.extensions import db
+from app.family.links import ensure_family_token
 from app.households.models import Household
-from app.loans.services import ensure_family_token
 from app.training.models import Attendance, Booking, BookingStatus
 from tests.e2e.a11y import axe_violations
 from tests.e2e.conftest import browser_login

@@ -15,7 +15,9 @@ from app.extensions import db
 from app.inventory import tags
 from app.inventory.lifecycle import DeviceType, State
 from app.inventory.models import Condition, Device
-from app.loans import services
+from app.loans.handover import HandoverInput, handover
+from app.loans.reservations import reserve
+from app.loans.terms import PaymentMethod
 from tests.conftest import login_client
 from tests.integration.test_loans_factories import (
     RSA,
@@ -28,14 +30,14 @@ from tests.integration.test_loans_factories import (
 def _scan(counter, prescription, device) -> str:  # type: ignore[no-untyped-def]
     """The counter scans ``device`` for ``prescription`` (a handover): the message."""
     with pytest.raises(Conflict) as caught:
-        services.handover(
+        handover(
             counter.front_desk,
             counter.association.id,
-            services.HandoverInput(
+            HandoverInput(
                 prescription_id=prescription.id,
                 scanned=device.asset_tag,
                 accessories=["charger"],
-                payment_method=services.PaymentMethod.CASH,
+                payment_method=PaymentMethod.CASH,
             ),
         )
     message = caught.value.message
@@ -113,11 +115,9 @@ def test_returned(counter, prescription) -> None:  # type: ignore[no-untyped-def
 def test_reserved_for_another_prescription(counter, prescription) -> None:  # type: ignore[no-untyped-def]
     other = validated_prescription(counter, RSA, name="Foyer Autre")
     device = ready_device(counter.association)
-    services.reserve(counter.front_desk, counter.association.id, other.id, device.asset_tag, 3)
+    reserve(counter.front_desk, counter.association.id, other.id, device.asset_tag, 3)
     with pytest.raises(Conflict) as caught:
-        services.reserve(
-            counter.front_desk, counter.association.id, prescription.id, device.asset_tag, 3
-        )
+        reserve(counter.front_desk, counter.association.id, prescription.id, device.asset_tag, 3)
     message = caught.value.message
     assert f"réservé pour une autre prescription (n° {other.id})" in message
     assert "annulez cette réservation" in message

@@ -140,7 +140,7 @@ def test_rate_limit(new_app) -> None:  # type: ignore[no-untyped-def]
 def test_the_rate_limit_holds_across_workers_in_its_own_bucket(new_app) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 
-    from app.loans import services as loans
+    from app.family.rate_limit import family_rate_check, record_family_hit
     from app.loans.models import FamilyPageHit
 
     # Two server processes on one database: hits counted in the database, not per process.
@@ -160,13 +160,13 @@ def test_the_rate_limit_holds_across_workers_in_its_own_bucket(new_app) -> None:
         keys = set(db.session.scalars(select(FamilyPageHit.ip)))
         assert "203.0.113.7" not in keys and all(k.startswith("ou-aller:") for k in keys)
         # The family page's budget is untouched by the searches.
-        assert loans.family_rate_check("203.0.113.7").allowed
-        loans.record_family_hit("203.0.113.7", ok=True)
-        loans.record_family_hit("203.0.113.7", ok=True)
-        assert not loans.family_rate_check("203.0.113.7").allowed
+        assert family_rate_check("203.0.113.7").allowed
+        record_family_hit("203.0.113.7", ok=True)
+        record_family_hit("203.0.113.7", ok=True)
+        assert not family_rate_check("203.0.113.7").allowed
         # ... and the directory's is untouched by the family page.
         for _ in range(3):
-            loans.record_family_hit("203.0.113.8", ok=False)
+            record_family_hit("203.0.113.8", ok=False)
     other = {"REMOTE_ADDR": "203.0.113.8"}
     assert second.test_client().get("/ou-aller", environ_base=other).status_code == 200
 

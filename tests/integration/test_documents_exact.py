@@ -12,9 +12,11 @@ from pypdf import PdfReader
 from app.core.clock import today
 from app.directory.models import Place
 from app.extensions import db
+from app.family.links import ensure_family_token
 from app.inventory.lifecycle import DeviceType
-from app.loans import printing, services
+from app.loans import printing
 from app.loans.models import Loan
+from app.loans.returns import cede_loan
 from app.loans.terms import format_eur
 from tests.integration.test_loans_factories import (
     PRE,
@@ -56,7 +58,7 @@ def test_loan_sheet_receipt_and_cession_print_the_name_exactly(name: str) -> Non
     loan.cession_after_months = 6
     db.session.commit()
     sheet = printing.loan_sheet(loan, counter.front_desk)
-    cession = services.cede_loan(counter.manager, loan, on=today() + timedelta(days=200))
+    cession = cede_loan(counter.manager, loan, on=today() + timedelta(days=200))
     certificate = printing.cession_certificate(cession, counter.manager)
     sale = sell(
         counter, validated_prescription(counter, RSA, name=name), ready_device(counter.association)
@@ -128,7 +130,7 @@ def test_family_page_recalls_the_commitment(app) -> None:  # type: ignore[no-unt
     counter = make_counter()
     p = validated_prescription(counter, RSA)
     sell(counter, p, ready_device(counter.association))
-    raw = services.ensure_family_token(p.household, counter.association.id, counter.front_desk)
+    raw = ensure_family_token(p.household, counter.association.id, counter.front_desk)
     body = app.test_client().get(f"/f/{raw}").get_data(as_text=True)
     assert "Votre engagement pour ce programme :" in body and "passer le test Pix" in body
 

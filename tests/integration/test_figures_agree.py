@@ -25,9 +25,9 @@ from app.accounts.services import find_user
 from app.core.cli import seed_demo
 from app.core.clock import today, told_at
 from app.extensions import db
-from app.inventory import services as inventory
+from app.inventory import workshop
 from app.inventory.lifecycle import State
-from app.loans import services as loans
+from app.loans.handover import HandoverInput, handover
 from app.loans.models import Loan, Sale, SignatureKind
 from app.loans.terms import PaymentMethod
 from app.reports.figures import FIGURES
@@ -48,10 +48,10 @@ def _hand_over(counter: lf.Counter, programme: str, name: str, at: datetime) -> 
         device = lf.ready_device(counter.association)
         prescription = lf.validated_prescription(counter, programme, name)
     with told_at(at):
-        return loans.handover(
+        return handover(
             counter.front_desk,
             counter.association.id,
-            loans.HandoverInput(
+            HandoverInput(
                 prescription_id=prescription.id,
                 scanned=device.asset_tag,
                 signature_kind=SignatureKind.PAPER,
@@ -67,8 +67,8 @@ def _gift(counter: lf.Counter, at: datetime) -> Sale:
         device = lf.ready_device(counter.association, lf.DeviceType.TABLET)
         prescription = lf.validated_prescription(counter, lf.PRE, "Famille Don")
     with told_at(at):
-        inventory.apply_transition(device, State.RESERVED, counter.front_desk, "Don")
-        inventory.apply_transition(device, State.GIVEN, counter.front_desk, "Don")
+        workshop.apply_transition(device, State.RESERVED, counter.front_desk, "Don")
+        workshop.apply_transition(device, State.GIVEN, counter.front_desk, "Don")
         sale = Sale(
             organisation_id=counter.association.id,
             receipt_year=at.year,

@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 
 from app.core.clock import utcnow
 from app.extensions import db
+from app.family.links import family_token
 from app.households.models import Household
-from app.loans import services
 from app.loans.models import FamilyAccessToken, Loan
+from app.loans.returns import ReturnInput, return_loan
 from app.reports.gdpr import erasure
 from tests.conftest import login_client
 from tests.integration.test_loans_factories import (
@@ -33,12 +34,12 @@ def _text(response) -> str:  # type: ignore[no-untyped-def]
 def _returned_loan_link(counter):  # type: ignore[no-untyped-def]
     p = validated_prescription(counter, PRE, name="Awa Traoré")
     loan = lend(counter, p, ready_device(counter.association))
-    raw = services.family_token(loan.household)
+    raw = family_token(loan.household)
     assert raw is not None  # the handover made it
-    services.return_loan(
+    return_loan(
         counter.front_desk,
         loan,
-        services.ReturnInput(checklist={"powers_on": True, "charger_back": True}),
+        ReturnInput(checklist={"powers_on": True, "charger_back": True}),
     )
     return loan, "/f/" + raw
 

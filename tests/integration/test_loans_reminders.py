@@ -20,7 +20,7 @@ from sqlalchemy import select
 from app.audit.models import AuditEntry
 from app.core.clock import today
 from app.extensions import db
-from app.loans import services
+from app.loans.handover import HandoverInput, handover
 from app.loans.models import Loan, SignatureKind
 from app.notify.models import MessageStatus, OutboundMessage
 from tests.integration.test_loans_factories import (
@@ -80,10 +80,10 @@ def test_reminder_sent_once_by_email_and_sms_even_when_run_twice(
         p = validated_prescription(
             counter, PRE, name="Famille Diallo", phone="06 11 22 33 44", email="diallo@example.org"
         )
-        loan = services.handover(
+        loan = handover(
             counter.front_desk,
             counter.association.id,
-            services.HandoverInput(
+            HandoverInput(
                 prescription_id=p.id,
                 scanned=ready_device(counter.association).asset_tag,
                 signature_kind=SignatureKind.PAPER,

@@ -17,7 +17,8 @@ from app.households.lifecycle import PrescriptionState
 from app.households.models import Prescription
 from app.inventory.lifecycle import DeviceType, State
 from app.inventory.models import Device, DeviceEvent
-from app.loans import services
+from app.loans.counter import active_reservation
+from app.loans.handover import HandoverInput, handover
 from app.loans.models import (
     FamilyAccessToken,
     Loan,
@@ -27,6 +28,10 @@ from app.loans.models import (
     Sale,
     SignatureKind,
 )
+from app.loans.queries import LoanFilter, list_loans, overdue_count
+from app.loans.reservations import cancel_reservation, expire_reservations, reserve
+from app.loans.returns import ReturnInput, cede_loan, extend_loan, open_loan_for_scan, return_loan
+from app.loans.signatures import decode_signature
 from app.loans.terms import PaymentMethod
 from tests.integration.test_loans_factories import (
     PRE,
@@ -46,10 +51,10 @@ def signature_png() -> bytes:
 
 
 def sell(counter, prescription, device, method=PaymentMethod.CASH):  # type: ignore[no-untyped-def]
-    return services.handover(
+    return handover(
         counter.front_desk,
         counter.association.id,
-        services.HandoverInput(
+        HandoverInput(
             prescription_id=prescription.id,
             scanned=device.asset_tag,
             accessories=["charger"],
@@ -65,10 +70,10 @@ def lend(counter, prescription, device, **kw):  # type: ignore[no-untyped-def]
         "accessories": ["charger", "bag"],
     }
     data.update(kw)
-    return services.handover(
+    return handover(
         counter.front_desk,
         counter.association.id,
-        services.HandoverInput(prescription_id=prescription.id, scanned=device.asset_tag, **data),
+        HandoverInput(prescription_id=prescription.id, scanned=device.asset_tag, **data),
     )
 
 
@@ -119,16 +124,16 @@ def test_pre_prescription_is_a_loan_then_extended_then_returned() -> None:
     assert loan.open_device_id == device.id
     assert db.session.get(Device, device.id).state is State.ON_LOAN
     old_due = loan.due_on
-    new_due = services.extend_loan(counter.front_desk, loan)
+    new_due = extend_loan(counter.front_desk, loan)
     assert new_due == old_due + timedelta(days=loan.extension_days)
     with pytest.raises(DomainError, match="maximum"):
-        services.extend_loan(counter.front_desk, loan)
-    found = services.open_loan_for_scan(f"http://x/d/{device.asset_tag}", counter.association.id)
+        extend_loan(counter.front_desk, loan)
+    found = open_loan_for_scan(f"http://x/d/{device.asset_tag}", counter.association.id)
     assert found.id == loan.id
-    services.return_loan(
+    return_loan(
         counter.front_desk,
         found,
-        services.ReturnInput(checklist={"powers_on": True, "charger_back": True}, damage_notes=""),
+        ReturnInput(checklist={"powers_on": True, "charger_back": True}, damage_notes=""),
     )
     db.session.expire_all()
     loan = db.session.get(Loan, loan.id)
@@ -137,7 +142,7 @@ def test_pre_prescription_is_a_loan_then_extended_then_returned() -> None:
     assert loan.deposit_refunded_cents == 0
     assert db.session.get(Device, device.id).state is State.TRIAGE
     with pytest.raises(DomainError):
-        services.return_loan(counter.front_desk, loan, services.ReturnInput(checklist={}))
+        return_loan(counter.front_desk, loan, ReturnInput(checklist={}))
 
 
 def test_loan_needs_a_real_signature_or_paper() -> None:
@@ -151,7 +156,7 @@ def test_loan_needs_a_real_signature_or_paper() -> None:
             counter, p, device, signature_kind=SignatureKind.SCREEN, signature_png=blank.getvalue()
         )
     with pytest.raises(DomainError, match="lue"):
-        services.decode_signature("data:image/png;base64,AAAA")
+        decode_signature("data:image/png;base64,AAAA")
     with pytest.raises(DomainError, match="comment"):
         lend(counter, p, device, signature_kind=None)
     db.session.expire_all()
@@ -175,28 +180,28 @@ def test_reservation_holds_the_device_then_expires_back_to_stock() -> None:
     p1 = validated_prescription(counter, RSA, name="Foyer Un")
     p2 = validated_prescription(counter, RSA, name="Foyer Deux")
     device = ready_device(counter.association)
-    r = services.reserve(counter.front_desk, counter.association.id, p1.id, device.asset_tag, 3)
+    r = reserve(counter.front_desk, counter.association.id, p1.id, device.asset_tag, 3)
     assert db.session.get(Device, device.id).state is State.RESERVED
     with pytest.raises(Conflict, match="réservé pour un autre foyer"):
         sell(counter, p2, device)
     with pytest.raises(Conflict, match="déjà réservé"):
-        services.reserve(
+        reserve(
             counter.front_desk,
             counter.association.id,
             p1.id,
             ready_device(counter.association).asset_tag,
         )
-    assert services.expire_reservations(utcnow() + timedelta(days=2)) == 0
-    assert services.expire_reservations(utcnow() + timedelta(days=4)) == 1
+    assert expire_reservations(utcnow() + timedelta(days=2)) == 0
+    assert expire_reservations(utcnow() + timedelta(days=4)) == 1
     db.session.expire_all()
     assert db.session.get(Reservation, r.id).status is ReservationStatus.EXPIRED
     assert db.session.get(Device, device.id).state is State.READY
     # Reserved, then handed over to its own household.
-    services.reserve(counter.front_desk, counter.association.id, p2.id, device.asset_tag)
+    reserve(counter.front_desk, counter.association.id, p2.id, device.asset_tag)
     sale = sell(counter, db.session.get(Prescription, p2.id), device)
     db.session.expire_all()
     assert db.session.get(Device, device.id).state is State.SOLD
-    assert services.active_reservation(p2.id) is None
+    assert active_reservation(p2.id) is None
     assert sale.receipt_number.endswith("00001")
 
 
@@ -204,12 +209,12 @@ def test_cancelled_reservation_frees_the_device() -> None:
     counter = make_counter()
     p = validated_prescription(counter, RSA)
     device = ready_device(counter.association)
-    r = services.reserve(counter.front_desk, counter.association.id, p.id, device.asset_tag)
-    services.cancel_reservation(counter.front_desk, r)
+    r = reserve(counter.front_desk, counter.association.id, p.id, device.asset_tag)
+    cancel_reservation(counter.front_desk, r)
     db.session.expire_all()
     assert db.session.get(Device, device.id).state is State.READY
     with pytest.raises(DomainError):
-        services.cancel_reservation(counter.front_desk, db.session.get(Reservation, r.id))
+        cancel_reservation(counter.front_desk, db.session.get(Reservation, r.id))
 
 
 def test_cession_turns_a_loan_into_ownership() -> None:
@@ -218,12 +223,12 @@ def test_cession_turns_a_loan_into_ownership() -> None:
     device = ready_device(counter.association)
     loan = lend(counter, p, device)
     with pytest.raises(DomainError, match="ne prévoit pas"):
-        services.cede_loan(counter.manager, loan)
+        cede_loan(counter.manager, loan)
     loan.cession_after_months = 6
     db.session.commit()
     with pytest.raises(DomainError, match="à partir du"):
-        services.cede_loan(counter.manager, loan)
-    cession = services.cede_loan(counter.manager, loan, on=today() + timedelta(days=200))
+        cede_loan(counter.manager, loan)
+    cession = cede_loan(counter.manager, loan, on=today() + timedelta(days=200))
     db.session.expire_all()
     assert db.session.get(Loan, loan.id).status is LoanStatus.CEDED
     assert db.session.get(Device, device.id).state is State.GIVEN
@@ -247,12 +252,12 @@ def test_overdue_list_and_expire_command(app) -> None:  # type: ignore[no-untype
     loan = lend(counter, p, ready_device(counter.association))
     loan.due_on = today() - timedelta(days=5)
     db.session.commit()
-    overdue = services.list_loans(counter.association.id, services.LoanFilter("overdue"))
+    overdue = list_loans(counter.association.id, LoanFilter("overdue"))
     assert [x.id for x in overdue] == [loan.id]
-    assert services.overdue_count(counter.association.id) == 1
+    assert overdue_count(counter.association.id) == 1
     r_p = validated_prescription(counter, RSA, name="Foyer Réservé")
     device = ready_device(counter.association)
-    r = services.reserve(counter.front_desk, counter.association.id, r_p.id, device.asset_tag, 1)
+    r = reserve(counter.front_desk, counter.association.id, r_p.id, device.asset_tag, 1)
     db.session.execute(
         db.update(Reservation)
         .where(Reservation.id == r.id)
