@@ -5,35 +5,37 @@ the records. A4, true to size, in the font labels and certificates embed
 (``app.documents.pdf.fonts``: DejaVu Sans, which prints "Ayşe", "Łukasz", "Nguyễn", Greek
 and Cyrillic names as typed; a core font would garble them).
 The QR code is drawn as vector squares from ``qrcode``'s matrix, so it stays sharp at any
-print resolution (app/documents/qr.py did not exist when this was written).
+print resolution (pdf_layout.py; app/documents/qr.py did not exist when this was written).
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
-import qrcode
-from PIL import Image as PILImage
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     Flowable,
-    Image,
     KeepTogether,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
-    TableStyle,
 )
 
 from app.core.i18n import translate as _
-from app.documents.pdf import fonts
+from app.loans.pdf_layout import (
+    build_pdf,
+    esc,
+    fr_date,
+    grid,
+    header,
+    qr_block,
+    signature_image,
+    styles,
+    table_style,
+)
 from app.loans.terms import format_eur
 
 
@@ -113,88 +115,16 @@ class CessionData:
     accessories: list[str] = field(default_factory=list)  # lent with the device
 
 
-def _table_style(commands: list[tuple[object, ...]]) -> TableStyle:
-    """A table style in the embedded font: a table sets its cells' font (Helvetica by
-    default) even when they hold paragraphs, which would embed a second, core font."""
-    return TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts()[0]), *commands])
-
-
-def _d(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
-def _esc(text: str) -> str:
-    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-class QrFlowable(Flowable):
-    """A QR code as vector squares, ``size`` points wide, with its quiet zone."""
-
-    def __init__(self, data: str, size: float = 30 * mm) -> None:
-        super().__init__()
-        qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
-        qr.add_data(data)
-        qr.make(fit=True)
-        self.matrix = qr.get_matrix()
-        self.size = size
-        self.width = self.height = size
-
-    def draw(self) -> None:
-        n = len(self.matrix)
-        cell = self.size / n
-        canvas = self.canv
-        canvas.setFillColor(colors.white)
-        canvas.rect(0, 0, self.size, self.size, stroke=0, fill=1)
-        canvas.setFillColor(colors.black)
-        for row, line in enumerate(self.matrix):
-            for col, dark in enumerate(line):
-                if dark:
-                    # Slight overlap so that no hairline appears between modules.
-                    y = self.size - (row + 1) * cell
-                    canvas.rect(col * cell, y, cell + 0.05, cell + 0.05, stroke=0, fill=1)
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    base = getSampleStyleSheet()
-    regular, bold = fonts()
-    normal = ParagraphStyle("n", parent=base["Normal"], fontName=regular, fontSize=9.5, leading=12)
-    return {
-        "n": normal,
-        "small": ParagraphStyle("s", parent=normal, fontSize=8.5, leading=11),
-        "h1": ParagraphStyle("h1", parent=normal, fontName=bold, fontSize=16, leading=20),
-        "h2": ParagraphStyle(
-            "h2", parent=normal, fontName=bold, fontSize=11.5, leading=15, spaceBefore=6
-        ),
-        "right": ParagraphStyle("r", parent=normal, alignment=TA_RIGHT),
-    }
-
-
 def _party_block(title: str, party: Party, st: dict[str, ParagraphStyle]) -> list[Paragraph]:
-    lines = [f"<b>{_esc(title)}</b>", _esc(party.name)]
+    lines = [f"<b>{esc(title)}</b>", esc(party.name)]
     for extra in (party.address, party.phone, party.email):
         if extra:
-            lines.append(_esc(extra))
+            lines.append(esc(extra))
     if party.siret:
-        lines.append(_esc(_("SIRET : %(s)s", s=party.siret)))
+        lines.append(esc(_("SIRET : %(s)s", s=party.siret)))
     if party.rna:
-        lines.append(_esc(_("RNA : %(r)s", r=party.rna)))
+        lines.append(esc(_("RNA : %(r)s", r=party.rna)))
     return [Paragraph("<br/>".join(lines), st["n"])]
-
-
-def _grid(rows: list[list[object]], widths: list[float]) -> Table:
-    table = Table(rows, colWidths=widths)
-    table.setStyle(
-        _table_style(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f0f2f5")),
-                ("FONTNAME", (0, 0), (-1, -1), fonts()[0]),
-                ("FONTSIZE", (0, 0), (-1, -1), 9.5),
-            ]
-        )
-    )
-    return table
 
 
 def _device_rows(device: DeviceInfo, accessories: list[str]) -> list[list[object]]:
@@ -212,15 +142,6 @@ def _device_rows(device: DeviceInfo, accessories: list[str]) -> list[list[object
     return rows
 
 
-def _header(title: str, number: str, st: dict[str, ParagraphStyle]) -> Table:
-    table = Table(
-        [[Paragraph(_esc(title), st["h1"]), Paragraph(_esc(number), st["right"])]],
-        colWidths=[120 * mm, 50 * mm],
-    )
-    table.setStyle(_table_style([("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
-    return table
-
-
 def _parties(
     left_title: str, left: Party, right_title: str, right: Party, st: dict[str, ParagraphStyle]
 ) -> Table:
@@ -229,73 +150,28 @@ def _parties(
         colWidths=[85 * mm, 85 * mm],
     )
     table.setStyle(
-        _table_style(
+        table_style(
             [("BOX", (0, 0), (0, 0), 0.5, colors.grey), ("BOX", (1, 0), (1, 0), 0.5, colors.grey)]
         )
     )
     return table
 
 
-def _qr_block(url: str, text: str, st: dict[str, ParagraphStyle]) -> Table:
-    table = Table(
-        [
-            [
-                QrFlowable(url),
-                Paragraph(text + "<br/><font size=7>" + _esc(url) + "</font>", st["n"]),
-            ]
-        ],
-        colWidths=[36 * mm, 134 * mm],
-    )
-    table.setStyle(_table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    return table
-
-
-def _signature_image(png: bytes, width: float, height: float) -> Image:
-    """The signature drawn on white (canvas PNGs are transparent), scaled to fit."""
-    with PILImage.open(io.BytesIO(png)) as source:
-        rgba = source.convert("RGBA")
-        flat = PILImage.new("RGB", rgba.size, "white")
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-        out = io.BytesIO()
-        flat.save(out, format="PNG")
-        ratio = min(width / rgba.width, height / rgba.height)
-        size = (rgba.width * ratio, rgba.height * ratio)
-    out.seek(0)
-    return Image(out, width=size[0], height=size[1])
-
-
-def _build(story: list[Flowable], title: str) -> bytes:
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=title,
-        author="Ordilien",
-        initialFontName=fonts()[0],  # else every page also carries an unused Helvetica
-    )
-    doc.build(story)
-    return buffer.getvalue()
-
-
 def loan_sheet_pdf(data: LoanSheetData) -> bytes:
     """The loan agreement (convention de prêt), DOMAIN.md section 5."""
-    st = _styles()
+    st = styles()
     story: list[Flowable] = [
-        _header(_("Convention de prêt de matériel"), _("N° %(n)s", n=data.number), st),
+        header(_("Convention de prêt de matériel"), _("N° %(n)s", n=data.number), st),
         Spacer(1, 4 * mm),
         _parties(_("Le prêteur"), data.lender, _("L'emprunteur (le foyer)"), data.borrower, st),
         Paragraph(_("Le matériel prêté"), st["h2"]),
-        _grid(_device_rows(data.device, data.accessories), [45 * mm, 125 * mm]),
+        grid(_device_rows(data.device, data.accessories), [45 * mm, 125 * mm]),
         Paragraph(_("Durée et caution"), st["h2"]),
-        _grid(
+        grid(
             [
                 [_("Programme"), data.programme or "-"],
-                [_("Début du prêt"), _d(data.start)],
-                [_("À rendre au plus tard le"), _d(data.due)],
+                [_("Début du prêt"), fr_date(data.start)],
+                [_("À rendre au plus tard le"), fr_date(data.due)],
                 [
                     _("Caution"),
                     format_eur(data.deposit_cents) if data.deposit_cents else _("aucune"),
@@ -323,18 +199,18 @@ def loan_sheet_pdf(data: LoanSheetData) -> bytes:
         ),
         _("Vos données personnelles sur l'appareil sont effacées au retour."),
     ]
-    story += [Paragraph("• " + _esc(c), st["n"]) for c in conditions]
+    story += [Paragraph("• " + esc(c), st["n"]) for c in conditions]
     if data.support:
         story.append(Paragraph(_("Contacts en cas de besoin"), st["h2"]))
-        story += [Paragraph(_esc(s), st["n"]) for s in data.support]
+        story += [Paragraph(esc(s), st["n"]) for s in data.support]
     story.append(Paragraph(_("Formation"), st["h2"]))
     if data.training:
-        story += [Paragraph(_esc(s), st["n"]) for s in data.training]
+        story += [Paragraph(esc(s), st["n"]) for s in data.training]
     else:
         story.append(Paragraph(_("Aucune séance réservée pour l'instant."), st["n"]))
     story += [
         Spacer(1, 2 * mm),
-        _qr_block(
+        qr_block(
             data.family_url,
             _(
                 "<b>Votre page :</b> scannez ce code avec votre téléphone pour revoir "
@@ -344,29 +220,29 @@ def loan_sheet_pdf(data: LoanSheetData) -> bytes:
         ),
     ]
     story.append(_signature_block(data, st))
-    return _build(story, _("Convention de prêt %(n)s", n=data.number))
+    return build_pdf(story, _("Convention de prêt %(n)s", n=data.number))
 
 
 def _signature_block(data: LoanSheetData, st: dict[str, ParagraphStyle]) -> KeepTogether:
-    signed_on = _d(data.signed_on or data.start)
+    signed_on = fr_date(data.signed_on or data.start)
     left: list[Flowable] = [
-        Paragraph(_("<b>Pour l'emprunteur</b> : %(name)s", name=_esc(data.signer_name)), st["n"]),
+        Paragraph(_("<b>Pour l'emprunteur</b> : %(name)s", name=esc(data.signer_name)), st["n"]),
         Paragraph(_("Le %(d)s", d=signed_on), st["n"]),
     ]
     if data.signature_png:
-        left.append(_signature_image(data.signature_png, 60 * mm, 18 * mm))
+        left.append(signature_image(data.signature_png, 60 * mm, 18 * mm))
         left.append(Paragraph(_("Signé sur écran au comptoir."), st["small"]))
     else:
         left.append(Paragraph(_("Signé sur papier."), st["small"]))
         left.append(Spacer(1, 15 * mm))
     right: list[Flowable] = [
-        Paragraph(_("<b>Pour l'association</b> : %(name)s", name=_esc(data.lender.name)), st["n"]),
+        Paragraph(_("<b>Pour l'association</b> : %(name)s", name=esc(data.lender.name)), st["n"]),
         Paragraph(_("Le %(d)s", d=signed_on), st["n"]),
         Spacer(1, 15 * mm),
     ]
     table = Table([[left, right]], colWidths=[85 * mm, 85 * mm])
     table.setStyle(
-        _table_style(
+        table_style(
             [("BOX", (0, 0), (-1, -1), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
         )
     )
@@ -375,16 +251,16 @@ def _signature_block(data: LoanSheetData, st: dict[str, ParagraphStyle]) -> Keep
 
 def receipt_pdf(data: ReceiptData) -> bytes:
     """The sale receipt: sequential number, parties, device, price, payment, warranty."""
-    st = _styles()
+    st = styles()
     story: list[Flowable] = [
-        _header(_("Reçu de vente"), _("N° %(n)s", n=data.number), st),
-        Paragraph(_("Date de la vente : %(d)s", d=_d(data.sold_on)), st["n"]),
+        header(_("Reçu de vente"), _("N° %(n)s", n=data.number), st),
+        Paragraph(_("Date de la vente : %(d)s", d=fr_date(data.sold_on)), st["n"]),
         Spacer(1, 4 * mm),
         _parties(_("Le vendeur"), data.seller, _("L'acheteur"), data.buyer, st),
         Paragraph(_("Le matériel vendu"), st["h2"]),
-        _grid(_device_rows(data.device, data.accessories), [45 * mm, 125 * mm]),
+        grid(_device_rows(data.device, data.accessories), [45 * mm, 125 * mm]),
         Paragraph(_("Paiement"), st["h2"]),
-        _grid(
+        grid(
             [
                 [_("Programme"), data.programme or "-"],
                 [_("Prix payé TTC"), format_eur(data.price_cents)],
@@ -394,20 +270,20 @@ def receipt_pdf(data: ReceiptData) -> bytes:
         ),
     ]
     if data.vat_statement:
-        story.append(Paragraph(_esc(data.vat_statement), st["small"]))
+        story.append(Paragraph(esc(data.vat_statement), st["small"]))
     if data.commitments:
         story.append(Paragraph(_("Engagements pris avec ce programme"), st["h2"]))
-        story += [Paragraph("• " + _esc(c), st["n"]) for c in data.commitments]
+        story += [Paragraph("• " + esc(c), st["n"]) for c in data.commitments]
     story += [
         Paragraph(_("Garantie"), st["h2"]),
         Paragraph(
-            _esc(
+            esc(
                 _(
                     "Matériel d'occasion reconditionné : garantie légale de conformité de "
                     "%(m)s mois, jusqu'au %(d)s (articles L217-3 et suivants du code de la "
                     "consommation). En cas de panne, rapportez l'appareil avec ce reçu.",
                     m=data.warranty_months,
-                    d=_d(data.warranty_until),
+                    d=fr_date(data.warranty_until),
                 )
             ),
             st["n"],
@@ -415,10 +291,10 @@ def receipt_pdf(data: ReceiptData) -> bytes:
     ]
     if data.support:
         story.append(Paragraph(_("Contacts"), st["h2"]))
-        story += [Paragraph(_esc(s), st["n"]) for s in data.support]
+        story += [Paragraph(esc(s), st["n"]) for s in data.support]
     story += [
         Spacer(1, 4 * mm),
-        _qr_block(
+        qr_block(
             data.family_url,
             _(
                 "<b>Votre page :</b> scannez ce code avec votre téléphone pour revoir votre "
@@ -427,44 +303,44 @@ def receipt_pdf(data: ReceiptData) -> bytes:
             st,
         ),
     ]
-    return _build(story, _("Reçu %(n)s", n=data.number))
+    return build_pdf(story, _("Reçu %(n)s", n=data.number))
 
 
 def cession_pdf(data: CessionData) -> bytes:
     """The certificate that turns a loan into ownership (attestation de cession)."""
-    st = _styles()
+    st = styles()
     price = format_eur(data.price_cents) if data.price_cents else _("à titre gratuit")
     story: list[Flowable] = [
-        _header(_("Attestation de cession"), _("N° %(n)s", n=data.number), st),
-        Paragraph(_("Date de la cession : %(d)s", d=_d(data.ceded_on)), st["n"]),
+        header(_("Attestation de cession"), _("N° %(n)s", n=data.number), st),
+        Paragraph(_("Date de la cession : %(d)s", d=fr_date(data.ceded_on)), st["n"]),
         Spacer(1, 4 * mm),
         _parties(_("L'association"), data.association, _("Le bénéficiaire"), data.beneficiary, st),
         Paragraph(_("Le matériel cédé"), st["h2"]),
-        _grid(_device_rows(data.device, data.accessories), [45 * mm, 125 * mm]),
+        grid(_device_rows(data.device, data.accessories), [45 * mm, 125 * mm]),
         Spacer(1, 3 * mm),
         Paragraph(
-            _esc(
+            esc(
                 _(
                     "Le matériel prêté le %(start)s (convention n° %(loan)s, programme "
                     "%(prog)s) devient la propriété du bénéficiaire à compter du %(d)s, "
                     "%(price)s. Le prêt prend fin : il n'y a plus de date de retour.",
-                    start=_d(data.loan_start),
+                    start=fr_date(data.loan_start),
                     loan=data.loan_number,
                     prog=data.programme or "-",
-                    d=_d(data.ceded_on),
+                    d=fr_date(data.ceded_on),
                     price=price,
                 )
             ),
             st["n"],
         ),
         Spacer(1, 4 * mm),
-        _qr_block(data.family_url, _("<b>Votre page</b> reste accessible avec ce code."), st),
+        qr_block(data.family_url, _("<b>Votre page</b> reste accessible avec ce code."), st),
         Spacer(1, 6 * mm),
         Table(
             [[_("Pour l'association"), _("Le bénéficiaire")], ["", ""]],
             colWidths=[85 * mm, 85 * mm],
             rowHeights=[8 * mm, 22 * mm],
-            style=_table_style([("BOX", (0, 0), (-1, -1), 0.5, colors.grey)]),
+            style=table_style([("BOX", (0, 0), (-1, -1), 0.5, colors.grey)]),
         ),
     ]
-    return _build(story, _("Attestation de cession %(n)s", n=data.number))
+    return build_pdf(story, _("Attestation de cession %(n)s", n=data.number))
