@@ -21,6 +21,7 @@ openpyxl would (row, column letter), so that the import reports each one.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import time
@@ -293,11 +294,32 @@ def _first_sheet(archive: zipfile.ZipFile, names: set[str]) -> str | None:
     return sheets[0] if sheets else None
 
 
+# The last files passed: the upload form's check and the import that follows read the
+# same bytes; the second is not counted again.
+_PASSED: dict[tuple[str, bytes, Bounds], Extent] = {}
+
+
+def _remembered(kind: str, data: bytes, bounds: Bounds | None, count: Any) -> Extent:
+    bounds = bounds or Bounds.from_settings()
+    key = (kind, hashlib.blake2b(data, digest_size=16).digest(), bounds)
+    extent = _PASSED.get(key)
+    if extent is None:
+        extent = count(data, bounds)
+        _PASSED[key] = extent
+        while len(_PASSED) > 4:
+            _PASSED.pop(next(iter(_PASSED)), None)
+    return extent
+
+
 def check_workbook(data: bytes, bounds: Bounds | None = None) -> Extent:
     """The first sheet's extent and formula cells; raises TooCostly when reading the
     workbook would cost more than the bounds. A file that is not a workbook at all is
     left to the reader (an empty extent)."""
-    run = _Pass(bounds or Bounds.from_settings())
+    return _remembered("xlsx", data, bounds, _count_workbook)
+
+
+def _count_workbook(data: bytes, bounds: Bounds) -> Extent:
+    run = _Pass(bounds)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError):
@@ -338,15 +360,19 @@ def sniff_separator(first_line: str) -> str:
     return best if counts[best] else ";"
 
 
-def check_csv(data: bytes, bounds: Bounds | None = None, separator: str = "") -> Extent:
+def check_csv(data: bytes, bounds: Bounds | None = None) -> Extent:
     """Rows and widest row of a CSV, read in one streaming pass; raises TooCostly.
 
     Read as Latin-1, which maps every byte to one character: separators, quotes and line
-    ends are ASCII, so the layout is the same whatever the file's real encoding."""
-    run = _Pass(bounds or Bounds.from_settings())
+    ends are ASCII, so the layout is the same whatever the file's real encoding. The
+    separator is the one the first line uses most, as importing.py guesses it."""
+    return _remembered("csv", data, bounds, _count_csv)
+
+
+def _count_csv(data: bytes, bounds: Bounds) -> Extent:
+    run = _Pass(bounds)
     text = io.TextIOWrapper(io.BytesIO(data), encoding="latin-1", newline=None)
-    first = text.readline()
-    separator = separator or sniff_separator(first)
+    separator = sniff_separator(text.readline())
     text.seek(0)
     limit = run.bounds.max_columns
 
