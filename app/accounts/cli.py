@@ -16,7 +16,7 @@ users = AppGroup("users", help="Comptes : créer un compte, créer un jeton d'AP
 @click.argument("email")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--org", "org_slug", required=True, help="Identifiant court de l'organisation.")
-@click.option("--password", required=True, help="10 caractères au moins.")
+@click.option("--password", required=True, help="12 caractères au moins, ni courant ni divulgué.")
 @click.option("--org-kind", type=click.Choice([k.value for k in OrgKind]), default=None)
 @click.option("--name", "full_name", default="", help="Nom et prénom.")
 def create(

@@ -55,7 +55,7 @@ def test_users_create_refuses_bad_input_with_french_message(runner) -> None:  # 
         users, ["create", "x@y.fr", "--role", "manager", "--org", "asso-x", "--password", "court"]
     )
     assert result.exit_code != 0
-    assert "au moins 10 caractères" in result.output
+    assert "au moins 12 caractères" in result.output
     assert _count(User) == 0 and _count(Organisation) == 0  # nothing half-written
 
 

@@ -130,6 +130,36 @@ def test_an_administrator_reset_and_a_manager_end_the_sessions(app: Flask) -> No
     assert not _opens_inventory(desk_browser)
 
 
+def test_a_manager_ends_one_persons_sessions_from_their_page(app: Flask) -> None:
+    """The manager's button on the person's page: every copy of the person's cookie is
+    refused afterwards, the journal says who did it; the manager stays logged in."""
+    from app.audit.models import AuditEntry
+
+    org = factories.create_org(OrgKind.ASSOCIATION)
+    desk = _staff(Role.FRONT_DESK, org)
+    manager = _staff(Role.MANAGER, org)
+    counter, home = app.test_client(), app.test_client()
+    _log_in(counter, desk.email)
+    _log_in(home, desk.email)
+    copies = [_copy(app, counter), _copy(app, home)]
+    boss = app.test_client()
+    _log_in(boss, manager.email)
+    page = boss.get(f"/admin/comptes/{desk.id}").get_data(as_text=True)
+    assert page.count("Firefox, Windows") == 2 and "Terminer toutes ses sessions" in page
+    response = boss.post(f"/admin/comptes/{desk.id}/sessions/terminer")
+    assert response.headers["Location"].endswith(f"/admin/comptes/{desk.id}")
+    page = boss.get(response.headers["Location"]).get_data(as_text=True)
+    assert "2 session(s) terminée(s)" in page and "Aucune session ouverte." in page
+    for client in (counter, home, *copies):
+        assert not _opens_inventory(client)
+    assert _opens_inventory(boss)
+    entry = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.action == "user.sessions_end")
+    ).one()
+    assert entry.actor_id == manager.id and entry.object_id == str(desk.id)
+    assert entry.detail == {"reason": "admin", "count": 2}
+
+
 def test_a_session_left_alone_ends_at_the_idle_limit(app: Flask, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     user = _staff()
     browser = app.test_client()
