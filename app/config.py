@@ -85,6 +85,13 @@ def build_config(instance_path: str, argv: list[str] | None = None) -> dict[str,
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", 30)),
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
+        # What an uploaded spreadsheet may cost to read (app/core/upload_bounds.py):
+        # rows x columns, columns on one line, seconds of reading, and how much an .xlsx
+        # member may expand (a zip bomb under the size limit).
+        "UPLOAD_MAX_CELLS": int(os.environ.get("UPLOAD_MAX_CELLS", 1_000_000)),
+        "UPLOAD_MAX_COLUMNS": int(os.environ.get("UPLOAD_MAX_COLUMNS", 1_000)),
+        "UPLOAD_TIME_BUDGET_SECONDS": float(os.environ.get("UPLOAD_TIME_BUDGET_SECONDS", 10)),
+        "UPLOAD_XLSX_MAX_RATIO": int(os.environ.get("UPLOAD_XLSX_MAX_RATIO", 100)),
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "LANGUAGES": ["fr", "en"],
