@@ -162,7 +162,7 @@ def _save(org: Organisation, value: str, form: DirectoryPlaceForm) -> None:
     place.labels = [v.strip() for v in (form.labels.data or "").split(",") if v.strip()]
     place.rna = (form.rna.data or "").strip().upper()
     if org.kind is OrgKind.TRAINING_PLACE:
-        from app.training.services import place_for
+        from app.training.catalogue import place_for
 
         place_for(org).opening_hours = value[:200]  # the training place's record owns them
     place.opening_hours = value

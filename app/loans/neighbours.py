@@ -40,9 +40,9 @@ class TariffTip:
 def training_bookings(household: Any) -> list[BookedSession]:
     """The household's upcoming training sessions (booked, waiting, or cancelled by the place)."""
     try:
-        from app.training import services as training
+        from app.training.catalogue import bookings_for_household
 
-        bookings = training.bookings_for_household(household)
+        bookings = bookings_for_household(household)
     except Exception:  # noqa: BLE001
         current_app.logger.warning("Training bookings unavailable", exc_info=True)
         return []

@@ -189,7 +189,7 @@ def place_facts(referral: Referral) -> PlaceFacts:
 
 def tell_person(referral: Referral, kind: str) -> bool:
     """``kind``: "sent" (where to go) or "accepted" (the structure expects them)."""
-    from app.training.services import contact_for
+    from app.training.messages import contact_for
 
     contact = contact_for(referral.household)
     if contact is None:

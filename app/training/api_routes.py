@@ -20,12 +20,22 @@ from app.authz.policy import Permission
 from app.core.clock import utcnow
 from app.extensions import db
 from app.households.models import Household
-from app.training import courses, services
+from app.training import courses
 from app.training import diagnostic as dg
 from app.training import matching as mt
+from app.training.bookings import book
+from app.training.cancellations import cancel_booking
+from app.training.catalogue import (
+    bookings_for_household,
+    fetch,
+    upcoming_sessions,
+    waiting_counts,
+    waiting_position,
+)
 from app.training.forms import reason_label
 from app.training.models import Booking, TrainingSession
 from app.training.recurrence import to_local
+from app.training.suggestions import slot_of
 
 api_bp = Blueprint("training_api", __name__, url_prefix="/api/v1/training")
 
@@ -131,14 +141,14 @@ def _booking_out(b: Booking) -> BookingOut:
         id=b.id, session_id=b.session_id, household_id=b.household_id,
         # a cancelled session's bookings ended with it
         status="cancelled" if courses.ended_with_session(b) else b.status.value,
-        waiting_position=None if courses.ended_with_session(b) else services.waiting_position(b),
+        waiting_position=None if courses.ended_with_session(b) else waiting_position(b),
         attendance=b.attendance.value if b.attendance else None, course_id=b.course_id,
     )  # fmt: skip
 
 
 def _household(household_id: int) -> Household | None:
     """The household, if it exists and the caller may book for it."""
-    household = services.fetch(Household, household_id)
+    household = fetch(Household, household_id)
     if household is None or not can(Permission.TRAINING_BOOK, household.organisation_id):
         return None
     return household  # type: ignore[no-any-return]
@@ -152,7 +162,7 @@ def _household(household_id: int) -> Household | None:
 @api_auth(Permission.TRAINING_READ)
 def sessions() -> ResponseReturnValue:
     place = request.args.get("place_id", "")
-    rows = services.upcoming_sessions(
+    rows = upcoming_sessions(
         org_id=int(place) if place.isdigit() else None,
         theme=request.args.get("theme", ""),
         commune=request.args.get("commune", ""),
@@ -164,7 +174,7 @@ def sessions() -> ResponseReturnValue:
 @operation("Une séance", response=SessionOut, tags=["formation"])
 @api_auth(Permission.TRAINING_READ)
 def session(session_id: int) -> ResponseReturnValue:
-    found = services.fetch(TrainingSession, session_id)
+    found = fetch(TrainingSession, session_id)
     if found is None:
         raise ApiError(404, "Séance introuvable.")
     return jsonify(_session_out(found).model_dump(mode="json"))
@@ -182,7 +192,7 @@ def bookings() -> ResponseReturnValue:
         household = _household(int(raw)) if raw.isdigit() else None
         if household is None:  # unknown, or another structure's: nothing to show
             return jsonify([])
-        rows = services.bookings_for_household(household)
+        rows = bookings_for_household(household)
         record("household.read", "household", household.id,
                detail={"api": "training.bookings"}, organisation_id=household.organisation_id)  # fmt: skip
         db.session.commit()
@@ -202,12 +212,12 @@ def bookings() -> ResponseReturnValue:
 @api_auth(Permission.TRAINING_BOOK)
 def booking_create(session_id: int) -> ResponseReturnValue:
     body = parse_body(BookingIn)
-    if services.fetch(TrainingSession, session_id) is None:
+    if fetch(TrainingSession, session_id) is None:
         raise ApiError(404, "Séance introuvable.")
     household = _household(body.household_id)
     if household is None:
         raise ApiError(404, "Foyer introuvable.")
-    booking = services.book(session_id, household, current_user)
+    booking = book(session_id, household, current_user)
     return jsonify(_booking_out(booking).model_dump(mode="json")), 201
 
 
@@ -215,12 +225,12 @@ def booking_create(session_id: int) -> ResponseReturnValue:
 @operation("Annuler une inscription", response=BookingOut, tags=["formation"])
 @api_auth(Permission.TRAINING_BOOK)
 def booking_cancel(booking_id: int) -> ResponseReturnValue:
-    booking = services.fetch(Booking, booking_id)
+    booking = fetch(Booking, booking_id)
     if booking is None or not can(Permission.TRAINING_BOOK, booking.organisation_id):
         raise ApiError(404, "Inscription introuvable.")
-    services.cancel_booking(booking.id, current_user)
+    cancel_booking(booking.id, current_user)
     db.session.expire_all()
-    refreshed = services.fetch(Booking, booking_id)
+    refreshed = fetch(Booking, booking_id)
     assert refreshed is not None
     return jsonify(_booking_out(refreshed).model_dump(mode="json"))
 
@@ -256,10 +266,10 @@ def match() -> ResponseReturnValue:
         prices=frozenset(body.prices),
     )  # fmt: skip
     now = utcnow()
-    upcoming = services.upcoming_sessions(limit=2000)
-    waiting = services.waiting_counts(s.id for s in upcoming)
+    upcoming = upcoming_sessions(limit=2000)
+    waiting = waiting_counts(s.id for s in upcoming)
     by_id = {s.id: s for s in upcoming}
-    index = mt.SlotIndex(services.slot_of(s, waiting.get(s.id, 0)) for s in upcoming)
+    index = mt.SlotIndex(slot_of(s, waiting.get(s.id, 0)) for s in upcoming)
     found = mt.match(need, index, to_local(now), body.limit)
     out = MatchResult(
         field_level=level.value, path=path.value, themes=[t.value for t in themes],

@@ -1,4 +1,5 @@
-"""Courses ("parcours") followed as one path: each person's progress and the reassessment.
+"""Courses ("parcours") followed as one path: who came (attendance), each person's
+progress and the reassessment.
 
 Progress is the sessions attended (marked present) out of the course's sessions that
 take place (a cancelled session is not one to attend). Once the course's last session
@@ -11,15 +12,20 @@ were for the household's calendar, but count nowhere as a seat.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.audit.services import record
 from app.core.clock import utcnow
+from app.core.errors import DomainError, NotFound
 from app.extensions import db
 from app.households.models import Household
+from app.training.messages import when_text
 from app.training.models import (
     Attendance,
     Booking,
@@ -121,3 +127,49 @@ def course_followers(course: TrainingCourse) -> list[CourseProgress]:
         if household is not None:
             out.append(progress(household, course))
     return sorted(out, key=lambda p: (p.household.reference_name, p.household.id))
+
+
+def set_attendance(
+    session: TrainingSession, marks: Mapping[int, Attendance], actor: Any = None
+) -> int:
+    """The trainer marks who came (present, absent, excused). Returns how many changed.
+
+    Only once the session has started, and never on a cancelled session.
+    """
+    if session.status is SessionStatus.CANCELLED:
+        raise DomainError(_("Cette séance est annulée : il n'y a pas de présence à noter."))
+    if session.starts_at > utcnow():
+        raise DomainError(
+            _(
+                "La présence se note une fois la séance commencée (%(when)s).",
+                when=when_text(session),
+            )
+        )
+    changed = 0
+    for booking in session.bookings:
+        mark = marks.get(booking.id)
+        if mark is None or booking.status is not BookingStatus.BOOKED:
+            continue
+        if booking.attendance is not mark:
+            booking.attendance = mark
+            changed += 1
+            record(
+                "training.attendance",
+                "training_booking",
+                booking.id,
+                detail={"session": session.id, "attendance": mark.value},
+                organisation_id=session.organisation_id,
+                actor=actor,
+            )
+    db.session.commit()
+    return changed
+
+
+def course_progress(household_id: int, course_id: int) -> tuple[int, int]:
+    """(sessions attended, sessions of the course held) for a household: courses.progress."""
+    household = db.session.get(Household, household_id)
+    course = db.session.get(TrainingCourse, course_id)
+    if household is None or course is None:
+        raise NotFound(_("Parcours introuvable."))
+    done = progress(household, course)
+    return done.attended, done.total

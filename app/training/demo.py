@@ -13,7 +13,7 @@ from app.accounts.demo import DemoContext
 from app.authz.policy import OrgKind
 from app.core.clock import utcnow
 from app.extensions import db
-from app.training import services
+from app.training import bookings, catalogue, sessions, suggestions
 from app.training.matching import PriceKind
 from app.training.models import Booking, SessionFormat, TrainingSession
 from app.training.recurrence import next_weekday, opening_hours, to_local
@@ -76,14 +76,14 @@ def seed(ctx: DemoContext) -> None:
         ):
             continue  # already seeded
         for day in days:
-            data = services.SessionData(
+            data = sessions.SessionData(
                 title=title, themes=themes, levels=levels, format=fmt, capacity=capacity,
                 duration_minutes=minutes, price_kind=price, bring_own_device=byod,
                 accessible=accessible[slug], publics=["seniors"] if slug == "famille-lorraine" else [],
             )  # fmt: skip
-            services.create_sessions(org, data, next_weekday(start, day), at, WEEKS, commit=False)
+            sessions.create_sessions(org, data, next_weekday(start, day), at, WEEKS, commit=False)
     for slug, parts in hours.items():
-        place = services.place_for(ctx.orgs[slug])
+        place = catalogue.place_for(ctx.orgs[slug])
         place.accessible = accessible[slug]
         # "," adds to a day ("; " would replace: "Tu 9-10; Tu 10-11" is Tuesday 10-11 only).
         place.opening_hours = place.opening_hours or ", ".join(dict.fromkeys(parts))
@@ -93,16 +93,16 @@ def seed(ctx: DemoContext) -> None:
             TrainingSession.organisation_id == verlaine.id, TrainingSession.course_id.is_not(None)
         )
     ):
-        course = services.create_course(
+        course = sessions.create_course(
             verlaine, "Parcours premiers pas (10 séances)",
             "Dix mercredis pour apprendre pas à pas, avec le même formateur.",
         )  # fmt: skip
-        data = services.SessionData(
+        data = sessions.SessionData(
             title="Parcours premiers pas", themes=["decouvrir", "communiquer"],
             levels=["grand_debutant", "debutant"], capacity=8, duration_minutes=120,
             accessible=True, course_id=course.id,
         )  # fmt: skip
-        services.create_sessions(verlaine, data, next_weekday(start, WED), time(10), 10)
+        sessions.create_sessions(verlaine, data, next_weekday(start, WED), time(10), 10)
 
     _demo_booking(verlaine)
 
@@ -121,7 +121,7 @@ def _demo_booking(verlaine: object) -> None:
     answers = dict.fromkeys(
         ("device", "search", "use_mailbox", "create_email", "attach_file"), 1
     ) | dict.fromkeys(("appointment", "accounts", "form", "taxes", "job"), 0)
-    services.record_diagnostic(household, answers, has_device=False)
+    suggestions.record_diagnostic(household, answers, has_device=False)
     session_id = db.session.scalar(
         select(TrainingSession.id)
         .where(
@@ -132,4 +132,4 @@ def _demo_booking(verlaine: object) -> None:
         .limit(1)
     )
     if session_id is not None:
-        services.book(session_id, household, notify=False)
+        bookings.book(session_id, household, notify=False)

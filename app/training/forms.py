@@ -195,7 +195,7 @@ class SessionForm(FlaskForm):
     postcode = StringField(_l("Code postal"), validators=[Optional(), Length(max=10)])
     commune = StringField(_l("Commune"), validators=[Optional(), Length(max=120)])
     course_id = SelectField(_l("Parcours"), coerce=coerce_id, choices=[], validate_choice=False)
-    # Asked when a series falls on French public holidays (services.holidays_in).
+    # Asked when a series falls on French public holidays (sessions.holidays_in).
     on_holidays = RadioField(
         _l("Jours fériés"),
         choices=[

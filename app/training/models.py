@@ -103,7 +103,7 @@ class TrainingSession(db.Model):
     levels: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: every level
     format: Mapped[SessionFormat] = mapped_column(_enum(SessionFormat), default=SessionFormat.GROUP)
     capacity: Mapped[int] = mapped_column(default=8)
-    # Seats taken: only ever changed by conditional UPDATEs (see services.book).
+    # Seats taken: only ever changed by conditional UPDATEs (see bookings.book).
     booked: Mapped[int] = mapped_column(default=0)
     # Last waiting-list number handed out; the order of the waiting list.
     waiting_seq: Mapped[int] = mapped_column(default=0)

@@ -21,9 +21,9 @@ from app.core.clock import today
 from app.extensions import db
 from app.notify.phone import to_e164
 from app.training import recurrence
+from app.training.catalogue import place_for, training_place_orgs
 from app.training.matching import PriceKind
 from app.training.models import SessionStatus, TrainingPlace, TrainingSession
-from app.training.services import place_for, training_place_orgs
 
 SOURCE = "ordilien"
 # Catalogue theme -> data·inclusion thématique.

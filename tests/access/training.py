@@ -10,7 +10,7 @@ from app.authz.policy import Role
 from app.core.clock import utcnow
 from app.extensions import db
 from app.households.models import Household
-from app.training import feeds, services
+from app.training import bookings, feeds, sessions, suggestions
 from app.training.recurrence import to_local
 from tests.access.table import PUBLIC, Ctx, Route, roles
 
@@ -27,9 +27,9 @@ PLACE = roles(Role.TRAINER)  # pages of "my place": only a training place's own 
 def setup(ctx: Ctx) -> None:
     place = ctx.org(Role.TRAINER)
     day = to_local(utcnow()).date() + timedelta(days=4)
-    course = services.create_course(place, "Parcours premiers pas")
-    data = services.SessionData(title="Découvrir", themes=["decouvrir"], course_id=course.id)
-    session = services.create_sessions(place, data, day, time(9), 2)[0]
+    course = sessions.create_course(place, "Parcours premiers pas")
+    data = sessions.SessionData(title="Découvrir", themes=["decouvrir"], course_id=course.id)
+    session = sessions.create_sessions(place, data, day, time(9), 2)[0]
     household = Household(
         organisation_id=ctx.org(Role.PRESCRIBER).id,
         reference_name="Foyer accès",
@@ -39,10 +39,10 @@ def setup(ctx: Ctx) -> None:
     )
     db.session.add(household)
     db.session.commit()
-    diagnostic = services.record_diagnostic(household, dict.fromkeys(
+    diagnostic = suggestions.record_diagnostic(household, dict.fromkeys(
         ("device", "search", "create_email", "use_mailbox", "attach_file", "appointment",
          "accounts", "form", "taxes", "job"), 1))  # fmt: skip
-    booking = services.book(session.id, household, notify=False)
+    booking = bookings.book(session.id, household, notify=False)
     ctx.records.update(
         training_session=session.id,
         training_course=course.id,

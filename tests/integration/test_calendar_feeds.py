@@ -17,7 +17,7 @@ from app.audit.models import AuditEntry
 from app.authz.policy import OrgKind, Role
 from app.core.clock import utcnow
 from app.extensions import db
-from app.training import feeds, services
+from app.training import bookings, cancellations, feeds, sessions
 from app.training.models import CalendarFeed, TrainingSession
 from tests import factories
 from tests.conftest import login_client
@@ -67,8 +67,8 @@ def _age(session: TrainingSession, hours: int = 2) -> None:
     db.session.expire_all()
 
 
-def _data(session: TrainingSession) -> services.SessionData:
-    return services.SessionData(
+def _data(session: TrainingSession) -> sessions.SessionData:
+    return sessions.SessionData(
         title=session.title,
         themes=list(session.themes),
         capacity=session.capacity,
@@ -122,11 +122,11 @@ def test_place_feed_is_made_by_a_button_and_read_without_a_login(
     session = db.session.get(TrainingSession, moved.id)
     assert session is not None
     new_start = session.starts_at + timedelta(hours=2)
-    services.update_session(session, _data(session), starts_at=new_start)
+    sessions.update_session(session, _data(session), starts_at=new_start)
     # Cancelled: stays, as CANCELLED.
     target = db.session.get(TrainingSession, cancelled.id)
     assert target is not None
-    services.cancel_session(target, trainer)
+    cancellations.cancel_session(target, trainer)
 
     events = _events(_fetch(app, url).data)
     assert set(events) == {f"session-{s.id}@ordilien.example.org" for s in (moved, cancelled, kept)}
@@ -143,7 +143,7 @@ def test_place_feed_is_made_by_a_button_and_read_without_a_login(
     _age(moved)
     session = db.session.get(TrainingSession, moved.id)
     assert session is not None
-    services.update_session(session, _data(session), starts_at=new_start + timedelta(days=1))
+    sessions.update_session(session, _data(session), starts_at=new_start + timedelta(days=1))
     assert int(_events(_fetch(app, url).data)[uid]["sequence"]) > before_seq + 1
 
     # Revoked: the URL answers 404, and the page offers a new one.
@@ -175,7 +175,7 @@ def test_cancelled_session_stays_for_a_while_after_its_date(app: Flask) -> None:
     place = make_place()
     recent, old = make_session(place, weeks=2)
     for session in (recent, old):
-        services.cancel_session(db.session.get(TrainingSession, session.id))
+        cancellations.cancel_session(db.session.get(TrainingSession, session.id))
     # Their dates are now 10 and 40 days ago.
     for session, days in ((recent, 10), (old, 40)):
         db.session.execute(
@@ -202,10 +202,10 @@ def test_household_feed_shows_only_its_own_bookings_by_workshop_name(
     ccas = factories.create_org(OrgKind.PRESCRIBER)
     household = make_household(ccas, reference_name="Mme Zoé Secret", phone="06 99 88 77 66")
     neighbour = make_household(ccas, reference_name="M. Voisin")
-    services.book(mine.id, household, notify=False)
-    services.book(theirs.id, neighbour, notify=False)
-    booking = services.book(dropped.id, household, notify=False)
-    services.book(called_off.id, household, notify=False)
+    bookings.book(mine.id, household, notify=False)
+    bookings.book(theirs.id, neighbour, notify=False)
+    booking = bookings.book(dropped.id, household, notify=False)
+    bookings.book(called_off.id, household, notify=False)
 
     prescriber = factories.create_user(Role.PRESCRIBER, ccas)
     login_client(client, prescriber)
@@ -223,8 +223,8 @@ def test_household_feed_shows_only_its_own_bookings_by_workshop_name(
     assert link.webcal in client.get(f"/foyers/{household.id}").get_data(as_text=True)
     assert _feed_count() == 1
 
-    services.cancel_booking(booking.id)  # the household gives its seat up: gone
-    services.cancel_session(db.session.get(TrainingSession, called_off.id))  # the place: kept
+    cancellations.cancel_booking(booking.id)  # the household gives its seat up: gone
+    cancellations.cancel_session(db.session.get(TrainingSession, called_off.id))  # the place: kept
     body = _fetch(app, url)
     assert body.status_code == 200
     text = body.get_data(as_text=True)

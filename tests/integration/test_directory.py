@@ -200,7 +200,7 @@ def test_staff_view_prefilled_from_the_household(client: FlaskClient) -> None:
 
 
 def test_sync_own_places_from_organisations_and_training_places(app: Flask) -> None:
-    from app.training import services as training
+    from app.training import catalogue, sessions
     from app.training.matching import PriceKind
 
     asso = factories.create_org(OrgKind.ASSOCIATION, slug="asso-s", name="Asso S")
@@ -208,13 +208,13 @@ def test_sync_own_places_from_organisations_and_training_places(app: Flask) -> N
     lieu = factories.create_org(OrgKind.TRAINING_PLACE, slug="lieu-s", name="Lieu S")
     lieu.postcode, lieu.commune = "57070", "Metz"
     factories.create_org(OrgKind.COORDINATOR, slug="coord-s", name="Coord S")
-    details = training.place_for(lieu)
+    details = catalogue.place_for(lieu)
     details.opening_hours, details.accessible = "Sa 09:00-12:00; PH off", True
     details.booking_url = "https://rdv.example.org/lieu-s"
-    data = training.SessionData(title="Premiers pas", themes=["demarches"],
+    data = sessions.SessionData(title="Premiers pas", themes=["demarches"],
                                 price_kind=PriceKind.PASS_NUMERIQUE, bring_own_device=True)  # fmt: skip
     next_week = (utcnow() + timedelta(days=7)).date()
-    training.create_sessions(lieu, data, next_week, time(10), 1)
+    sessions.create_sessions(lieu, data, next_week, time(10), 1)
     assert services.sync_own_places() == 2  # not the coordinator
     own = services.own_place(lieu)
     assert own is not None

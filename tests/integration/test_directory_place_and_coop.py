@@ -17,7 +17,7 @@ from app.directory.models import Place
 from app.eligibility.vocabulary import AttestationMethod, Status
 from app.extensions import db
 from app.households.models import HouseholdMember, StatusAttestation
-from app.training import services as training
+from app.training import bookings
 from app.training.models import Attendance
 from tests import factories
 from tests.conftest import login_client
@@ -92,7 +92,7 @@ def test_sessions_export_as_coop_activity_reports(client: FlaskClient) -> None:
                                              method=AttestationMethod.DECLARED,
                                              attested_on=date.today() - timedelta(days=60)))  # fmt: skip
         db.session.commit()
-        people.append(training.book(session.id, household, notify=False))
+        people.append(bookings.book(session.id, household, notify=False))
     people[0].attendance = people[1].attendance = Attendance.PRESENT
     people[2].attendance = Attendance.ABSENT
     session.starts_at -= timedelta(days=10)  # it took place

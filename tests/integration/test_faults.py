@@ -38,7 +38,7 @@ from app.authz.policy import OrgKind, Role
 from app.config import normalise_database_url
 from app.core.clock import utcnow
 from app.extensions import db
-from app.training import services as training
+from app.training import sessions
 from app.training.models import SessionFormat
 from app.training.recurrence import to_local
 from tests import factories
@@ -417,9 +417,9 @@ def test_booking_killed_midway_takes_no_seat(
         place = factories.create_org(OrgKind.TRAINING_PLACE, commune="Metz", postcode="57050",
                                      address="2 rue Théodore de Gargan")  # fmt: skip
         day = to_local(utcnow()).date() + timedelta(days=5)
-        session_id = training.create_sessions(
+        session_id = sessions.create_sessions(
             place,
-            training.SessionData(title="Découvrir l'ordinateur", themes=["decouvrir"],
+            sessions.SessionData(title="Découvrir l'ordinateur", themes=["decouvrir"],
                                  capacity=3, format=SessionFormat.GROUP, duration_minutes=120),
             day, clock_time(9, 0), 1,
         )[0].id  # fmt: skip

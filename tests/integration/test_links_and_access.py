@@ -280,7 +280,7 @@ def test_the_association_exports_and_passes_an_erasure_request_journalled(app) -
 def test_an_erased_household_keeps_no_booking_and_no_seat_and_nobody_is_told(app) -> None:  # type: ignore[no-untyped-def]
     from app.authz.policy import OrgKind
     from app.notify.models import OutboundMessage
-    from app.training import services as training
+    from app.training import bookings
     from app.training.models import Booking, BookingStatus, TrainingSession
     from tests import factories
     from tests.integration.test_training_support import make_household, make_place, make_session
@@ -288,9 +288,9 @@ def test_an_erased_household_keeps_no_booking_and_no_seat_and_nobody_is_told(app
     ccas = factories.create_org(OrgKind.PRESCRIBER)
     first, second = make_session(make_place(), capacity=1, weeks=2)
     erased, waiting = make_household(ccas), make_household(ccas, reference_name="Mme Attente")
-    seat = training.book(first.id, erased)
-    other_seat = training.book(second.id, erased)
-    queued = training.book(first.id, waiting)
+    seat = bookings.book(first.id, erased)
+    other_seat = bookings.book(second.id, erased)
+    queued = bookings.book(first.id, waiting)
     assert queued.status is BookingStatus.WAITING
     sent = db.session.scalar(select(func.count()).select_from(OutboundMessage))
 

@@ -201,16 +201,16 @@ def test_training_booked_on_the_loan_sheet_and_the_family_page(app) -> None:  # 
 
     from app.authz.policy import OrgKind
     from app.core.clock import today
-    from app.training import services as training
+    from app.training import bookings, sessions
     from app.training.diagnostic import Theme
     from tests import factories
 
     counter = make_counter()
     p = validated_prescription(counter, PRE, name="Famille Atelier")
     place = factories.create_org(OrgKind.TRAINING_PLACE, slug="mjc-test", name="MJC Test")
-    session = training.create_sessions(
+    session = sessions.create_sessions(
         place,
-        training.SessionData(
+        sessions.SessionData(
             title="Découvrir son ordinateur",
             themes=[Theme.DISCOVER.value],
             address="2 rue Gargan",
@@ -220,7 +220,7 @@ def test_training_booked_on_the_loan_sheet_and_the_family_page(app) -> None:  # 
         today() + timedelta(days=10),
         time(9, 0),
     )[0]
-    training.book(session.id, p.household, counter.front_desk, notify=False)
+    bookings.book(session.id, p.household, counter.front_desk, notify=False)
     desk = login_client(app.test_client(), counter.front_desk)
     desk.post(
         f"/comptoir/prescriptions/{p.id}/remise",

@@ -23,7 +23,7 @@ from app.extensions import db
 from app.inventory import importing, services
 from app.inventory.lifecycle import DeviceType
 from app.tariffs import services as tariffs
-from app.training import services as training
+from app.training import catalogue
 from tests import factories
 from tests.conftest import login_client
 from tests.integration.test_directory_open_data import _example_with
@@ -106,11 +106,11 @@ def test_a_training_place_is_published_without_formula_nor_script_link(
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "commençant par http:// ou https://" in page
     db.session.expire_all()
-    assert training.place_for(place).website == ""
+    assert catalogue.place_for(place).website == ""
     response = client.post("/formation/mon-lieu/fiche", data={"website": "https://lequai.fr/"})
     assert response.status_code == 302
     db.session.expire_all()
-    assert training.place_for(place).website == "https://lequai.fr/"
+    assert catalogue.place_for(place).website == "https://lequai.fr/"
 
     text, left_out = imports.mednum_export()
     assert not left_out, left_out

@@ -20,7 +20,8 @@ from app.loans import reminders as loan_reminders
 from app.notify.gsm7 import gsm7_length, segments
 from app.notify.models import Channel, OutboundMessage
 from app.referrals.wording import PlaceFacts, person_sms
-from app.training import services
+from app.training import bookings, cancellations
+from app.training.messages import queue_message
 from tests import factories
 from tests.integration.test_training_support import make_household, make_place, make_session
 
@@ -61,11 +62,11 @@ def test_every_training_sms_is_one_gsm7_segment_to_an_e164_number() -> None:
     session = make_session(place, capacity=1, weeks=2, title=LONG_TITLE)[0]
     ccas = factories.create_org(OrgKind.PRESCRIBER, phone="02 35 12 34 56")
     first = make_household(ccas, reference_name="Mme Ayşe Kaya", phone="06 12 34 56 78")
-    booking = services.book(session.id, first)
-    waiting = services.book(session.id, make_household(ccas, phone="+33 7 98 76 54 32"))
+    booking = bookings.book(session.id, first)
+    waiting = bookings.book(session.id, make_household(ccas, phone="+33 7 98 76 54 32"))
     for kind in ("promoted", "48h", "moved"):
-        assert services._notify(booking, kind, key=f"t-{kind}")
-    services.cancel_session(
+        assert queue_message(booking, kind, key=f"t-{kind}")
+    cancellations.cancel_session(
         session, reason="Formatrice malade, remplacement impossible avant jeudi prochain " * 2
     )
     messages = _sms_of(f"booking:{booking.id}:") + _sms_of(f"booking:{waiting.id}:")
@@ -131,7 +132,7 @@ def test_no_sms_assumes_a_man(app: Flask) -> None:
         session = make_session(place)[0]
         ccas = factories.create_org(OrgKind.PRESCRIBER)
         household = make_household(ccas, phone="", email="kaya@example.org")
-        booking = services.book(session.id, household)
+        booking = bookings.book(session.id, household)
         mail = db.session.scalar(
             select(OutboundMessage).where(OutboundMessage.key == f"booking:{booking.id}:confirm")
         )

@@ -19,8 +19,9 @@ from app.loans import neighbours
 from app.notify.models import OutboundMessage
 from app.reports import household_figures, scope
 from app.reports.period import Period
-from app.training import courses, services
+from app.training import bookings, cancellations, courses
 from app.training.models import Attendance, Booking, BookingStatus, TrainingSession
+from app.training.sessions import create_course
 from tests import factories
 from tests.conftest import login_client
 from tests.integration.test_training_support import make_household, make_place, make_session
@@ -47,14 +48,14 @@ def test_cancelled_session_ends_its_bookings() -> None:
     session = make_session(make_place(), capacity=1)[0]
     first = make_household(ccas, reference_name="Mme Première")
     second = make_household(ccas, reference_name="M. Second", phone="06 98 76 54 32")
-    booked = services.book(session.id, first)
-    waiting = services.book(session.id, second)
+    booked = bookings.book(session.id, first)
+    waiting = bookings.book(session.id, second)
     assert (booked.status, waiting.status) == (BookingStatus.BOOKED, BookingStatus.WAITING)
     assert _booked_figure() == 1
 
-    assert services.cancel_session(db.session.get(TrainingSession, session.id)) == 2  # type: ignore[arg-type]
+    assert cancellations.cancel_session(db.session.get(TrainingSession, session.id)) == 2  # type: ignore[arg-type]
     with pytest.raises(Conflict, match="annulée"):
-        services.cancel_booking(booked.id)
+        cancellations.cancel_booking(booked.id)
 
     db.session.expire_all()
     kept = db.session.get(Booking, waiting.id)
@@ -84,8 +85,8 @@ def test_household_page_shows_the_cancelled_session(client: FlaskClient) -> None
     session = make_session(make_place(), capacity=4)[0]
     household = make_household(ccas)
     with client.application.test_request_context():
-        services.book(session.id, household, notify=False)
-        services.cancel_session(db.session.get(TrainingSession, session.id))  # type: ignore[arg-type]
+        bookings.book(session.id, household, notify=False)
+        cancellations.cancel_session(db.session.get(TrainingSession, session.id))  # type: ignore[arg-type]
     login_client(client, prescriber)
     page = client.get(f"/foyers/{household.id}").get_data(as_text=True)
     assert "Séance annulée" in page
@@ -95,16 +96,16 @@ def test_household_page_shows_the_cancelled_session(client: FlaskClient) -> None
 @pytest.mark.usefixtures("_request")
 def test_attendance_only_once_the_session_has_started() -> None:
     session = make_session(make_place())[0]
-    booking = services.book(session.id, make_household(factories.create_org(OrgKind.PRESCRIBER)))
+    booking = bookings.book(session.id, make_household(factories.create_org(OrgKind.PRESCRIBER)))
     with pytest.raises(DomainError, match="une fois la séance commencée"):
-        services.set_attendance(session, {booking.id: Attendance.PRESENT})
+        courses.set_attendance(session, {booking.id: Attendance.PRESENT})
     db.session.expire_all()
     assert db.session.get(Booking, booking.id).attendance is None  # type: ignore[union-attr]
     session = db.session.get(TrainingSession, session.id)
     assert session is not None
     session.starts_at = utcnow() - timedelta(minutes=10)
     db.session.commit()
-    assert services.set_attendance(session, {booking.id: Attendance.PRESENT}) == 1
+    assert courses.set_attendance(session, {booking.id: Attendance.PRESENT}) == 1
 
 
 def test_course_progress_and_reassessment(client: FlaskClient) -> None:
@@ -113,12 +114,12 @@ def test_course_progress_and_reassessment(client: FlaskClient) -> None:
     place = make_place()
     household = make_household(ccas, reference_name="Mme Parcours")
     with client.application.test_request_context():
-        course = services.create_course(place, "Premiers pas")
+        course = create_course(place, "Premiers pas")
         sessions = make_session(place, weeks=3, course_id=course.id)
         # Booked date by date: each booking still records its course.
-        one = services.book(sessions[0].id, household, notify=False)
+        one = bookings.book(sessions[0].id, household, notify=False)
         assert one.course_id == course.id
-        services.book_course(course, household)
+        bookings.book_course(course, household)
         db.session.expire_all()
         rows = db.session.scalars(select(Booking).where(Booking.household_id == household.id))
         assert sorted(b.course_id for b in rows) == [course.id] * 3
@@ -130,12 +131,12 @@ def test_course_progress_and_reassessment(client: FlaskClient) -> None:
         for session in sessions[:2]:
             session = db.session.get(TrainingSession, session.id)
             [booking] = [b for b in session.bookings if b.household_id == household.id]
-            services.set_attendance(session, {booking.id: Attendance.PRESENT})
+            courses.set_attendance(session, {booking.id: Attendance.PRESENT})
         db.session.expire_all()
         done = courses.progress(household, db.session.get(type(course), course.id))  # type: ignore[arg-type]
         assert (done.attended, done.total, done.label) == (2, 3, "2/3")
         assert done.finished and done.reassess
-        assert services.course_progress(household.id, course.id) == (2, 3)
+        assert courses.course_progress(household.id, course.id) == (2, 3)
 
     login_client(client, prescriber)
     page = client.get(f"/formation/parcours/{course.id}").get_data(as_text=True)

@@ -19,7 +19,7 @@ from icalendar import Calendar
 
 from app.authz.policy import OrgKind, Role
 from app.extensions import db
-from app.training import opendata, services
+from app.training import bookings, catalogue, opendata
 from app.training.matching import PriceKind
 from app.training.models import SessionFormat
 from tests import factories
@@ -59,7 +59,7 @@ def test_place_and_household_calendars_parse_back(client: FlaskClient) -> None:
 
     ccas = factories.create_org(OrgKind.PRESCRIBER)
     household = make_household(ccas)
-    services.book(sessions[1].id, household, notify=False)
+    bookings.book(sessions[1].id, household, notify=False)
     prescriber = factories.create_user(Role.PRESCRIBER, ccas)
     client_login(client, prescriber)
     mine = Calendar.from_ical(client.get(f"/formation/foyers/{household.id}/agenda.ics").data)
@@ -75,7 +75,7 @@ def client_login(client: FlaskClient, user) -> None:  # type: ignore[no-untyped-
 def _places() -> None:
     mjc = make_place(name="MJC 4 Bornes", slug="mjc-4-bornes", phone="03 87 00 00 06",
                      email="contact@mjc4bornes.fr", siret="12345678900011")  # fmt: skip
-    place = services.place_for(mjc)
+    place = catalogue.place_for(mjc)
     place.opening_hours, place.accessible = "Tu 09:00-12:00", True
     place.website = "https://mjc4bornes.example.fr/"
     db.session.commit()
@@ -115,7 +115,7 @@ def test_an_organisation_loaded_by_the_former_import_is_not_published_as_ours() 
     Ordilien's own: they now stay their producer's (the directory gives them back)."""
     _places()
     imported = make_place(name="Espace numérique de Borny", slug="mednum-lieu-1")
-    place = services.place_for(imported)
+    place = catalogue.place_for(imported)
     place.source, place.source_id = "mednum", "lieu-1"
     db.session.commit()
     names = {s["nom"] for s in opendata.data_inclusion_export()["structures"]}

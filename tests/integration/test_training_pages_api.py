@@ -54,9 +54,9 @@ def test_trainer_publishes_a_weekly_series_and_marks_attendance(client: FlaskCli
     assert bad.status_code == 200 and "Choisissez au moins un thème" in bad.get_data(as_text=True)
 
     household = make_household(factories.create_org(OrgKind.PRESCRIBER))
-    from app.training import services
+    from app.training import bookings
 
-    booking = services.book(sessions[0].id, household, notify=False)
+    booking = bookings.book(sessions[0].id, household, notify=False)
     sessions[0].starts_at = utcnow() - timedelta(minutes=5)  # attendance once started
     db.session.commit()
     page = client.get(f"/formation/seances/{sessions[0].id}").get_data(as_text=True)

@@ -10,7 +10,7 @@ from app.authz.policy import OrgKind
 from app.core.clock import utcnow
 from app.extensions import db
 from app.households.models import Household
-from app.training import services
+from app.training import sessions
 from app.training.models import SessionFormat, TrainingSession
 from app.training.recurrence import to_local
 from tests import factories
@@ -55,6 +55,6 @@ def make_session(
     }
     values.update(data)
     day = to_local(utcnow()).date() + timedelta(days=in_days)
-    return services.create_sessions(
-        place, services.SessionData(**values), day, time(hour, 0), weeks
+    return sessions.create_sessions(
+        place, sessions.SessionData(**values), day, time(hour, 0), weeks
     )

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.authz.policy import OrgKind, Role
 from app.extensions import db
 from app.notify.models import OutboundMessage
-from app.training import services
+from app.training import bookings, sessions
 from app.training.models import SessionStatus, TrainingSession
 from tests import factories
 from tests.conftest import login_client
@@ -57,8 +57,8 @@ def test_cancel_asks_a_reason_names_whom_to_call_and_keeps_the_list(client: Flas
     first, second = make_session(place, weeks=2)
     reached = make_household(ccas, reference_name="Mme SMS", phone="06 12 34 56 78")
     landline = make_household(ccas, reference_name="Mme Fixe", phone="03 87 12 34 56")
-    services.book(first.id, reached)
-    services.book(first.id, landline)
+    bookings.book(first.id, reached)
+    bookings.book(first.id, landline)
     login_client(client, trainer)
 
     confirm = client.get(f"/formation/seances/{first.id}/annuler").get_data(as_text=True)
@@ -91,7 +91,7 @@ def test_a_series_warns_about_public_holidays_and_can_skip_them(client: FlaskCli
     login_client(client, trainer)
     year = date.today().year + 1
     first = date(year, 7, 14) - timedelta(weeks=1)  # the weekday of 14 July, a week before
-    assert services.holidays_in(first, time(9), 3) == [date(year, 7, 14)]
+    assert sessions.holidays_in(first, time(9), 3) == [date(year, 7, 14)]
     form = {
         "title": "Découvrir l'ordinateur",
         "themes": "decouvrir",

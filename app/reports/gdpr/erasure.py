@@ -166,7 +166,7 @@ def request_erasure(household: Any, actor: Any) -> int:
 def release_household(household_id: int) -> None:
     """After anonymisation: no booking, no seat (its links were revoked with it)."""
     try:
-        from app.training.services import release_bookings
+        from app.training.cancellations import release_bookings
     except ImportError:
         return
     release_bookings(household_id)

@@ -1,0 +1,124 @@
+"""What is on offer: the training places, the upcoming sessions, their seats and waiting
+lists, a series' next date and a household's bookings (read only: what the pages, the
+messages and the API look up)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.accounts.models import Organisation
+from app.authz.policy import OrgKind
+from app.core.clock import utcnow
+from app.extensions import db
+from app.households.models import Household
+from app.training.models import (
+    Booking,
+    BookingStatus,
+    SessionStatus,
+    TrainingPlace,
+    TrainingSession,
+)
+
+MAX_ID = 2**31  # ids are 32-bit integers in PostgreSQL: beyond, nothing can be found
+
+
+def fetch(model: Any, ident: int) -> Any:
+    """``db.session.get`` for an identifier from a URL or a body (None when out of range)."""
+    return db.session.get(model, ident) if 0 < ident < MAX_ID else None
+
+
+def place_for(org: Organisation) -> TrainingPlace:
+    """The place details of a training organisation (created empty on first use)."""
+    place = db.session.scalar(select(TrainingPlace).where(TrainingPlace.organisation_id == org.id))
+    if place is None:
+        place = TrainingPlace(organisation_id=org.id, organisation=org, services=[])
+        db.session.add(place)
+        db.session.flush()
+    return place
+
+
+def training_place_orgs() -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.kind == OrgKind.TRAINING_PLACE, Organisation.active.is_(True))
+            .order_by(Organisation.name)
+        )
+    )
+
+
+def upcoming_sessions(
+    org_id: int | None = None, theme: str = "", commune: str = "", limit: int = 200
+) -> list[TrainingSession]:
+    query = select(TrainingSession).where(
+        TrainingSession.status == SessionStatus.PUBLISHED, TrainingSession.starts_at >= utcnow()
+    )
+    if org_id is not None:
+        query = query.where(TrainingSession.organisation_id == org_id)
+    commune = commune.replace("\x00", "").strip()[:120]  # PostgreSQL refuses NUL bytes
+    if commune:
+        query = query.where(func.lower(TrainingSession.commune) == commune.lower())
+    rows = db.session.scalars(query.order_by(TrainingSession.starts_at).limit(limit * 3)).all()
+    if theme:  # JSON lists: filtered here, the same way on both databases
+        rows = [s for s in rows if theme in s.themes]
+    return list(rows[:limit])
+
+
+def waiting_counts(session_ids: Iterable[int]) -> dict[int, int]:
+    ids = list(session_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Booking.session_id, func.count())
+        .where(Booking.session_id.in_(ids), Booking.status == BookingStatus.WAITING)
+        .group_by(Booking.session_id)
+    ).all()
+    return {sid: int(n) for sid, n in rows}
+
+
+def waiting_position(booking: Booking) -> int | None:
+    """1 for the first person waiting; None when not waiting."""
+    if booking.status is not BookingStatus.WAITING or booking.waiting_number is None:
+        return None
+    ahead = db.session.scalar(
+        select(func.count()).where(
+            Booking.session_id == booking.session_id,
+            Booking.status == BookingStatus.WAITING,
+            Booking.waiting_number < booking.waiting_number,
+        )
+    )
+    return int(ahead or 0) + 1
+
+
+def next_in_series(session: TrainingSession) -> TrainingSession | None:
+    """The series' next session still open after ``session`` (what to do after a cancel)."""
+    if not session.weekly:
+        return None
+    return db.session.scalar(
+        select(TrainingSession)
+        .where(
+            TrainingSession.series_key == session.series_key,
+            TrainingSession.status == SessionStatus.PUBLISHED,
+            TrainingSession.starts_at > max(session.starts_at, utcnow()),
+        )
+        .order_by(TrainingSession.starts_at)
+        .limit(1)
+    )
+
+
+def bookings_for_household(household: Household) -> list[Booking]:
+    """A household's bookings (cancelled ones too), soonest session first.
+
+    For the household's page and the family's page (templates/training/_household_bookings.html).
+    """
+    return list(
+        db.session.scalars(
+            select(Booking)
+            .join(Booking.session)
+            .where(Booking.household_id == household.id)
+            .order_by(TrainingSession.starts_at, Booking.id)
+        )
+    )
