@@ -76,9 +76,9 @@ def tariff_tips(household: Any, limit: int = 3) -> list[TariffTip]:
     page opens without login: app.tariffs.public)."""
     try:
         from app.tariffs import public
-        from app.tariffs import services as tariffs
+        from app.tariffs.household_matches import matches_for_household
 
-        matches = tariffs.matches_for_household(household, limit=limit)
+        matches = matches_for_household(household, limit=limit)
         told = matches.told if matches.told is not None else matches.result
         proposals = list(told.eligible)
     except Exception:  # noqa: BLE001

@@ -16,7 +16,7 @@ from app.api.openapi import operation
 from app.authz.policy import Permission
 from app.core.errors import DomainError, NotFound
 from app.extensions import db
-from app.tariffs import governance, services
+from app.tariffs import editing, governance, transfer
 from app.tariffs.models import SocialTariff
 
 api_bp = Blueprint("tariffs_governance_api", __name__, url_prefix="/api/v1/tariffs")
@@ -83,7 +83,7 @@ def _state_out(tariff: SocialTariff) -> dict[str, object]:
 
 def _owned(tariff_id: int) -> SocialTariff:
     try:
-        tariff = services.get_tariff(tariff_id)
+        tariff = editing.get_tariff(tariff_id)
     except NotFound:
         raise ApiError(404, "Cette offre n'existe pas.") from None
     if not governance.may_own(current_user, tariff):
@@ -100,7 +100,7 @@ def _owner() -> None:
 @operation("Le catalogue en CSV (les colonnes de l'import, plus l'état)", tags=TAGS)
 @api_auth(Permission.TARIFF_READ)
 def export() -> ResponseReturnValue:
-    return Response(services.export_csv(services.list_tariffs()), mimetype="text/csv")
+    return Response(transfer.export_csv(editing.list_tariffs()), mimetype="text/csv")
 
 
 @api_bp.post("/import")

@@ -17,7 +17,7 @@ from app.api.openapi import operation
 from app.api.types import RecordId, UtcDateTime
 from app.authz.policy import Permission
 from app.core.clock import today
-from app.tariffs import matching, public, services
+from app.tariffs import editing, household_matches, matching, public
 from app.tariffs.matching import CURRENCY, Facts, Need, Proposal
 from app.tariffs.models import SocialTariff
 
@@ -146,11 +146,11 @@ def _money(cents: int | None) -> Decimal | None:
 
 
 def _text(item: matching.Reason | matching.Notice) -> str:
-    return services.reason_text(item)
+    return household_matches.reason_text(item)
 
 
 def tariff_out(tariff: SocialTariff) -> TariffOut:
-    offer = services.to_offer(tariff)
+    offer = household_matches.to_offer(tariff)
     return TariffOut(
         id=tariff.id,
         provider=tariff.provider,
@@ -225,7 +225,7 @@ def proposal_out(p: Proposal) -> ProposalOut:
 )
 @api_auth(Permission.TARIFF_READ)
 def tariff_list() -> ResponseReturnValue:
-    rows = services.list_tariffs(
+    rows = editing.list_tariffs(
         request.args.get("kind", ""),
         request.args.get("country", ""),
         to_verify=request.args.get("to_verify") == "1",
@@ -260,12 +260,12 @@ def match() -> ResponseReturnValue:
         box_spend_cents=_cents(body.current_box_spend),
         mobile_spend_cents=_cents(body.current_mobile_spend),
     )
-    result = services.match_facts(facts, body.limit, body.on)
+    result = household_matches.match_facts(facts, body.limit, body.on)
     return jsonify(
         MatchResponse(
             on=result.on,
             eligible=[proposal_out(p) for p in result.eligible],
             almost=[proposal_out(p) for p in result.almost],
-            sms=public.family_sms(result, services.verified_months()),
+            sms=public.family_sms(result, household_matches.verified_months()),
         ).model_dump(mode="json")
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from app.tariffs import governance, services
+from app.tariffs import editing, governance, transfer
 
 
 @click.group("tariffs")
@@ -14,7 +14,7 @@ def tariffs() -> None:
     """Catalogue des tarifs sociaux."""
 
 
-def _echo_report(report: services.ImportReport) -> None:
+def _echo_report(report: transfer.ImportReport) -> None:
     for line, message in report.errors:
         click.echo(f"ligne {line} : {message}", err=True)
     if report.errors:
@@ -42,7 +42,7 @@ def import_command(path: Path) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def export_command(path: Path) -> None:
     """Écrire le catalogue dans un fichier CSV (séparateur ;, virgule décimale)."""
-    path.write_bytes(services.export_csv(services.list_tariffs()))
+    path.write_bytes(transfer.export_csv(editing.list_tariffs()))
     click.echo(str(path))
 
 

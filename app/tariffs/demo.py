@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from app.accounts.demo import DemoContext
-from app.tariffs import services
+from app.tariffs import transfer
 
 
 def seed(ctx: DemoContext) -> None:
-    services.load_starting_catalogue(ctx.users.get("admin"))
+    transfer.load_starting_catalogue(ctx.users.get("admin"))

@@ -27,7 +27,7 @@ from app.authz.policy import Role, may_own_tariffs
 from app.core.clock import today, utcnow
 from app.core.errors import DomainError, NotFound
 from app.extensions import db
-from app.tariffs import services
+from app.tariffs import editing, household_matches, transfer
 from app.tariffs.freshness import verified_within
 from app.tariffs.models import SocialTariff, TariffProposal
 
@@ -43,7 +43,7 @@ CHANGE = "change"
 PROPOSABLE = ("monthly_price", "content", "other_conditions", "source_url", "valid_to")
 
 
-instance_country = services.instance_country
+instance_country = household_matches.instance_country
 
 
 def effective_state(tariff: SocialTariff, on: date | None = None, months: int | None = None) -> str:
@@ -52,7 +52,7 @@ def effective_state(tariff: SocialTariff, on: date | None = None, months: int | 
     if tariff.state == WITHDRAWN:
         return WITHDRAWN
     on = on or today()
-    months = services.verified_months() if months is None else months
+    months = household_matches.verified_months() if months is None else months
     if tariff.state == TO_VERIFY or not verified_within(tariff.checked_on, on, months):
         return TO_VERIFY
     return CURRENT
@@ -79,7 +79,7 @@ def review_queue(on: date | None = None) -> list[SocialTariff]:
     """What the owner checks next: offers "to verify" (not withdrawn), oldest first
     (never verified before all)."""
     on = on or today()
-    months = services.verified_months()
+    months = household_matches.verified_months()
     rows = db.session.scalars(
         select(SocialTariff).where(
             SocialTariff.state != WITHDRAWN, SocialTariff.country == instance_country()
@@ -92,15 +92,15 @@ def review_queue(on: date | None = None) -> list[SocialTariff]:
 def _set(tariff: SocialTariff, actor: Any, action: str, **values: Any) -> None:
     """Write ``values`` with a version bump (the catalogue cache sees it), a revision and
     a journal entry. Does not commit."""
-    before = {name: services._jsonable(getattr(tariff, name)) for name in values}
+    before = {name: editing._jsonable(getattr(tariff, name)) for name in values}
     db.session.execute(
         update(SocialTariff)
         .where(SocialTariff.id == tariff.id)
         .values(version=SocialTariff.version + 1, updated_at=utcnow(), **values)
         .execution_options(synchronize_session=False)
     )
-    after = {name: services._jsonable(value) for name, value in values.items()}
-    services._revision(tariff.id, action, tariff.version + 1, before, after, actor)
+    after = {name: editing._jsonable(value) for name, value in values.items()}
+    editing._revision(tariff.id, action, tariff.version + 1, before, after, actor)
     record(
         f"tariff.{action}",
         "social_tariff",
@@ -112,7 +112,7 @@ def _set(tariff: SocialTariff, actor: Any, action: str, **values: Any) -> None:
 
 def verify(tariff_id: int, actor: Any) -> SocialTariff:
     """The owner checked the offer with the provider today: current again, by them."""
-    tariff = services.get_tariff(tariff_id)
+    tariff = editing.get_tariff(tariff_id)
     _require_owner(actor, tariff)
     _set(
         tariff,
@@ -129,7 +129,7 @@ def verify(tariff_id: int, actor: Any) -> SocialTariff:
 
 def withdraw(tariff_id: int, actor: Any, reason: str = "") -> SocialTariff:
     """The offer is no longer sold: no household is told about it any more."""
-    tariff = services.get_tariff(tariff_id)
+    tariff = editing.get_tariff(tariff_id)
     _require_owner(actor, tariff)
     _set(tariff, actor, "withdrawn", state=WITHDRAWN)
     if reason:
@@ -142,7 +142,7 @@ def withdraw(tariff_id: int, actor: Any, reason: str = "") -> SocialTariff:
 def propose(
     tariff_id: int, actor: Any, kind: str, message: str, changes: dict[str, Any] | None = None
 ) -> TariffProposal:
-    tariff = services.get_tariff(tariff_id)
+    tariff = editing.get_tariff(tariff_id)
     message = (message or "").strip()
     if kind not in (GONE, CHANGE):
         raise DomainError(_("Proposition inconnue."), field="kind")
@@ -155,7 +155,7 @@ def propose(
         changes=changes,
         message=message[:2000],
         proposer_id=getattr(actor, "id", None),
-        proposer_label=services._actor_label(actor),
+        proposer_label=editing._actor_label(actor),
     )
     db.session.add(proposal)
     db.session.flush()
@@ -192,7 +192,7 @@ def _decide(proposal: TariffProposal, actor: Any, status: str, reason: str) -> N
     proposal.reason = reason
     proposal.decided_at = utcnow()
     proposal.decided_by_id = getattr(actor, "id", None)
-    proposal.decided_by_label = services._actor_label(actor)
+    proposal.decided_by_label = editing._actor_label(actor)
     record(
         f"tariff.proposal.{status}",
         "tariff_proposal",
@@ -207,7 +207,7 @@ def accept(proposal_id: int, actor: Any) -> TariffProposal:
     proposal = get_proposal(proposal_id)
     if proposal.status != "open":
         raise DomainError(_("Cette proposition a déjà reçu une réponse."))
-    tariff = services.get_tariff(proposal.tariff_id)
+    tariff = editing.get_tariff(proposal.tariff_id)
     _require_owner(actor, tariff)
     if proposal.kind == GONE:
         _set(tariff, actor, "withdrawn", state=WITHDRAWN)
@@ -215,14 +215,14 @@ def accept(proposal_id: int, actor: Any) -> TariffProposal:
         values: dict[str, Any] = {}
         for name, raw in proposal.changes.items():
             if name == "monthly_price":
-                values[name] = services._decimal(str(raw))
+                values[name] = transfer._decimal(str(raw))
             elif name == "valid_to":
-                values[name] = services._date(str(raw))
+                values[name] = transfer._date(str(raw))
             else:
                 values[name] = str(raw)
-        data = services.clean(replace(services.data_of(tariff), **values))
+        data = editing.clean(replace(editing.data_of(tariff), **values))
         db.session.commit()
-        services._change(tariff, data, tariff.version, actor, "update")
+        editing._change(tariff, data, tariff.version, actor, "update")
     _decide(proposal, actor, "accepted", "")
     db.session.commit()
     return proposal
@@ -232,7 +232,7 @@ def refuse(proposal_id: int, actor: Any, reason: str) -> TariffProposal:
     proposal = get_proposal(proposal_id)
     if proposal.status != "open":
         raise DomainError(_("Cette proposition a déjà reçu une réponse."))
-    _require_owner(actor, services.get_tariff(proposal.tariff_id))
+    _require_owner(actor, editing.get_tariff(proposal.tariff_id))
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Un refus dit toujours pourquoi."), field="reason")
@@ -296,14 +296,14 @@ def _governance_rows(
 
 def import_csv(
     raw: bytes, actor: Any = None, *, create_only: bool = False
-) -> services.ImportReport:
-    """services.import_csv plus the state and territory columns: all or nothing (the
+) -> transfer.ImportReport:
+    """transfer.import_csv plus the state and territory columns: all or nothing (the
     governance columns are checked before anything is written), each change journalled."""
     rows, errors = _governance_rows(raw)
     if errors:
-        return services.ImportReport(errors=errors)
+        return transfer.ImportReport(errors=errors)
     before = {(t.country, t.provider, t.name) for t in db.session.scalars(select(SocialTariff))}
-    report = services.import_csv(raw, actor, create_only=create_only)
+    report = transfer.import_csv(raw, actor, create_only=create_only)
     if report.errors or not rows:
         return report
     by_key = {(t.country, t.provider, t.name): t for t in db.session.scalars(select(SocialTariff))}
@@ -318,6 +318,6 @@ def import_csv(
     return report
 
 
-def load_starting_catalogue(actor: Any = None) -> services.ImportReport:
+def load_starting_catalogue(actor: Any = None) -> transfer.ImportReport:
     """The shipped catalogue with its states (app/tariffs/data/catalogue.csv)."""
-    return import_csv(services.CATALOGUE_FILE.read_bytes(), actor, create_only=True)
+    return import_csv(transfer.CATALOGUE_FILE.read_bytes(), actor, create_only=True)

@@ -21,7 +21,7 @@ from app.authz.guards import permission_required
 from app.authz.policy import Permission
 from app.core.errors import DomainError, NotFound
 from app.extensions import db
-from app.tariffs import governance, services
+from app.tariffs import editing, governance, household_matches
 from app.tariffs.routes import bp
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -40,7 +40,7 @@ def _owner_only() -> None:
     tariff_id = (request.view_args or {}).get("tariff_id")
     if tariff_id is not None:
         try:
-            tariff = services.get_tariff(int(tariff_id))
+            tariff = editing.get_tariff(int(tariff_id))
         except NotFound:
             abort(404)
     if not governance.may_own(current_user, tariff):
@@ -110,7 +110,7 @@ def review() -> str:
     return render_template(
         "tariffs/review.html",
         tariffs=governance.review_queue(),
-        months=services.verified_months(),
+        months=household_matches.verified_months(),
     )
 
 
@@ -149,7 +149,7 @@ def withdraw(tariff_id: int) -> WResponse:
     form = WithdrawForm()
     if form.validate_on_submit():
         try:
-            tariff = services.get_tariff(tariff_id)
+            tariff = editing.get_tariff(tariff_id)
         except NotFound:
             abort(404)
         if not governance.may_own(current_user, tariff):

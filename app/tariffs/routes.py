@@ -15,7 +15,7 @@ from app.authz.policy import Permission
 from app.core.clock import today
 from app.core.errors import Conflict, DomainError, NotFound
 from app.extensions import db
-from app.tariffs import governance, matching, services
+from app.tariffs import editing, governance, household_matches, matching, transfer
 from app.tariffs.forms import CheckedForm, ImportForm, SimulatorForm, TariffForm
 from app.tariffs.matching import (
     AREA_KIND_LABELS,
@@ -43,12 +43,12 @@ def tariff_helpers() -> dict[str, Any]:
         "tariff_country_label": lambda code: _(COUNTRY_LABELS.get(code, code)),
         "tariff_status_label": lambda code: _(matching.status_label(code)),
         "tariff_to_verify": lambda t: matching.is_stale(t.checked_on, on),
-        "tariff_text": services.reason_text,
+        "tariff_text": household_matches.reason_text,
         "tariff_status_labels": lambda codes: ", ".join(
             _(matching.status_label(str(c))) for c in sorted(codes or ())
         ),
         "tariff_history_value": _history_value,
-        "household_tariff_matches": services.matches_for_household,
+        "household_tariff_matches": household_matches.matches_for_household,
         "tariff_price": lambda value, country="FR": matching.format_money(
             int((Decimal(value) * 100).to_integral_value()), country
         ),
@@ -74,7 +74,7 @@ def _version(raw: str | None) -> int:
 
 def _tariff(tariff_id: int) -> SocialTariff:
     try:
-        return services.get_tariff(tariff_id)
+        return editing.get_tariff(tariff_id)
     except NotFound:
         abort(404)
 
@@ -85,7 +85,7 @@ def index() -> str:
     kind = request.args.get("type", "")
     country = request.args.get("pays", "")
     to_verify = request.args.get("a_verifier") == "1"
-    tariffs = services.list_tariffs(kind, country, to_verify)
+    tariffs = editing.list_tariffs(kind, country, to_verify)
     return render_template(
         "tariffs/index.html",
         tariffs=tariffs,
@@ -106,9 +106,9 @@ def detail(tariff_id: int) -> str:
     return render_template(
         "tariffs/detail.html",
         tariff=tariff,
-        offer=services.to_offer(tariff),
-        first_year=matching.first_year_cost_cents(services.to_offer(tariff)),
-        valid_now=matching.is_valid_on(services.to_offer(tariff), today()),
+        offer=household_matches.to_offer(tariff),
+        first_year=matching.first_year_cost_cents(household_matches.to_offer(tariff)),
+        valid_now=matching.is_valid_on(household_matches.to_offer(tariff), today()),
         checked_form=checked_form,
         may_edit=governance.may_own(current_user, tariff),
         field_labels=field_labels(),
@@ -117,14 +117,14 @@ def detail(tariff_id: int) -> str:
 
 def field_labels() -> dict[str, str]:
     form = TariffForm(meta={"csrf": False})
-    return {name: str(form[name].label.text) for name in services.FIELD_NAMES}
+    return {name: str(form[name].label.text) for name in editing.FIELD_NAMES}
 
 
-def _data_from_form(form: TariffForm) -> services.TariffData:
+def _data_from_form(form: TariffForm) -> editing.TariffData:
     def text(name: str) -> str:
         return str(form[name].data or "")
 
-    return services.TariffData(
+    return editing.TariffData(
         provider=text("provider"),
         name=text("name"),
         kind=OfferKind(form.kind.data),
@@ -139,7 +139,7 @@ def _data_from_form(form: TariffForm) -> services.TariffData:
         data_gb=form.data_gb.data,
         content=text("content"),
         area_kind=AreaKind(form.area_kind.data),
-        area_codes=tuple(text("area_codes").split(services.LIST_SEPARATOR)),
+        area_codes=tuple(text("area_codes").split(transfer.LIST_SEPARATOR)),
         statuses_any=tuple(form.statuses_any.data or ()),
         statuses_all=tuple(form.statuses_all.data or ()),
         other_conditions=text("other_conditions"),
@@ -167,7 +167,7 @@ def new() -> str | WResponse:
         form.checked_on.data = today()
     if form.validate_on_submit():
         try:
-            tariff = services.create_tariff(_data_from_form(form), current_user)
+            tariff = editing.create_tariff(_data_from_form(form), current_user)
         except DomainError as exc:
             _form_error(form, exc)
         else:
@@ -183,11 +183,11 @@ def edit(tariff_id: int) -> str | WResponse:
     form = TariffForm(obj=tariff)
     if request.method == "GET":
         form.version.data = str(tariff.version)
-        form.area_codes.data = services.LIST_SEPARATOR.join(tariff.area_codes or [])
+        form.area_codes.data = transfer.LIST_SEPARATOR.join(tariff.area_codes or [])
     if form.validate_on_submit():
         try:
             version = _version(form.version.data)
-            services.update_tariff(tariff.id, _data_from_form(form), version, current_user)
+            editing.update_tariff(tariff.id, _data_from_form(form), version, current_user)
         except Conflict as exc:
             db.session.rollback()
             flash(exc.message, "error")
@@ -207,7 +207,7 @@ def checked(tariff_id: int) -> WResponse:
     form = CheckedForm()
     if form.validate_on_submit():
         try:
-            services.mark_checked(tariff.id, _version(form.version.data), current_user)
+            editing.mark_checked(tariff.id, _version(form.version.data), current_user)
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "error")
@@ -219,7 +219,7 @@ def checked(tariff_id: int) -> WResponse:
 @bp.get("/export.csv")
 @permission_required(Permission.TARIFF_READ)
 def export() -> Response:
-    body = services.export_csv(services.list_tariffs())
+    body = transfer.export_csv(editing.list_tariffs())
     name = f"tarifs-sociaux-{today().isoformat()}.csv"
     return Response(
         body,
@@ -248,7 +248,7 @@ def import_file() -> str | WResponse:
             )
             return redirect(url_for("tariffs.index"))
     return render_template(
-        "tariffs/import.html", form=form, report=report, headers=services.CSV_HEADERS
+        "tariffs/import.html", form=form, report=report, headers=transfer.CSV_HEADERS
     )
 
 
@@ -273,7 +273,7 @@ def simulator() -> str:
             box_spend_cents=_cents(form.box_spend.data),
             mobile_spend_cents=_cents(form.mobile_spend.data),
         )
-        result = services.match_facts(facts)
+        result = household_matches.match_facts(facts)
     return render_template("tariffs/simulator.html", form=form, result=result, facts=facts)
 
 
@@ -294,14 +294,14 @@ def _household(household_id: int) -> Any:
 def household_sheet(household_id: int) -> str:
     """One printable page: the best offers, why, what they save, how to subscribe."""
     household = _household(household_id)
-    matches = services.matches_for_household(household, limit=3)
+    matches = household_matches.matches_for_household(household, limit=3)
     return render_template(
         "tariffs/household_sheet.html",
         household=household,
         matches=matches,
         need_labels=NEED_LABELS,
         today=today(),
-        verified_months=services.verified_months(),
+        verified_months=household_matches.verified_months(),
     )
 
 
@@ -315,7 +315,7 @@ def household_sms(household_id: int) -> WResponse:
     if not back.startswith("/") or back.startswith("//"):
         back = url_for("tariffs.index")
     try:
-        services.send_household_sms(household, current_user)
+        household_matches.send_household_sms(household, current_user)
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")

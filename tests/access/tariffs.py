@@ -33,11 +33,11 @@ TARIFF_FORM = {
 
 
 def setup(ctx: Ctx) -> None:
-    from app.tariffs import services
+    from app.tariffs import editing
     from app.tariffs.matching import OfferKind
 
-    tariff = services.create_tariff(
-        services.TariffData(
+    tariff = editing.create_tariff(
+        editing.TariffData(
             provider="Orange",
             name="Coup de Pouce Internet",
             kind=OfferKind.BOX,

@@ -435,7 +435,7 @@ def test_period_filter_keeps_only_its_months(app: Flask) -> None:
 def test_tariff_matches(demo: None) -> None:
     from app.audit.models import AuditEntry
     from app.households.models import Household
-    from app.tariffs.services import matches_for_household
+    from app.tariffs.household_matches import matches_for_household
 
     period = _period()
     followed = [

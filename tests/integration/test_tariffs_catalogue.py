@@ -14,13 +14,13 @@ from app.authz.policy import OrgKind, Role
 from app.core.clock import today
 from app.core.errors import Conflict, DomainError
 from app.extensions import db
-from app.tariffs import services
+from app.tariffs import editing, transfer
 from app.tariffs.matching import AreaKind, OfferKind
 from app.tariffs.models import SocialTariff, TariffRevision
 from tests.factories import create_org
 
 
-def box(**fields) -> services.TariffData:  # type: ignore[no-untyped-def]
+def box(**fields) -> editing.TariffData:  # type: ignore[no-untyped-def]
     values = {
         "provider": "Orange",
         "name": "Coup de Pouce Internet",
@@ -31,13 +31,13 @@ def box(**fields) -> services.TariffData:  # type: ignore[no-untyped-def]
         "source_url": "https://www.orange.fr/",
     }
     values.update(fields)
-    return services.TariffData(**values)
+    return editing.TariffData(**values)
 
 
 def test_edit_keeps_who_when_before_and_after(make_user) -> None:  # type: ignore[no-untyped-def]
     manager = make_user(Role.MANAGER)
-    tariff = services.create_tariff(box(), manager)
-    services.update_tariff(
+    tariff = editing.create_tariff(box(), manager)
+    editing.update_tariff(
         tariff.id, box(monthly_price=Decimal("12.50")), expected_version=1, actor=manager
     )
     db.session.expire_all()
@@ -54,10 +54,10 @@ def test_edit_keeps_who_when_before_and_after(make_user) -> None:  # type: ignor
 
 def test_edit_on_an_old_version_is_refused(make_user) -> None:  # type: ignore[no-untyped-def]
     manager = make_user(Role.MANAGER)
-    tariff = services.create_tariff(box(), manager)
-    services.update_tariff(tariff.id, box(monthly_price=Decimal("14")), 1, manager)
+    tariff = editing.create_tariff(box(), manager)
+    editing.update_tariff(tariff.id, box(monthly_price=Decimal("14")), 1, manager)
     with pytest.raises(Conflict):
-        services.update_tariff(tariff.id, box(monthly_price=Decimal("9")), 1, manager)
+        editing.update_tariff(tariff.id, box(monthly_price=Decimal("9")), 1, manager)
     db.session.expire_all()
     assert db.session.get(SocialTariff, tariff.id).monthly_price == Decimal("14.00")
     assert len(db.session.scalars(select(TariffRevision)).all()) == 2  # create, first update
@@ -65,8 +65,8 @@ def test_edit_on_an_old_version_is_refused(make_user) -> None:  # type: ignore[n
 
 def test_no_change_writes_no_revision(make_user) -> None:  # type: ignore[no-untyped-def]
     manager = make_user(Role.MANAGER)
-    tariff = services.create_tariff(box(), manager)
-    services.update_tariff(tariff.id, box(), 1, manager)
+    tariff = editing.create_tariff(box(), manager)
+    editing.update_tariff(tariff.id, box(), 1, manager)
     assert len(db.session.scalars(select(TariffRevision)).all()) == 1
 
 
@@ -89,29 +89,29 @@ def test_no_change_writes_no_revision(make_user) -> None:  # type: ignore[no-unt
 )
 def test_faults_are_refused_with_their_field(fields, field) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(DomainError) as caught:
-        services.create_tariff(box(**fields))
+        editing.create_tariff(box(**fields))
     assert caught.value.field == field
     db.session.rollback()
     assert db.session.scalar(select(SocialTariff)) is None
 
 
 def test_nul_characters_are_dropped() -> None:
-    tariff = services.create_tariff(box(provider="Ora\x00nge", notes="a\x00b"))
+    tariff = editing.create_tariff(box(provider="Ora\x00nge", notes="a\x00b"))
     assert tariff.provider == "Orange" and tariff.notes == "ab"
 
 
 def test_duplicate_offer_is_refused() -> None:
-    services.create_tariff(box())
+    editing.create_tariff(box())
     with pytest.raises(DomainError):
-        services.create_tariff(box(monthly_price=Decimal("1")))
+        editing.create_tariff(box(monthly_price=Decimal("1")))
 
 
 def test_mark_checked_clears_to_verify(make_user) -> None:  # type: ignore[no-untyped-def]
     manager = make_user(Role.MANAGER)
-    tariff = services.create_tariff(box(checked_on=date(2023, 1, 1)), manager)
-    assert services.list_tariffs(to_verify=True) == [tariff]
-    services.mark_checked(tariff.id, 1, manager)
-    assert services.list_tariffs(to_verify=True) == []
+    tariff = editing.create_tariff(box(checked_on=date(2023, 1, 1)), manager)
+    assert editing.list_tariffs(to_verify=True) == [tariff]
+    editing.mark_checked(tariff.id, 1, manager)
+    assert editing.list_tariffs(to_verify=True) == []
     assert tariff.revisions[0].action == "checked"
 
 
@@ -119,41 +119,41 @@ def test_mark_checked_clears_to_verify(make_user) -> None:  # type: ignore[no-un
 
 
 def test_starting_catalogue_is_dated_sourced_and_loaded_once() -> None:
-    first = services.load_starting_catalogue()
+    first = transfer.load_starting_catalogue()
     assert first.errors == [] and first.created >= 7
-    again = services.load_starting_catalogue()
+    again = transfer.load_starting_catalogue()
     assert again.created == 0 and again.unchanged == first.created
-    tariffs = services.list_tariffs()
+    tariffs = editing.list_tariffs()
     assert all(t.source_url.startswith("https://") for t in tariffs)
     # Issue 17: a French instance (TARIFF_COUNTRY) lists the French catalogue only.
     assert {t.country for t in tariffs} == {"FR"}
-    assert {t.country for t in services.list_tariffs(country="UK")} == {"UK"}
+    assert {t.country for t in editing.list_tariffs(country="UK")} == {"UK"}
     orange = next(t for t in tariffs if t.name == "Coup de Pouce Internet")
     assert orange.monthly_price == Decimal("15.99") and orange.checked_on == date(2023, 1, 1)
     # Every fact of the shipped catalogue is more than a year old: all are "to verify".
-    assert len(services.list_tariffs(to_verify=True)) == len(tariffs)
+    assert len(editing.list_tariffs(to_verify=True)) == len(tariffs)
 
 
 def test_export_then_import_changes_nothing() -> None:
-    services.load_starting_catalogue()
-    raw = services.export_csv(services.list_tariffs())
+    transfer.load_starting_catalogue()
+    raw = transfer.export_csv(editing.list_tariffs())
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     header = raw.decode("utf-8-sig").splitlines()[0]
     assert header.startswith("fournisseur;offre;type;prix_mensuel")
     assert ";15,99;" in raw.decode("utf-8-sig")
-    report = services.import_csv(raw)
+    report = transfer.import_csv(raw)
     assert report.errors == [] and report.created == 0 and report.updated == 0
 
 
 def test_import_french_excel_file(make_user) -> None:  # type: ignore[no-untyped-def]
     manager = make_user(Role.MANAGER)
-    services.create_tariff(box(), manager)
+    editing.create_tariff(box(), manager)
     text = (
         "fournisseur;offre;type;prix_mensuel;frais_ouverture;statuts_un_parmi;zone_type;zone;verifie_le\r\n"
         "Orange;Coup de Pouce Internet;box;14,99;;rsa|aah;national;;15/01/2026\r\n"
         "Régie locale;Box quartier;box;9,50;1 234,00;rsa;communes;Metz|57050;2026-02-01\r\n"
     )
-    report = services.import_csv(text.encode("cp1252"), manager)
+    report = transfer.import_csv(text.encode("cp1252"), manager)
     assert report.errors == []
     assert (report.created, report.updated) == (1, 1)
     regie = db.session.scalar(select(SocialTariff).where(SocialTariff.provider == "Régie locale"))
@@ -172,7 +172,7 @@ def test_import_with_a_bad_line_writes_nothing() -> None:
         "Bouygues,Forfait,mobile,10,inconnu\n"
         "SFR,Forfait bloqué,mobile,11,rsa\n"
     )
-    report = services.import_csv(text.encode())
+    report = transfer.import_csv(text.encode())
     lines = [line for line, _message in report.errors]
     assert lines == [3, 4, 5]
     assert "prix_mensuel" in report.errors[0][1]
@@ -181,7 +181,7 @@ def test_import_with_a_bad_line_writes_nothing() -> None:
 
 
 def test_import_missing_columns() -> None:
-    report = services.import_csv(b"nom;prix\nx;1\n")
+    report = transfer.import_csv(b"nom;prix\nx;1\n")
     assert report.errors and "fournisseur" in report.errors[0][1]
 
 
@@ -191,7 +191,7 @@ def test_import_missing_columns() -> None:
 def test_manager_edits_the_price_and_sees_the_history(login, make_user) -> None:  # type: ignore[no-untyped-def]
     # Issue 17: the catalogue's owner is the coordinator's manager.
     manager = make_user(Role.MANAGER, create_org(OrgKind.COORDINATOR))
-    tariff = services.create_tariff(box(), manager)
+    tariff = editing.create_tariff(box(), manager)
     client = login(manager)
     page = client.get(f"/tarifs/{tariff.id}/modifier")
     assert page.status_code == 200 and 'value="15,99"' in page.get_data(as_text=True)
@@ -235,8 +235,8 @@ def test_form_shows_french_errors_and_keeps_input(login, make_user) -> None:  # 
 
 
 def test_list_flags_offers_to_verify(login, make_user) -> None:  # type: ignore[no-untyped-def]
-    services.create_tariff(box(checked_on=date(2023, 1, 1)))
-    services.create_tariff(box(name="Récente", checked_on=today()))
+    editing.create_tariff(box(checked_on=date(2023, 1, 1)))
+    editing.create_tariff(box(name="Récente", checked_on=today()))
     client = login(make_user(Role.PRESCRIBER))
     html = client.get("/tarifs/").get_data(as_text=True)
     assert html.count('badge-warn">À vérifier') == 1
@@ -273,7 +273,7 @@ def test_unknown_offer_is_a_404(login, make_user) -> None:  # type: ignore[no-un
 
 
 def test_simulator(login, make_user) -> None:  # type: ignore[no-untyped-def]
-    services.create_tariff(box())
+    editing.create_tariff(box())
     client = login(make_user(Role.TECHNICIAN))
     html = client.get(
         "/tarifs/simulateur?statuses=rsa&commune=Metz&postcode=57000&country=FR&needs=box&monthly_spend=40&box_spend=40&mobile_spend=0"

@@ -11,7 +11,7 @@ from app.audit.models import AuditEntry
 from app.authz.policy import OrgKind, Role
 from app.core.clock import today
 from app.extensions import db
-from app.tariffs import governance, services
+from app.tariffs import editing, governance, household_matches, transfer
 from app.tariffs.freshness import months_before
 from app.tariffs.matching import Facts, Need, OfferKind
 from app.tariffs.models import SocialTariff
@@ -30,7 +30,7 @@ def offer(name: str, checked_days_ago: int = 10, **fields) -> SocialTariff:  # t
         "source_url": "https://boutique.orange.fr/internet/offres-fibre/coup-de-pouce",
     }
     values.update(fields)
-    return services.create_tariff(services.TariffData(**values))
+    return editing.create_tariff(editing.TariffData(**values))
 
 
 def coordinator_manager():  # type: ignore[no-untyped-def]
@@ -117,7 +117,7 @@ def test_a_withdrawn_offer_is_matched_to_no_one(app) -> None:  # type: ignore[no
     owner = coordinator_manager()
     tariff = offer("Box solidaire")
     facts = Facts(statuses=frozenset({"rsa"}), postcode="57000", needs=frozenset({Need.BOX}))
-    names = lambda: [m.offer.name for m in services.match_facts(facts).eligible]  # noqa: E731
+    names = lambda: [m.offer.name for m in household_matches.match_facts(facts).eligible]  # noqa: E731
     assert names() == ["Box solidaire"]
     governance.withdraw(tariff.id, owner, "Plus vendue")
     assert names() == []
@@ -125,13 +125,13 @@ def test_a_withdrawn_offer_is_matched_to_no_one(app) -> None:  # type: ignore[no
 
 
 def test_a_french_instance_shows_no_british_offer(app) -> None:  # type: ignore[no-untyped-def]
-    services.load_starting_catalogue()
-    assert {t.country for t in services.list_tariffs()} == {"FR"}
-    assert {t.country for t in services.list_tariffs(country="UK")} == {"UK"}
+    transfer.load_starting_catalogue()
+    assert {t.country for t in editing.list_tariffs()} == {"FR"}
+    assert {t.country for t in editing.list_tariffs(country="UK")} == {"UK"}
     facts = Facts(
         statuses=frozenset({"universal_credit"}), country="UK", needs=frozenset({Need.BOX})
     )
-    assert services.match_facts(facts).eligible == ()
+    assert household_matches.match_facts(facts).eligible == ()
 
 
 def test_csv_import_reads_state_and_territory_all_or_nothing(app) -> None:  # type: ignore[no-untyped-def]
@@ -151,10 +151,10 @@ def test_csv_import_reads_state_and_territory_all_or_nothing(app) -> None:  # ty
     assert sfr.state == governance.WITHDRAWN and sfr.territory == "57"
     actions = {e.action for e in db.session.scalars(select(AuditEntry))}
     assert {"tariff.import"} <= actions
-    header = services.export_csv(services.list_tariffs()).decode("utf-8-sig").splitlines()[0]
+    header = transfer.export_csv(editing.list_tariffs()).decode("utf-8-sig").splitlines()[0]
     assert header.endswith("a_verifier;etat;territoire;verifie_par")
     # Out and back: nothing changes.
-    again = governance.import_csv(services.export_csv(services.list_tariffs()), owner)
+    again = governance.import_csv(transfer.export_csv(editing.list_tariffs()), owner)
     assert again.errors == [] and again.updated == 0
 
 

@@ -15,12 +15,12 @@ from app.eligibility.vocabulary import Connection, ContactChannel, Status
 from app.extensions import db
 from app.households.models import StatusAttestation
 from app.notify.models import OutboundMessage
-from app.tariffs import services
+from app.tariffs import editing, household_matches
 from app.tariffs.matching import AreaKind, OfferKind, gsm7_length
 from tests.access.households import make_household
 
 
-def offer(**fields) -> services.TariffData:  # type: ignore[no-untyped-def]
+def offer(**fields) -> editing.TariffData:  # type: ignore[no-untyped-def]
     values = {
         "provider": "Orange",
         "name": "Coup de Pouce Internet",
@@ -32,12 +32,12 @@ def offer(**fields) -> services.TariffData:  # type: ignore[no-untyped-def]
         "source_url": "https://www.orange.fr/",
     }
     values.update(fields)
-    return services.TariffData(**values)
+    return editing.TariffData(**values)
 
 
 def _catalogue() -> None:
-    services.create_tariff(offer())
-    services.create_tariff(
+    editing.create_tariff(offer())
+    editing.create_tariff(
         offer(
             provider="SFR",
             name="Forfait bloqué",
@@ -47,10 +47,10 @@ def _catalogue() -> None:
             checked_on=date(2011, 1, 1),
         )
     )
-    services.create_tariff(
+    editing.create_tariff(
         offer(provider="Ancienne", name="Finie", valid_to=today() - timedelta(days=1))
     )
-    services.create_tariff(
+    editing.create_tariff(
         offer(
             provider="Régie",
             name="Box Amiens",
@@ -59,7 +59,7 @@ def _catalogue() -> None:
             monthly_price=Decimal("5"),
         )
     )
-    services.create_tariff(
+    editing.create_tariff(
         offer(
             provider="Orange",
             name="Pour les seniors",
@@ -159,7 +159,7 @@ def test_matches_for_household_uses_attestations_in_force(make_user) -> None:  #
     _catalogue()
     prescriber = make_user(Role.PRESCRIBER)
     household = make_household(prescriber, commune="Metz", postcode="57000", reference_age=64)
-    matches = services.matches_for_household(household)
+    matches = household_matches.matches_for_household(household)
     assert [p.offer.name for p in matches.result.almost] == ["Pour les seniors"]
     # The RSA attestation runs out: the RSA offers become "almost".
     attestation = db.session.scalar(
@@ -168,7 +168,7 @@ def test_matches_for_household_uses_attestations_in_force(make_user) -> None:  #
     attestation.attested_on = today() - timedelta(days=400)
     attestation.valid_until = today() - timedelta(days=1)
     db.session.commit()
-    matches = services.matches_for_household(household, limit=None)
+    matches = household_matches.matches_for_household(household, limit=None)
     assert matches.result.eligible == ()
     assert {p.offer.name for p in matches.result.almost} >= {
         "Coup de Pouce Internet",

@@ -14,7 +14,7 @@ from app.authz.policy import Role
 from app.core.clock import today
 from app.eligibility.vocabulary import Connection, ContactChannel
 from app.loans import services as loans
-from app.tariffs import services
+from app.tariffs import editing, household_matches
 from app.tariffs.matching import OfferKind
 from tests.access.households import make_household
 
@@ -23,7 +23,7 @@ STATUS_NAMES = re.compile(
 )
 
 
-def _offer(**fields) -> services.TariffData:  # type: ignore[no-untyped-def]
+def _offer(**fields) -> editing.TariffData:  # type: ignore[no-untyped-def]
     values = {
         "provider": "Bouygues Telecom",
         "name": "Tarif social mobile",
@@ -37,12 +37,12 @@ def _offer(**fields) -> services.TariffData:  # type: ignore[no-untyped-def]
         "notes": "DOMAIN.md §6 : prix non vérifié",
     }
     values.update(fields)
-    return services.TariffData(**values)
+    return editing.TariffData(**values)
 
 
 def _stale_catalogue() -> None:
-    services.create_tariff(_offer())
-    services.create_tariff(
+    editing.create_tariff(_offer())
+    editing.create_tariff(
         _offer(
             provider="Orange",
             name="Coup de Pouce Internet",
@@ -76,7 +76,7 @@ def test_stale_offers_leave_the_family_page_and_the_sms(app, login, make_user) -
     _stale_catalogue()
     prescriber = make_user(Role.PRESCRIBER)
     household = _household(prescriber)
-    matches = services.matches_for_household(household)
+    matches = household_matches.matches_for_household(household)
     # Staff still see them, labelled.
     assert {p.offer.provider for p in matches.result.eligible} >= {"Bouygues Telecom", "Orange"}
     assert all(p.to_verify for p in matches.result.eligible)
@@ -94,12 +94,12 @@ def test_stale_offers_leave_the_family_page_and_the_sms(app, login, make_user) -
 
 def test_a_freshly_verified_offer_is_told_without_naming_a_status(app, make_user) -> None:  # type: ignore[no-untyped-def]
     _stale_catalogue()
-    services.create_tariff(
+    editing.create_tariff(
         _offer(provider="Free", name="Forfait solidaire", checked_on=today() - timedelta(days=5))
     )
     prescriber = make_user(Role.PRESCRIBER)
     household = _household(prescriber)
-    matches = services.matches_for_household(household)
+    matches = household_matches.matches_for_household(household)
     assert "Free, forfait 10€/mois" in matches.sms and "Bouygues" not in matches.sms
     html = _family_page(app.test_client(), household, prescriber)
     assert "Free · Forfait solidaire" in html and "Bouygues" not in html
@@ -113,7 +113,7 @@ def test_a_freshly_verified_offer_is_told_without_naming_a_status(app, make_user
 
 
 def test_smartphone_only_household_is_not_told_a_box_saves_money(login, make_user) -> None:  # type: ignore[no-untyped-def]
-    services.create_tariff(
+    editing.create_tariff(
         _offer(
             provider="Orange",
             name="Coup de Pouce Internet",
@@ -124,7 +124,7 @@ def test_smartphone_only_household_is_not_told_a_box_saves_money(login, make_use
     )
     prescriber = make_user(Role.PRESCRIBER)
     household = _household(prescriber)  # 35 EUR a month, for its mobile plan
-    [box] = services.matches_for_household(household).result.eligible
+    [box] = household_matches.matches_for_household(household).result.eligible
     assert box.yearly_saving_cents is None and box.saving_kind == "adds"
     html = login(prescriber).get(f"/foyers/{household.id}").get_data(as_text=True)
     assert "Économie" not in html and "228,12" not in html
@@ -134,10 +134,10 @@ def test_smartphone_only_household_is_not_told_a_box_saves_money(login, make_use
 
 
 def test_one_total_spend_gives_no_saving(login, make_user) -> None:  # type: ignore[no-untyped-def]
-    services.create_tariff(_offer(checked_on=today() - timedelta(days=5)))
+    editing.create_tariff(_offer(checked_on=today() - timedelta(days=5)))
     prescriber = make_user(Role.PRESCRIBER)
     household = _household(prescriber, connection=Connection.BOX_AND_MOBILE)
-    [plan] = services.matches_for_household(household).result.eligible
+    [plan] = household_matches.matches_for_household(household).result.eligible
     assert plan.yearly_saving_cents is None and plan.saving_kind == "total_only"
     html = login(prescriber).get(f"/foyers/{household.id}").get_data(as_text=True)
     assert "l'économie ne peut pas être calculée" in html and "Économie :" not in html
@@ -150,15 +150,15 @@ def test_an_offer_verified_in_2011_gets_no_tick_for_being_offered(login, make_us
     html = login(prescriber).get(f"/foyers/{household.id}").get_data(as_text=True)
     assert "L'offre est proposée en ce moment." not in html
     assert "vérifiée pour la dernière fois le 01/01/2011" in html
-    for p in services.matches_for_household(household).result.eligible:
+    for p in household_matches.matches_for_household(household).result.eligible:
         dates = next(r for r in p.reasons if r.condition == "Dates")
         assert dates.met == "to_check"
 
 
 def test_internal_notes_only_for_those_who_edit(login, make_user) -> None:  # type: ignore[no-untyped-def]
-    tariff = services.create_tariff(_offer())
-    data = services.data_of(tariff)
-    services.update_tariff(
+    tariff = editing.create_tariff(_offer())
+    data = editing.data_of(tariff)
+    editing.update_tariff(
         tariff.id,
         replace(data, notes="DOMAIN.md §6 : prix non vérifié, revu"),
         tariff.version,
