@@ -29,9 +29,9 @@ from app.tariffs.matching import (  # noqa: E402
     OfferKind,
     match,
     prepare,
-    sms_text,
 )
 from app.tariffs.savings import split_by_connection  # noqa: E402
+from app.tariffs.sms import tariff_sms  # noqa: E402
 
 ON = date(2026, 11, 23)
 STATUSES = [
@@ -167,7 +167,7 @@ def main() -> None:
             )
     start = time.perf_counter()
     prepared = prepare(offers, ON)
-    texts = [sms_text(match(f, prepared, 2)) for f in everyone]
+    texts = [tariff_sms(match(f, prepared, 2)) for f in everyone]
     elapsed = time.perf_counter() - start
     print(
         f"\nSMS texts for 10,000 households: {elapsed:.3f} s; longest {max(map(len, texts))} characters"

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from app.core.marking import N_
-from app.notify.gsm7 import SMS_LIMIT, gsm7_length, to_gsm7
+from app.notify.gsm7 import SMS_LIMIT, gsm7_length
 from app.tariffs.freshness import VERIFIED_MONTHS, in_force, verified_within
 from app.tariffs.matching import (
     EXTRA_STATUS_LABELS,
@@ -22,21 +22,16 @@ from app.tariffs.matching import (
     Offer,
     Proposal,
     known_statuses,
-    sms_text,
     status_label,
 )
-
-FRANCE_SERVICES = "france-services.gouv.fr"
+from app.tariffs.sms import tariff_sms, where_to_ask_sms
 
 # When no verified offer is left: where to ask instead (never a stale fact).
 WHERE_TO_ASK = N_(
     "Demandez à votre conseiller ou à un point France Services : "
     "ils vous diront les offres à prix réduit qui existent aujourd'hui (%(site)s)."
 )
-WHERE_TO_ASK_SMS = to_gsm7(
-    "Tarif social internet et mobile : demandez à votre conseiller ou à un point "
-    f"France Services ({FRANCE_SERVICES})."
-)
+WHERE_TO_ASK_SMS = where_to_ask_sms()
 assert (gsm7_length(WHERE_TO_ASK_SMS) or 999) <= SMS_LIMIT
 
 
@@ -65,7 +60,7 @@ def family_result(result: MatchResult, months: int = VERIFIED_MONTHS) -> MatchRe
 def family_sms(result: MatchResult, months: int = VERIFIED_MONTHS) -> str:
     """The SMS: verified offers in force only; where to ask when none is left."""
     told = family_result(result, months)
-    return sms_text(told) if told.eligible else WHERE_TO_ASK_SMS
+    return tariff_sms(told) if told.eligible else WHERE_TO_ASK_SMS
 
 
 def _status_words() -> tuple[str, ...]:

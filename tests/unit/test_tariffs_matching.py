@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,8 +25,8 @@ from app.tariffs.matching import (
     match_offers,
     normalise_place,
     region_of,
-    sms_text,
 )
+from app.tariffs.sms import tariff_sms
 
 TODAY = date(2026, 11, 23)
 
@@ -216,14 +217,14 @@ def test_sms_fits_one_message() -> None:
         ),
     ]
     facts = Facts(statuses=frozenset({"rsa"}))
-    text = sms_text(match_offers(facts, offers, TODAY))
+    text = tariff_sms(match_offers(facts, offers, TODAY))
     assert "SFR, forfait 10€/mois" in text and "Orange, box 15,99€/mois" in text
     length = gsm7_length(text)
     assert length is not None and length <= 160
     long = [offer(name="x" * 300)]
-    text = sms_text(match_offers(facts, long, TODAY))
+    text = tariff_sms(match_offers(facts, long, TODAY))
     assert (gsm7_length(text) or 999) <= 160
-    assert "pas d'offre" in sms_text(match_offers(Facts(), [offer()], TODAY))
+    assert "France Services" in tariff_sms(match_offers(Facts(), [offer()], TODAY))
 
 
 # ---- properties ------------------------------------------------------------------
@@ -399,3 +400,39 @@ def test_best_per_need_shows_each_need_then_cheapest() -> None:
     result = match_offers(facts, offers, TODAY)
     assert [p.offer.id for p in best_per_need(result, facts.needs, 3)] == [1, 2, 4]
     assert [p.offer.id for p in best_per_need(result, facts.needs, 1)] == [4]
+
+
+ENGLISH = {
+    "box": "box",
+    "forfait": "plan",
+    "recharges": "top-ups",
+    "box+mobile": "box+mobile",
+    "Tarif social pour vous : ": "Social tariff for you: ",
+    "Tarifs sociaux pour vous : ": "Social tariffs for you: ",
+    "%(price)s/mois": "%(price)s/month",
+    ". Votre conseiller vous aide.": ". Your adviser can help.",
+    "Tarif social internet et mobile : demandez à votre conseiller ou à un point "
+    "France Services (%(site)s).": "Internet and mobile social tariffs: ask your adviser "
+    "or a France Services point (%(site)s).",
+}
+
+
+@pytest.mark.parametrize("kind", list(OfferKind))
+def test_tariff_sms_in_the_readers_language_one_segment(kind):
+    from app.notify.gsm7 import SMS_LIMIT, gsm7_length
+
+    offers = [offer(id=n, kind=kind, provider=f"Operateur {n}") for n in range(1, 4)]
+    result = match_offers(Facts(statuses=frozenset({"rsa"})), offers, TODAY)
+    french = tariff_sms(result)
+    english = tariff_sms(result, lambda text: ENGLISH.get(text, text))
+    assert "pour vous" in french and "/mois" in french
+    assert "for you" in english and "/month" in english and "mois" not in english
+    for text in (french, english):
+        assert (gsm7_length(text) or 999) <= SMS_LIMIT
+
+
+def test_no_offer_sms_says_where_to_ask_in_english():
+    none = match_offers(Facts(), [], TODAY)
+    assert "France Services" in tariff_sms(none)
+    english = tariff_sms(none, lambda text: ENGLISH.get(text, text))
+    assert english.startswith("Internet and mobile social tariffs: ask your adviser")
