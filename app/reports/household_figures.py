@@ -129,7 +129,7 @@ def followed_households(f: Filters) -> Any:
 
 def fig_tariffs(f: Filters) -> Figure:
     from app.audit.models import AuditEntry
-    from app.tariffs.services import matches_for_household
+    from app.tariffs.household_matches import matches_for_household
 
     households = list(db.session.scalars(followed_households(f).limit(TARIFF_HOUSEHOLDS_MAX + 1)))
     capped = len(households) > TARIFF_HOUSEHOLDS_MAX
