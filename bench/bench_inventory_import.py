@@ -31,7 +31,7 @@ from app import create_app  # noqa: E402
 from app.accounts import services as accounts  # noqa: E402
 from app.authz.policy import OrgKind  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.inventory import importing, services  # noqa: E402
+from app.inventory import import_service, importing  # noqa: E402
 from app.inventory.models import Device  # noqa: E402
 from app.inventory.pdfs import labels_pdf  # noqa: E402
 
@@ -94,7 +94,7 @@ def main() -> None:
                 start, cpu = time.perf_counter(), time.process_time()
                 parsed = importing.parse(data, "don.csv")
                 parsed_at = time.perf_counter()
-                result = services.import_devices(1, parsed)
+                result = import_service.import_devices(1, parsed)
                 done = time.perf_counter()
                 assert result.ok and result.created == args.rows, result.problems[:3]
                 assert db.session.scalar(select(func.count()).select_from(Device)) == args.rows
@@ -111,7 +111,7 @@ def main() -> None:
         app = new_app(f"{tmp}/labels.db")
         with app.app_context():
             parsed = importing.parse(french_csv(args.labels), "don.csv")
-            services.import_devices(1, parsed)
+            import_service.import_devices(1, parsed)
             devices = db.session.scalars(select(Device).order_by(Device.id)).all()
             for sheet in ("L7160", "L7651"):
                 times, cpu_times, size = [], [], 0

@@ -18,7 +18,7 @@ from app.authz.guards import ensure_record_access
 from app.authz.policy import Permission
 from app.core.converters import parse_id
 from app.extensions import db
-from app.inventory import services
+from app.inventory import device_records, stock, workshop
 from app.inventory.grading import Grade, StorageType
 from app.inventory.lifecycle import DeviceType, State
 from app.inventory.models import Condition, Device, DonationBatch
@@ -190,7 +190,7 @@ def _device(device_id: int, permission: Permission) -> Device:
         "q": "étiquette, numéro de série, marque ou modèle",
         "sort": {
             "description": "ordre",
-            "schema": {"type": "string", "enum": list(services.SORTS)},
+            "schema": {"type": "string", "enum": list(stock.SORTS)},
         },
         "cursor": "curseur de la page suivante (next_cursor); un curseur illisible repart du début",
         "limit": {
@@ -199,7 +199,7 @@ def _device(device_id: int, permission: Permission) -> Device:
                 "type": "integer",
                 "minimum": 1,
                 "maximum": 200,
-                "default": services.PER_PAGE,
+                "default": stock.PER_PAGE,
             },
         },
     },
@@ -208,21 +208,21 @@ def _device(device_id: int, permission: Permission) -> Device:
 def list_devices() -> ResponseReturnValue:
     args = request.args
     try:
-        limit = max(1, min(200, int(args.get("limit", services.PER_PAGE))))
+        limit = max(1, min(200, int(args.get("limit", stock.PER_PAGE))))
         batch_id = int(args["batch_id"]) if args.get("batch_id") else None
         if batch_id is not None and parse_id(batch_id) is None:
             raise ValueError(batch_id)
     except ValueError:
         raise ApiError(400, "limit et batch_id doivent être des nombres entiers.") from None
-    flt = services.DeviceFilter(
+    flt = stock.DeviceFilter(
         state=args.get("state", ""),
         device_type=args.get("device_type", ""),
         grade=args.get("grade", ""),
         batch_id=batch_id,
         q=args.get("q", "")[:100],
-        sort=args.get("sort", "recent") if args.get("sort") in services.SORTS else "recent",
+        sort=args.get("sort", "recent") if args.get("sort") in stock.SORTS else "recent",
     )
-    page = services.list_devices(
+    page = stock.list_devices(
         int(current_user.organisation_id),
         flt,
         cursor=args.get("cursor"),
@@ -257,8 +257,8 @@ def create_device() -> ResponseReturnValue:
                 422, "Lot inconnu.", [{"field": "batch_id", "message": "lot introuvable"}]
             )
     values: dict[str, Any] = body.model_dump(exclude={"batch_id"})
-    device = services.create_device(
-        org_id, services.DeviceInput(**values), actor=current_user, batch=batch
+    device = device_records.create_device(
+        org_id, device_records.DeviceInput(**values), actor=current_user, batch=batch
     )
     return jsonify(_out(device).model_dump(mode="json")), 201
 
@@ -274,7 +274,7 @@ def create_device() -> ResponseReturnValue:
 def transition(device_id: int) -> ResponseReturnValue:
     device = _device(device_id, Permission.INVENTORY_WRITE)
     body = parse_body(TransitionIn)
-    event = services.apply_transition(
+    event = workshop.apply_transition(
         device,
         body.to_state,
         current_user,

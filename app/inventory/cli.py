@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.accounts.models import Organisation
 from app.authz.policy import OrgKind
 from app.extensions import db
-from app.inventory import import_service, importing, mapped_import, services
+from app.inventory import donations, import_service, importing, mapped_import
 from app.inventory.labels import SHEETS, LabelError
 from app.inventory.mapping import FileMapping, MappingError, source_label
 from app.inventory.models import Device, DonationBatch, Donor, DonorKind
@@ -84,7 +84,7 @@ def import_command(
     if donor_name and not dry_run:
         donor = db.session.scalar(
             select(Donor).where(Donor.organisation_id == org.id, Donor.name == donor_name)
-        ) or services.create_donor(org.id, DonorKind.COMPANY, donor_name, commit=False)
+        ) or donations.create_donor(org.id, DonorKind.COMPANY, donor_name, commit=False)
     result = import_service.import_table(
         org.id,
         table,

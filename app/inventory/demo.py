@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.accounts.demo import DemoContext
 from app.core.clock import told_at, utcnow
 from app.extensions import db
-from app.inventory import erasure_rules, services
+from app.inventory import device_records, donations, erasure_records, erasure_rules, workshop
 from app.inventory.grading import StorageType
 from app.inventory.lifecycle import DeviceType, State
 from app.inventory.models import (
@@ -109,8 +109,8 @@ def seed(ctx: DemoContext) -> None:
                 continue
             donated_on = utcnow().date() - timedelta(days=days_ago)
             with told_at(datetime.combine(donated_on, datetime.min.time()) + timedelta(hours=9)):
-                donor = services.create_donor(org.id, kind, donor_name, commit=False)
-                batch = services.create_batch(
+                donor = donations.create_donor(org.id, kind, donor_name, commit=False)
+                batch = donations.create_batch(
                     org.id,
                     donor,
                     reference=reference,
@@ -148,7 +148,7 @@ def _device(
 ) -> None:
     kind, brand, model, cpu, score, ram, storage, size, screen, os_name, battery = MODELS[key]
     serial = f"{brand[:2].upper()}{model.split()[-1].upper()}{tag.replace('-', '')}"
-    data = services.DeviceInput(
+    data = device_records.DeviceInput(
         device_type=kind,
         brand=brand,
         model=model,
@@ -169,13 +169,13 @@ def _device(
     # before "ready"), each at its own time: the story the demo tells (issue 18).
     intake, *steps = _steps_at(donated_on, len(PATH_TO[state]), rank)
     with told_at(intake):
-        device = services.create_device(org_id, data, actor=actor, batch=batch)
+        device = device_records.create_device(org_id, data, actor=actor, batch=batch)
     for step, at in zip(PATH_TO[state], steps, strict=True):
         if step is State.READY:
             with told_at(at - (at - intake) / 8):
                 _recondition(device, actor)
         with told_at(at):
-            services.apply_transition(device, step, actor, REASONS[step])
+            workshop.apply_transition(device, step, actor, REASONS[step])
 
 
 def _recondition(device: Any, actor: Any) -> None:
@@ -183,15 +183,15 @@ def _recondition(device: Any, actor: Any) -> None:
     end = utcnow().replace(microsecond=0) - timedelta(hours=1)
     name = getattr(actor, "display_name", "Technicien")
     # What a workshop does on each medium, at the level it reaches there (erasure_rules).
-    medium = services.erasure_medium(device) or erasure_rules.Medium.HDD
+    medium = erasure_records.erasure_medium(device) or erasure_rules.Medium.HDD
     method, tool, version = {
         erasure_rules.Medium.MOBILE: (ErasureMethod.FACTORY_RESET, "Réinitialisation Android", ""),
         erasure_rules.Medium.NVME: (ErasureMethod.NVME_SANITIZE, "nvme-cli", "2.8"),
         erasure_rules.Medium.SSD: (ErasureMethod.ATA_SANITIZE, "hdparm", "9.65"),
     }.get(medium, (ErasureMethod.OVERWRITE, "nwipe", "0.37"))
-    services.record_erasure(
+    erasure_records.record_erasure(
         device,
-        services.ErasureInput(
+        erasure_records.ErasureInput(
             medium=medium,
             level=erasure_rules.reaches(medium, method) or ErasureLevel.CLEAR,
             method=method,
@@ -208,11 +208,11 @@ def _recondition(device: Any, actor: Any) -> None:
         ),
         actor=actor,
     )
-    items = services.checklist_items(device.organisation_id, device.device_type)
-    services.save_checklist(
+    items = workshop.checklist_items(device.organisation_id, device.device_type)
+    workshop.save_checklist(
         device, [{"label": item, "result": "ok", "note": ""} for item in items], actor=actor
     )
-    services.set_grade(device, actor=actor)
+    workshop.set_grade(device, actor=actor)
 
 
 def _imei(seed_text: str) -> str:

@@ -31,7 +31,7 @@ from app.authz.guards import permission_required
 from app.authz.policy import Permission
 from app.core.converters import parse_id
 from app.extensions import db
-from app.inventory import import_service, importing, services
+from app.inventory import import_service, importing
 from app.inventory.lifecycle import DEVICE_TYPE_LABELS, STATE_LABELS
 from app.inventory.mapped_import import (
     MappedFile,
@@ -113,7 +113,7 @@ def _donor(donor_id: Any) -> Donor | None:
 def render_review(
     token: str,
     table: Table,
-    result: services.ImportResult,
+    result: import_service.ImportResult,
     *,
     donor_id: str = "",
     reference: str = "",

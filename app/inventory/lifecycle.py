@@ -1,7 +1,7 @@
 """The device lifecycle: states, allowed moves and their guards.
 
 Pure module: no Flask, no SQLAlchemy. Services ask ``check_transition()`` before they
-write; loans (issue 5) use the same rules through ``services.apply_transition``.
+write; loans (issue 5) use the same rules through ``workshop.apply_transition``.
 See ../shared/DOMAIN.md section 4.
 """
 

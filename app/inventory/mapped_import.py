@@ -4,7 +4,7 @@ each type or status word becomes the type or state it says.
 
 No Flask, no SQLAlchemy: importing.read_table() reads the file (pandas), mapping.py
 proposes, importing._check_row() checks each row as for Ordilien's own files. The stock
-is checked and written by services.import_devices (all or nothing).
+is checked and written by import_service.import_devices (all or nothing).
 """
 
 from __future__ import annotations

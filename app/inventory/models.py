@@ -1,7 +1,8 @@
 """Inventory: donors, donation batches, devices, their events, erasures and test checklists.
 
-Models hold data only: the actions (and their commits) are in services.py, the rules in
-lifecycle.py, grading.py and tags.py.
+Models hold data only: the actions (and their commits) are in donations.py,
+device_records.py, erasure_records.py, workshop.py, stock.py and import_service.py, the
+rules in lifecycle.py, grading.py and tags.py.
 """
 
 from __future__ import annotations

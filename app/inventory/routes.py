@@ -37,13 +37,17 @@ from app.core.i18n import page_gettext, page_translations
 from app.documents.qr import qr_png
 from app.extensions import db
 from app.inventory import (
+    device_records,
+    donations,
+    erasure_records,
     erasure_rules,
     exports,
     grading,
     import_routes,
     importing,
-    services,
     snipeit_export,
+    stock,
+    workshop,
 )
 from app.inventory.forms import (
     CONDITION_LABELS,
@@ -169,7 +173,7 @@ def _base_url() -> str:
 def _batch_choices(blank: str | None = None, selected: Any = None) -> list[SelectChoice]:
     """The recent batches (and the one chosen, however old): a select, not a catalogue."""
     choices = [SelectChoice("", blank)] if blank is not None else []
-    recent = list(services.batches(_org_id(), limit=40))
+    recent = list(donations.batches(_org_id(), limit=40))
     chosen = _own_batch(parse_id(selected))
     if chosen is not None and chosen not in recent:
         recent.append(chosen)
@@ -178,7 +182,7 @@ def _batch_choices(blank: str | None = None, selected: Any = None) -> list[Selec
 
 def _donor_choices(blank: str) -> list[SelectChoice]:
     return [SelectChoice("", blank)] + [
-        SelectChoice(str(d.id), d.name) for d in services.donors(_org_id())
+        SelectChoice(str(d.id), d.name) for d in donations.donors(_org_id())
     ]
 
 
@@ -190,25 +194,25 @@ def _put_error(form: Any, exc: DomainError, default: str) -> None:
 # ---------------------------------------------------------------- the list
 
 
-def _filter_from_args() -> tuple[FilterForm, services.DeviceFilter]:
+def _filter_from_args() -> tuple[FilterForm, stock.DeviceFilter]:
     form = FilterForm(request.args)
     form.batch_id.choices = _batch_choices(blank=_("Tous"), selected=request.args.get("batch_id"))
     form.location_id.choices = [SelectChoice("", _("Tous"))] + [
-        SelectChoice(str(loc.id), loc.name) for loc in services.locations(_org_id())
+        SelectChoice(str(loc.id), loc.name) for loc in donations.locations(_org_id())
     ]
-    flt = services.DeviceFilter(
+    flt = stock.DeviceFilter(
         state=form.state.data or "",
         device_type=form.device_type.data or "",
         grade=form.grade.data or "",
         batch_id=parse_id(form.batch_id.data),
         location_id=parse_id(form.location_id.data),
         q=(form.q.data or "").strip()[:100],
-        sort=form.sort.data if form.sort.data in services.SORTS else "recent",
+        sort=form.sort.data if form.sort.data in stock.SORTS else "recent",
     )
     return form, flt
 
 
-def _filter_args(flt: services.DeviceFilter) -> dict[str, Any]:
+def _filter_args(flt: stock.DeviceFilter) -> dict[str, Any]:
     args = {
         "q": flt.q,
         "state": flt.state,
@@ -225,7 +229,7 @@ def _filter_args(flt: services.DeviceFilter) -> dict[str, Any]:
 @permission_required(Permission.INVENTORY_READ)
 def device_list() -> str:
     form, flt = _filter_from_args()
-    page = services.list_devices(_org_id(), flt, cursor=request.args.get("apres"))
+    page = stock.list_devices(_org_id(), flt, cursor=request.args.get("apres"))
     return render_template(
         "inventory/list.html",
         form=form,
@@ -244,7 +248,7 @@ def export(fmt: str) -> Response:
     if fmt not in ("csv", "xlsx", "snipe-it.csv"):
         abort(404)
     _form, flt = _filter_from_args()
-    devices = services.iter_filtered(_org_id(), flt)
+    devices = stock.iter_filtered(_org_id(), flt)
     stamp = utcnow().strftime("%Y%m%d-%H%M")
     if fmt == "snipe-it.csv":  # Snipe-IT's asset import format: leaving is as easy
         data, mimetype = snipeit_export.to_csv(devices), "text/csv; charset=utf-8"
@@ -277,7 +281,7 @@ def intake() -> str | Response:
     if form.validate_on_submit():
         batch = _own_batch(parse_id(form.batch_id.data))
         try:
-            device = services.create_device(
+            device = device_records.create_device(
                 _org_id(),
                 _device_input(form),
                 actor=current_user,
@@ -321,7 +325,7 @@ def intake() -> str | Response:
         remembered=remembered,
         recent=recent,
         batch=current_batch,
-        locations=services.locations(_org_id()),
+        locations=donations.locations(_org_id()),
         can_accept_duplicate=can(Permission.INVENTORY_MANAGE),
     )
 
@@ -340,8 +344,8 @@ def _own_batch(batch_id: int | None) -> DonationBatch | None:
     return batch
 
 
-def _device_input(form: DeviceForm) -> services.DeviceInput:
-    return services.DeviceInput(
+def _device_input(form: DeviceForm) -> device_records.DeviceInput:
+    return device_records.DeviceInput(
         device_type=DeviceType(form.device_type.data),
         brand=form.brand.data or "",
         model=form.model.data or "",
@@ -378,8 +382,8 @@ def _device_input(form: DeviceForm) -> services.DeviceInput:
 @bp.get(f"{P}/lots")
 @permission_required(Permission.INVENTORY_READ)
 def batch_list() -> str:
-    rows = services.batches(_org_id())
-    counts = services.batch_counts([b.id for b in rows])
+    rows = donations.batches(_org_id())
+    counts = donations.batch_counts([b.id for b in rows])
     return render_template("inventory/batches.html", batches=rows, counts=counts)
 
 
@@ -391,7 +395,7 @@ def batch_new() -> str | Response:
     if form.validate_on_submit():
         try:
             donor = _donor_from_form(form)
-            batch = services.create_batch(
+            batch = donations.create_batch(
                 _org_id(),
                 donor,
                 reference=form.reference.data or "",
@@ -411,7 +415,7 @@ def batch_new() -> str | Response:
 
 def _donor_from_form(form: BatchForm) -> Donor | None:
     if (form.new_donor_name.data or "").strip():
-        return services.create_donor(
+        return donations.create_donor(
             _org_id(),
             DonorKind(form.new_donor_kind.data),
             form.new_donor_name.data or "",
@@ -442,7 +446,7 @@ def batch_detail(batch_id: int) -> str:
 def batch_certificates(batch_id: int) -> Response:
     batch = db.session.get(DonationBatch, batch_id) or abort(404)
     ensure_record_access(Permission.INVENTORY_READ, batch.organisation_id)
-    media = services.batch_media(batch)
+    media = donations.batch_media(batch)
     items = [(d, e) for d, e in media if e is not None and e.result is ErasureResult.ERASED]
     pdf = certificates_pdf(items, current_user.organisation, batch.label, media=media)
     return _pdf(pdf, f"certificats-lot-{batch.id}.pdf")
@@ -452,7 +456,7 @@ def batch_certificates(batch_id: int) -> Response:
 @permission_required(Permission.INVENTORY_READ)
 def donor_list() -> str:
     return render_template(
-        "inventory/donors.html", donors=services.donors(_org_id()), kinds=DONOR_KIND_LABELS
+        "inventory/donors.html", donors=donations.donors(_org_id()), kinds=DONOR_KIND_LABELS
     )
 
 
@@ -462,7 +466,7 @@ def donor_new() -> str | Response:
     form = DonorForm()
     if form.validate_on_submit():
         try:
-            services.create_donor(
+            donations.create_donor(
                 _org_id(),
                 DonorKind(form.kind.data),
                 form.name.data or "",
@@ -498,18 +502,18 @@ def _render_device(device: Device) -> str:
     have their own pages (device_transition, device_grade); the usual next steps are
     buttons here.
     """
-    checklist = services.checklist_of(device)
-    erasures = services.erasures(device)
-    facts = services.readiness(device, checklist, erasures)
+    checklist = workshop.checklist_of(device)
+    erasures = erasure_records.erasures(device)
+    facts = workshop.readiness(device, checklist, erasures)
     return render_template(
         "inventory/device.html",
         device=device,
         facts=facts,
-        events=services.history(device),
+        events=device_records.history(device),
         erasures=erasures,
-        erasure_levels={e.id: services.certified_level(device, e).value for e in erasures},
+        erasure_levels={e.id: erasure_records.certified_level(device, e).value for e in erasures},
         checklist=checklist,
-        computed=services.computed_grade(device),
+        computed=device_records.computed_grade(device),
         missing=_missing_for_grade(device),
         can_manage=can(Permission.INVENTORY_MANAGE, device.organisation_id),
         quick_targets=workshop_targets(device.state),
@@ -531,7 +535,7 @@ def _render_transition(device: Device, form: TransitionForm) -> str:
         for s in State
         if s not in targets and s is not device.state
     ]
-    facts = services.readiness(device, erasure_list=services.erasures(device))
+    facts = workshop.readiness(device, erasure_list=erasure_records.erasures(device))
     return render_template(
         "inventory/device_state.html",
         device=device,
@@ -546,7 +550,7 @@ def _render_transition(device: Device, form: TransitionForm) -> str:
 def _missing_for_grade(device: Device) -> list[tuple[str, str]]:
     """(form field, sentence) for each field the grade still needs: the device page and
     the grade page link each one to the edit form, which technicians may use."""
-    names = grading.missing_for_grade(services.specs_of(device), cpu_named=bool(device.cpu))
+    names = grading.missing_for_grade(device_records.specs_of(device), cpu_named=bool(device.cpu))
     return [(name, page_gettext(grading.MISSING_LABELS[name])) for name in names]
 
 
@@ -555,7 +559,7 @@ def _render_grade(device: Device, form: GradeForm) -> str:
         "inventory/device_grade.html",
         device=device,
         form=form,
-        computed=services.computed_grade(device),
+        computed=device_records.computed_grade(device),
         missing=_missing_for_grade(device),
         can_manage=can(Permission.INVENTORY_MANAGE, device.organisation_id),
     )
@@ -583,7 +587,7 @@ def device_edit(device_id: int) -> str | Response:
                 "imei",
                 "battery_health_pct",
                 "condition_notes",
-                *services.ORIGIN_FIELDS,
+                *device_records.ORIGIN_FIELDS,
             )
             if name != "location"
         }
@@ -603,7 +607,7 @@ def device_edit(device_id: int) -> str | Response:
     form = DeviceEditForm(data=data)
     if form.validate_on_submit():
         try:
-            services.update_device(
+            device_records.update_device(
                 device,
                 _device_input(form),
                 actor=current_user,
@@ -620,7 +624,7 @@ def device_edit(device_id: int) -> str | Response:
         "inventory/device_form.html",
         form=form,
         device=device,
-        locations=services.locations(device.organisation_id),
+        locations=donations.locations(device.organisation_id),
         can_accept_duplicate=can(Permission.INVENTORY_MANAGE),
     )
 
@@ -636,7 +640,7 @@ def device_transition(device_id: int) -> str | Response:
         if form.validate_on_submit():
             target = State(form.to_state.data)
             try:
-                services.apply_transition(
+                workshop.apply_transition(
                     device, target, current_user, form.reason.data or "", workshop=True
                 )
             except DomainError as exc:
@@ -709,7 +713,7 @@ def _erasure_choices(
 def erasure_new(device_id: int) -> str | Response:
     device = _device(device_id, Permission.INVENTORY_WRITE)
     data = None
-    known = services.erasure_medium(device)
+    known = erasure_records.erasure_medium(device)
     if request.method == "GET":
         # People type local times; the database keeps naive UTC (app/core/clock.py).
         now = to_user_timezone(utcnow()).replace(second=0, microsecond=0, tzinfo=None)
@@ -740,9 +744,9 @@ def erasure_new(device_id: int) -> str | Response:
             form.method.errors = [_("Choisissez une méthode.")]
             return render_template("inventory/erasure_form.html", form=form, device=device)
         try:
-            services.record_erasure(
+            erasure_records.record_erasure(
                 device,
-                services.ErasureInput(
+                erasure_records.ErasureInput(
                     medium=medium,
                     level=level,
                     method=method,
@@ -781,10 +785,10 @@ def erasure_certificate(erasure_id: int) -> Response:
     from app.accounts.models import Organisation
 
     org = db.session.get(Organisation, device.organisation_id)
-    latest = services.latest_erasure(device)
+    latest = erasure_records.latest_erasure(device)
     warning = ""
     if latest is not None and latest.id != erasure.id:
-        # The latest erasure is the one that counts (services.latest_erasure).
+        # The latest erasure is the one that counts (erasure_records.latest_erasure).
         warning = f"Remplacé par l'effacement EFF-{latest.id:06d} du {latest.ended_at:%d/%m/%Y}"
         if latest.result is ErasureResult.FAILED:
             warning += ", en échec :\nl'appareil n'est pas effacé."
@@ -798,13 +802,13 @@ def erasure_certificate(erasure_id: int) -> Response:
 @permission_required(Permission.INVENTORY_WRITE)
 def checklist(device_id: int) -> str | Response:
     device = _device(device_id, Permission.INVENTORY_WRITE)
-    existing = services.checklist_of(device)
+    existing = workshop.checklist_of(device)
     if existing and existing.results:
         items = [dict(i) for i in existing.results]
     else:
         items = [
             {"label": label, "result": "", "note": ""}
-            for label in services.checklist_items(device.organisation_id, device.device_type)
+            for label in workshop.checklist_items(device.organisation_id, device.device_type)
         ]
     form = EmptyForm()
     error = None
@@ -813,7 +817,7 @@ def checklist(device_id: int) -> str | Response:
             item["result"] = request.form.get(f"result-{index}", "")
             item["note"] = request.form.get(f"note-{index}", "")[:500]
         try:
-            saved = services.save_checklist(device, items, actor=current_user)
+            saved = workshop.save_checklist(device, items, actor=current_user)
         except DomainError as exc:
             db.session.rollback()
             error = exc.message
@@ -844,7 +848,7 @@ def device_grade(device_id: int) -> str | Response:
             form.override.errors = [_("Seul·e un·e responsable peut changer la note calculée.")]
             return _render_grade(device, form)
         try:
-            grade = services.set_grade(
+            grade = workshop.set_grade(
                 device,
                 override=override,
                 reason=form.reason.data or "",
@@ -904,7 +908,7 @@ def labels() -> str | Response:
     )
 
 
-def _label_devices(flt: services.DeviceFilter, ids: list[int]) -> list[Device]:
+def _label_devices(flt: stock.DeviceFilter, ids: list[int]) -> list[Device]:
     if ids:
         rows = db.session.scalars(
             select(Device).where(Device.id.in_(ids[:MAX_LABELS])).order_by(Device.id)
@@ -913,7 +917,7 @@ def _label_devices(flt: services.DeviceFilter, ids: list[int]) -> list[Device]:
     batch = _own_batch(parse_id(request.args.get("batch_id")))
     if request.args.get("batch_id") and batch is None:
         return []
-    return list(services.iter_filtered(_org_id(), flt))
+    return list(stock.iter_filtered(_org_id(), flt))
 
 
 def _pdf(data: bytes, filename: str) -> Response:
@@ -966,7 +970,7 @@ def import_confirm() -> str | Response:
 @permission_required(Permission.INVENTORY_READ)
 def stock_count() -> str:
     form = StockCountForm()
-    places = services.locations(_org_id())
+    places = donations.locations(_org_id())
     form.location_id.choices = [SelectChoice(str(p.id), p.name) for p in places]
     result = None
     if form.validate_on_submit():
@@ -974,7 +978,7 @@ def stock_count() -> str:
         if location is None or location.organisation_id != _org_id():
             form.location_id.errors = [_("Choisissez un emplacement de la liste.")]
         else:
-            result = services.stock_count(_org_id(), location, (form.tags.data or "").splitlines())
+            result = stock.stock_count(_org_id(), location, (form.tags.data or "").splitlines())
     return render_template(
         "inventory/stock_count.html",
         form=form,
@@ -993,7 +997,7 @@ def stock_move() -> Response:
     if form.validate_on_submit() and location and location.organisation_id == _org_id():
         ids = [i for i in (parse_id(x) for x in request.form.getlist("device_id")) if i]
         devices = db.session.scalars(select(Device).where(Device.id.in_(ids))).all() if ids else []
-        moved = services.move_to_location(_org_id(), location, devices, actor=current_user)
+        moved = stock.move_to_location(_org_id(), location, devices, actor=current_user)
         flash(_("%(n)s appareils rangés à « %(place)s ».", n=moved, place=location.name), "success")
     return redirect(url_for("inventory.stock_count"))
 
@@ -1007,13 +1011,13 @@ def checklist_templates() -> str | Response:
     kind = request.values.get("device_type", DeviceType.LAPTOP.value)
     if kind not in [t.value for t in DeviceType]:
         kind = DeviceType.LAPTOP.value
-    items = services.checklist_items(_org_id(), DeviceType(kind))
+    items = workshop.checklist_items(_org_id(), DeviceType(kind))
     form = ChecklistTemplateForm(data={"device_type": kind, "items": "\n".join(items)})
     if request.method == "POST":
         form = ChecklistTemplateForm()
     if form.validate_on_submit():
         try:
-            services.save_checklist_template(
+            workshop.save_checklist_template(
                 _org_id(),
                 DeviceType(form.device_type.data),
                 (form.items.data or "").splitlines(),
@@ -1070,14 +1074,14 @@ def scan(tag: str) -> str | Response | tuple[str, int, dict[str, str]]:
     wait = _scan_limited()
     if wait:
         return render_template("family/limited.html"), 429, {"Retry-After": str(wait)}
-    device = services.find_by_tag(tag)
+    device = device_records.find_by_tag(tag)
     if device is None:
         # A former label (issue 16): the staff's own association first, else the one
         # association that has it.
         own = getattr(current_user, "organisation_id", None)
         if own is not None and can(Permission.INVENTORY_READ, own):
-            device = services.find_by_former_label(tag, own)
-        device = device or services.find_by_former_label(tag)
+            device = device_records.find_by_former_label(tag, own)
+        device = device or device_records.find_by_former_label(tag)
     _scan_hit(device is not None)
     if device is None:
         abort(404)

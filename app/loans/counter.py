@@ -14,7 +14,7 @@ from app.core.i18n import translate as _
 from app.extensions import db
 from app.households.lifecycle import PrescriptionState
 from app.households.models import Prescription
-from app.inventory import services as inventory
+from app.inventory import device_records, workshop
 from app.inventory.lifecycle import State
 from app.inventory.models import Device
 from app.loans import terms as rules
@@ -98,7 +98,7 @@ def check_prescription_open(prescription: Prescription) -> None:
 
 
 def device_for_counter(scanned: str, organisation_id: int) -> Device:
-    device = inventory.find_by_tag(scanned or "", organisation_id)
+    device = device_records.find_by_tag(scanned or "", organisation_id)
     if device is None or device.organisation_id != organisation_id:
         raise NotFound(
             _("Aucun appareil de votre association ne porte cette étiquette : %(s)s", s=scanned)
@@ -154,6 +154,6 @@ def move_device(
     longer in the expected state raises ``Conflict``: the first write of every counter
     action, so two desks cannot both win."""
     for expected, target, reason in steps:
-        inventory.apply_transition(
+        workshop.apply_transition(
             device, target, actor, reason, expected_state=expected, commit=False, **link
         )

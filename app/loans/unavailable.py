@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.core.errors import Conflict
 from app.core.i18n import translate as _
 from app.extensions import db
-from app.inventory import services as inventory
+from app.inventory import workshop
 from app.inventory.lifecycle import DATA_BEARING, STATE_LABELS, State
 from app.inventory.models import Device
 from app.loans.models import Reservation, ReservationStatus
@@ -15,7 +15,7 @@ from app.loans.models import Reservation, ReservationStatus
 
 def _workshop_step(device: Device) -> str:
     """The reconditioning step the device is at: the first thing "ready" still needs."""
-    facts = inventory.readiness(device)
+    facts = workshop.readiness(device)
     if facts.device_type in DATA_BEARING and not facts.erasure_passed:
         return _("effacement des données")
     if not facts.checklist_complete:

@@ -16,7 +16,7 @@ MANAGE = roles(Role.ADMIN, Role.MANAGER)
 
 def setup(ctx: Ctx) -> None:
     from app.extensions import db
-    from app.inventory import services
+    from app.inventory import device_records, donations
     from app.inventory.grading import StorageType
     from app.inventory.lifecycle import DeviceType
     from app.inventory.models import (
@@ -28,11 +28,11 @@ def setup(ctx: Ctx) -> None:
     )
 
     org_id = ctx.org(Role.MANAGER).id
-    donor = services.create_donor(org_id, DonorKind.COMPANY, "Donateur Accès", commit=False)
-    batch = services.create_batch(org_id, donor, commit=False)
-    device = services.create_device(
+    donor = donations.create_donor(org_id, DonorKind.COMPANY, "Donateur Accès", commit=False)
+    batch = donations.create_batch(org_id, donor, commit=False)
+    device = device_records.create_device(
         org_id,
-        services.DeviceInput(
+        device_records.DeviceInput(
             device_type=DeviceType.LAPTOP,
             brand="Lenovo",
             model="ThinkPad T470",

@@ -139,14 +139,15 @@ def test_batch_intake_labels_scan_and_ready(page, live_server) -> None:  # type:
 
 
 def test_a_stranger_scanning_a_label_sees_where_to_return_it(page) -> None:  # type: ignore[no-untyped-def]
-    from app.inventory import services
+    from app.inventory import device_records
     from app.inventory.lifecycle import DeviceType
 
     org = factories.create_org(
         slug="ressourcerie-e2e", name="Ressourcerie E2E", phone="03 22 00 00 02", commune="Amiens"
     )
-    device = services.create_device(
-        org.id, services.DeviceInput(DeviceType.SMARTPHONE, brand="Samsung", serial="R58SECRET")
+    device = device_records.create_device(
+        org.id,
+        device_records.DeviceInput(DeviceType.SMARTPHONE, brand="Samsung", serial="R58SECRET"),
     )
     page.goto(f"/d/{device.asset_tag}")
     expect(page.get_by_role("heading", level=1)).to_have_text(

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from app.authz.policy import Role
 from app.core.clock import utcnow
 from app.extensions import db
-from app.inventory import services
+from app.inventory import device_records, donations, erasure_records, workshop
 from app.inventory.grading import StorageType
 from app.inventory.lifecycle import DeviceType
 from app.inventory.models import Device, ErasureLevel, ErasureMethod, ErasureRecord, ErasureResult
@@ -34,9 +34,9 @@ def tech():  # type: ignore[no-untyped-def]
 
 
 def laptop(tech, serial: str, storage: StorageType | None, batch=None) -> Device:  # type: ignore[no-untyped-def]
-    return services.create_device(
+    return device_records.create_device(
         tech.organisation_id,
-        services.DeviceInput(DeviceType.LAPTOP, serial=serial, storage_type=storage),
+        device_records.DeviceInput(DeviceType.LAPTOP, serial=serial, storage_type=storage),
         batch=batch,
     )
 
@@ -133,21 +133,21 @@ def test_a_failed_erasure_after_a_successful_one_leaves_the_device_not_erased(
     login(tech)
     ok = form(medium="ssd", method="ata_sanitize", tool="hdparm")
     assert post(client, d, ok).status_code == 302
-    assert services.readiness(d).erasure_passed
+    assert workshop.readiness(d).erasure_passed
     failed = {**ok, "started_at": "2026-11-21T09:00", "ended_at": "2026-11-21T10:00"}
     assert post(client, d, {**failed, "result": "failed"}).status_code == 302
-    assert not services.readiness(d).erasure_passed
-    assert not services.readiness(d, erasure_list=services.erasures(d)).erasure_passed
+    assert not workshop.readiness(d).erasure_passed
+    assert not workshop.readiness(d, erasure_list=erasure_records.erasures(d)).erasure_passed
     page = client.get(f"/inventaire/appareils/{d.id}").get_data(as_text=True)
     assert "effacement des données à faire" in page and "effacement des données réussi" not in page
     # The earlier certificate says it was superseded; the batch lists it as not erased.
-    first = services.erasures(d)[0]
+    first = erasure_records.erasures(d)[0]
     text = pdf_text(client.get(f"/inventaire/effacements/{first.id}/certificat.pdf").data)
     assert "en échec :\nl'appareil n'est pas effacé." in text
 
 
 def test_the_certificate_states_the_level_the_method_reaches(client, login, tech) -> None:  # type: ignore[no-untyped-def]
-    batch = services.create_batch(tech.organisation_id, None)
+    batch = donations.create_batch(tech.organisation_id, None)
     old = laptop(tech, "OLD1", StorageType.NVME, batch)
     good = laptop(tech, "GOOD1", StorageType.NVME, batch)
     failed = laptop(tech, "BAD1", StorageType.HDD, batch)
@@ -188,7 +188,9 @@ def test_the_certificate_states_the_level_the_method_reaches(client, login, tech
         post(client, failed, form(medium="hdd", level="clear", result="failed")).status_code == 302
     )
     text = pdf_text(
-        client.get(f"/inventaire/effacements/{services.erasures(good)[0].id}/certificat.pdf").data
+        client.get(
+            f"/inventaire/effacements/{erasure_records.erasures(good)[0].id}/certificat.pdf"
+        ).data
     )
     assert "Niveau atteint\nPurge (purge)" in text
     batch_pdf = PdfReader(

@@ -11,7 +11,7 @@ import pytest
 
 from app.authz.policy import Role
 from app.extensions import db
-from app.inventory import importing, services
+from app.inventory import device_records, import_service, importing
 from app.inventory.grading import Grade, StorageType
 from app.inventory.lifecycle import DeviceType
 from app.inventory.models import Device
@@ -30,9 +30,9 @@ def staff() -> dict[Role, Any]:
 
 
 def _laptop(org_id: int, serial: str, cpu: str = "") -> Device:
-    return services.create_device(
+    return device_records.create_device(
         org_id,
-        services.DeviceInput(
+        device_records.DeviceInput(
             DeviceType.LAPTOP,
             brand="HP",
             model="EliteBook 840 G5",
@@ -54,7 +54,7 @@ def test_an_imported_i5_8250u_without_an_index_gets_its_index_and_a_grade(
         "Portable;Dell;Latitude 3190;CN3190;Intel Celeron N4000;4;eMMC;64\r\n"
         "Portable;Acer;Inconnu;ACERX1;Processeur maison X;8;SSD;256\r\n"
     )
-    result = services.import_devices(
+    result = import_service.import_devices(
         manager.organisation_id, importing.parse(data.encode(), "don.csv"), actor=manager
     )
     assert result.ok, result.problems
@@ -65,7 +65,7 @@ def test_an_imported_i5_8250u_without_an_index_gets_its_index_and_a_grade(
     assert hp is not None and dell is not None and acer is not None
     assert hp.cpu_score == 5885  # PassMark CPU Mark of the table
     assert hp.grade_computed is Grade.B
-    assert services.computed_grade(hp).grade is Grade.B
+    assert device_records.computed_grade(hp).grade is Grade.B
     assert dell.cpu_score == 1420 and dell.grade_computed is not None
     # A name the table does not know leaves the index empty: no grade, nothing invented.
     assert acer.cpu_score is None and acer.grade_computed is None
@@ -77,9 +77,9 @@ def test_a_typed_processor_fills_an_empty_index_but_never_replaces_one(
     org_id = staff[Role.TECHNICIAN].organisation_id
     typed = _laptop(org_id, "TYPED1", cpu="Intel Core i5-8250U")
     assert typed.cpu_score == 5885 and typed.grade_computed is Grade.B
-    given = services.create_device(
+    given = device_records.create_device(
         org_id,
-        services.DeviceInput(
+        device_records.DeviceInput(
             DeviceType.LAPTOP, serial="GIVEN1", cpu="Intel Core i5-8250U", cpu_score=7000
         ),
     )
@@ -93,7 +93,7 @@ def test_a_device_stored_with_a_name_but_no_index_is_graded_from_the_name(
     device.cpu = "Intel Core i5-8250U"  # as an import before the table left it
     db.session.commit()
     assert device.cpu_score is None
-    assert services.computed_grade(device).grade is Grade.B
+    assert device_records.computed_grade(device).grade is Grade.B
 
 
 def test_a_technician_is_told_to_fill_the_processor_and_can_fill_it(

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.authz.policy import Role
 from app.extensions import db
-from app.inventory import importing, services
+from app.inventory import import_service, importing
 from app.inventory.cli import inventory
 from app.inventory.lifecycle import DeviceType, State
 from app.inventory.models import Device, DeviceEvent, DonationBatch
@@ -41,7 +41,7 @@ def manager():  # type: ignore[no-untyped-def]
 
 def test_service_imports_all_rows_as_one_batch(manager) -> None:  # type: ignore[no-untyped-def]
     parsed = importing.parse(GOOD.encode("cp1252"), "don.csv")
-    result = services.import_devices(manager.organisation_id, parsed, actor=manager)
+    result = import_service.import_devices(manager.organisation_id, parsed, actor=manager)
     assert result.ok and result.created == 3
     devices = db.session.scalars(select(Device).order_by(Device.id)).all()
     assert {d.batch_id for d in devices} == {result.batch.id}
@@ -52,7 +52,7 @@ def test_service_imports_all_rows_as_one_batch(manager) -> None:  # type: ignore
     assert all(d.state is State.RECEIVED for d in devices)
     assert counts() == (3, 3, 1)
     # The same file again: every serial is already in stock, nothing is written.
-    again = services.import_devices(manager.organisation_id, parsed, actor=manager)
+    again = import_service.import_devices(manager.organisation_id, parsed, actor=manager)
     assert not again.ok and len(again.problems) == 3
     assert all("déjà en stock" in p.message for p in again.problems)
     assert counts() == (3, 3, 1)
@@ -60,7 +60,7 @@ def test_service_imports_all_rows_as_one_batch(manager) -> None:  # type: ignore
 
 def test_bad_rows_write_nothing(manager) -> None:  # type: ignore[no-untyped-def]
     parsed = importing.parse(BAD.encode("utf-8-sig"), "don.csv")
-    result = services.import_devices(manager.organisation_id, parsed, actor=manager)
+    result = import_service.import_devices(manager.organisation_id, parsed, actor=manager)
     assert not result.ok and result.batch is None
     assert [(p.row, p.column) for p in result.problems] == [
         (5, "Type"),
@@ -137,7 +137,7 @@ def test_cli_import(runner, manager, tmp_path) -> None:  # type: ignore[no-untyp
 
 def test_cli_labels(runner, manager, tmp_path) -> None:  # type: ignore[no-untyped-def]
     parsed = importing.parse(GOOD.encode(), "don.csv")
-    batch = services.import_devices(manager.organisation_id, parsed).batch
+    batch = import_service.import_devices(manager.organisation_id, parsed).batch
     out = tmp_path / "etiquettes.pdf"
     result = runner.invoke(
         inventory,

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app.authz.policy import Role
 from app.extensions import db
-from app.inventory import import_service, mapped_import, services
+from app.inventory import device_records, donations, import_service, mapped_import, stock
 from app.inventory.cli import inventory
 from app.inventory.lifecycle import DeviceType, State
 from app.inventory.models import Device, DeviceEvent, DonationBatch, ImportMapping
@@ -155,9 +155,9 @@ def test_duplicate_imei_and_bad_luhn_are_reported_on_their_rows(client, login, m
 
 
 def test_a_duplicate_blocks_unless_a_manager_gives_a_reason(client, login, manager) -> None:  # type: ignore[no-untyped-def]
-    services.create_device(
+    device_records.create_device(
         manager.organisation_id,
-        services.DeviceInput(device_type=DeviceType.LAPTOP, serial="PF1GLPI01"),
+        device_records.DeviceInput(device_type=DeviceType.LAPTOP, serial="PF1GLPI01"),
         actor=manager,
     )
     login(manager)
@@ -321,9 +321,9 @@ def test_editing_a_device_keeps_what_came_from_the_other_tool(manager) -> None: 
     table = mapped_import.read((FIXTURES / "snipeit_import.csv").read_bytes(), "x.csv")
     assert import_service.import_table(manager.organisation_id, table, actor=manager).ok
     device = db.session.scalar(select(Device).where(Device.external_ref == "SN-0101"))
-    services.update_device(
+    device_records.update_device(
         device,
-        services.DeviceInput(device_type=DeviceType.LAPTOP, brand="Lenovo", model="T480s"),
+        device_records.DeviceInput(device_type=DeviceType.LAPTOP, brand="Lenovo", model="T480s"),
         actor=manager,
     )
     db.session.expire_all()
@@ -340,20 +340,20 @@ def _imported(manager) -> Device:  # type: ignore[no-untyped-def]
 def test_former_label_counts_in_the_stock_count(client, login, manager) -> None:  # type: ignore[no-untyped-def]
     device = _imported(manager)
     org = manager.organisation_id
-    shelf = services.location_named(org, "Stock central")
+    shelf = donations.location_named(org, "Stock central")
     assert device.location_id == shelf.id
-    result = services.stock_count(org, shelf, ["asset-0017"])
+    result = stock.stock_count(org, shelf, ["asset-0017"])
     assert [d.id for d in result.present] == [device.id] and result.unknown == []
     assert device not in result.missing
     # Its Snipe-IT QR code, and both labels scanned: counted once.
     both = ["https://snipe.example.org/ht/ASSET-0017", device.asset_tag, "ASSET-9999"]
-    result = services.stock_count(org, shelf, both)
+    result = stock.stock_count(org, shelf, both)
     assert [d.id for d in result.present] == [device.id]
     assert result.unknown == ["ASSET9999"]
     # Another association's count does not find it.
     other = factories.create_org(slug="autre-comptage")
-    place = services.location_named(other.id, "Stock central")
-    assert services.stock_count(other.id, place, ["ASSET-0017"]).present == []
+    place = donations.location_named(other.id, "Stock central")
+    assert stock.stock_count(other.id, place, ["ASSET-0017"]).present == []
     login(manager)
     html = client.post(
         "/inventaire/comptage",
@@ -376,9 +376,11 @@ def test_former_label_opens_the_public_scan_page(client, login, manager) -> None
     assert page.headers["Location"].endswith(f"/inventaire/appareils/{device.id}")
     # Two associations had an ASSET-0017: each staff finds its own, a stranger nothing.
     other = factories.create_user(Role.MANAGER, factories.create_org(slug="autre-scan"))
-    services.create_device(
+    device_records.create_device(
         other.organisation_id,
-        services.DeviceInput(device_type=DeviceType.LAPTOP, serial="X1", external_ref="ASSET-0017"),
+        device_records.DeviceInput(
+            device_type=DeviceType.LAPTOP, serial="X1", external_ref="ASSET-0017"
+        ),
     )
     theirs = db.session.scalar(
         select(Device).where(Device.organisation_id == other.organisation_id)
@@ -386,5 +388,5 @@ def test_former_label_opens_the_public_scan_page(client, login, manager) -> None
     assert client.get("/d/ASSET-0017").headers["Location"].endswith(f"/{device.id}")
     login(other)
     assert client.get("/d/ASSET-0017").headers["Location"].endswith(f"/{theirs.id}")
-    assert services.find_by_former_label("ASSET-0017") is None
+    assert device_records.find_by_former_label("ASSET-0017") is None
     assert client.get("/d/UNKNOWN-1").status_code == 404

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from app.accounts import services as accounts
 from app.authz.policy import Role
 from app.extensions import db
-from app.inventory import services
+from app.inventory import device_records, donations, erasure_records, workshop
 from app.inventory.grading import StorageType
 from app.inventory.lifecycle import DeviceType, State, allowed_targets
 from app.inventory.models import Device
@@ -33,9 +33,9 @@ def staff():  # type: ignore[no-untyped-def]
 
 
 def device(org_id: int, serial: str) -> Device:
-    return services.create_device(
+    return device_records.create_device(
         org_id,
-        services.DeviceInput(
+        device_records.DeviceInput(
             DeviceType.LAPTOP,
             brand="Lenovo",
             model="ThinkPad T470",
@@ -112,10 +112,10 @@ def test_labels_scan_to_each_device_page(
 ) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://ordilien.example.org")
     org_id = staff[Role.TECHNICIAN].organisation_id
-    batch = services.create_batch(org_id, None)
+    batch = donations.create_batch(org_id, None)
     made = [
-        services.create_device(
-            org_id, services.DeviceInput(DeviceType.LAPTOP, serial=f"SN{n}"), batch=batch
+        device_records.create_device(
+            org_id, device_records.DeviceInput(DeviceType.LAPTOP, serial=f"SN{n}"), batch=batch
         )
         for n in range(3)
     ]
@@ -212,8 +212,8 @@ def test_grade_override_is_for_managers(client, login, staff) -> None:  # type: 
 
 def test_the_device_page_offers_next_steps_and_links_the_forms(client, login, staff) -> None:  # type: ignore[no-untyped-def]
     d = device(staff[Role.TECHNICIAN].organisation_id, "STEPS1")
-    services.apply_transition(d, State.TRIAGE, None)
-    services.apply_transition(d, State.RECONDITIONING, None)
+    workshop.apply_transition(d, State.TRIAGE, None)
+    workshop.apply_transition(d, State.RECONDITIONING, None)
     login(staff[Role.TECHNICIAN])
     page = client.get(f"/inventaire/appareils/{d.id}").get_data(as_text=True)
     assert "Passer à « Prêt à distribuer »" in page
@@ -255,16 +255,16 @@ def test_the_handover_desks_moves_are_not_made_from_the_workshop(client, login, 
     assert api.status_code == 422 and "comptoir" in api.json["error"]["message"]
     db.session.expire_all()
     assert db.session.get(Device, lent.id).state is State.ON_LOAN
-    assert [e.to_state for e in services.history(db.session.get(Device, lent.id))] == [
+    assert [e.to_state for e in device_records.history(db.session.get(Device, lent.id))] == [
         State.RECEIVED
     ]  # the intake only
 
 
 def test_validating_a_phone_grade_keeps_its_adjustment(client, login, staff) -> None:  # type: ignore[no-untyped-def]
     org_id = staff[Role.TECHNICIAN].organisation_id
-    phone = services.create_device(
+    phone = device_records.create_device(
         org_id,
-        services.DeviceInput(
+        device_records.DeviceInput(
             DeviceType.SMARTPHONE, brand="Samsung", model="Galaxy A52", ram_gb=6, storage_gb=128
         ),
     )
@@ -298,7 +298,7 @@ def test_exports_in_csv_and_xlsx_read_back(client, login, staff) -> None:  # typ
     org_id = staff[Role.TECHNICIAN].organisation_id
     a = device(org_id, "EXP1")
     b = device(org_id, "EXP2")
-    services.apply_transition(b, State.TRIAGE, None)
+    workshop.apply_transition(b, State.TRIAGE, None)
     login(staff[Role.FRONT_DESK])
     csv = client.get("/inventaire/export.csv?state=triage")
     assert csv.data.startswith("\ufeff".encode())
@@ -314,9 +314,11 @@ def test_erasure_certificates(client, login, staff) -> None:  # type: ignore[no-
     from pypdf import PdfReader
 
     tech = staff[Role.TECHNICIAN]
-    batch = services.create_batch(tech.organisation_id, None)
-    d = services.create_device(
-        tech.organisation_id, services.DeviceInput(DeviceType.LAPTOP, serial="CERT1"), batch=batch
+    batch = donations.create_batch(tech.organisation_id, None)
+    d = device_records.create_device(
+        tech.organisation_id,
+        device_records.DeviceInput(DeviceType.LAPTOP, serial="CERT1"),
+        batch=batch,
     )
     login(tech)
     form = {
@@ -335,7 +337,7 @@ def test_erasure_certificates(client, login, staff) -> None:  # type: ignore[no-
         "disk_serial": "S3Z9NB0K",
     }
     assert client.post(f"/inventaire/appareils/{d.id}/effacement", data=form).status_code == 302
-    erasure_id = services.erasures(d)[0].id
+    erasure_id = erasure_records.erasures(d)[0].id
     pdf = client.get(f"/inventaire/effacements/{erasure_id}/certificat.pdf")
     text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
     assert "Certificat d'effacement des données" in text
@@ -441,9 +443,9 @@ def test_the_edit_form_checks_the_imei_and_keeps_the_imported_fields(client, log
     tech = staff[Role.TECHNICIAN]
     org = tech.organisation_id
     one = device(org, "PF0ONE")
-    other = services.create_device(
+    other = device_records.create_device(
         org,
-        services.DeviceInput(
+        device_records.DeviceInput(
             DeviceType.LAPTOP, serial="PF0TWO", imei="356938035643809", external_ref="ASSET-0042",
             supplier="Dell Direct", purchase_cost=1190.5, notes="Batterie à 80 %",
         ),
@@ -467,7 +469,7 @@ def test_the_edit_form_checks_the_imei_and_keeps_the_imported_fields(client, log
     assert other.external_ref == "ASSET-0043" and other.supplier == "Dell"
     assert other.purchase_cost == 1200.0 and other.notes == "Revu"
     assert other.purchase_date.isoformat() == "2019-04-03" and other.imei == "356938035643809"
-    assert services.find_by_tag("ASSET-0043", org).id == other.id
+    assert device_records.find_by_tag("ASSET-0043", org).id == other.id
 
 
 def test_api_checks_the_imei_and_returns_the_imported_fields(client, staff) -> None:  # type: ignore[no-untyped-def]
@@ -495,9 +497,9 @@ def test_api_checks_the_imei_and_returns_the_imported_fields(client, staff) -> N
         "/api/v1/devices", json={"device_type": "laptop", "serial": "s1"}, headers=auth
     )
     assert again.status_code == 422 and again.json["error"]["fields"][0]["field"] == "serial"
-    imported = services.create_device(
+    imported = device_records.create_device(
         staff[Role.MANAGER].organisation_id,
-        services.DeviceInput(
+        device_records.DeviceInput(
             DeviceType.LAPTOP, external_ref="ASSET-0017", supplier="Dell Direct",
             purchase_cost=1190.0, notes="Batterie à 80 %",
             purchase_date=datetime.date(2019, 4, 3),

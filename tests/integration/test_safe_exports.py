@@ -20,9 +20,9 @@ from app.core.spreadsheet import TRIGGERS, needs_quote, safe_cell
 from app.directory import imports, mednum
 from app.directory.models import Place
 from app.extensions import db
-from app.inventory import importing, services
+from app.inventory import device_records, importing, stock
 from app.inventory.lifecycle import DeviceType
-from app.tariffs import services as tariffs
+from app.tariffs import editing, transfer
 from app.training import catalogue
 from tests import factories
 from tests.conftest import login_client
@@ -54,8 +54,8 @@ def test_the_helper_quotes_text_only() -> None:
 
 def test_device_exports_carry_no_formula(client: FlaskClient) -> None:
     org = factories.create_org(slug="atelier-formules")
-    device = services.create_device(
-        org.id, services.DeviceInput(DeviceType.LAPTOP, ram_gb=8, **HOSTILE)
+    device = device_records.create_device(
+        org.id, device_records.DeviceInput(DeviceType.LAPTOP, ram_gb=8, **HOSTILE)
     )
     stored = [getattr(device, name) for name in HOSTILE]  # as the device keeps them
     assert all(text.startswith(("=", "+", "-", "@")) for text in stored)
@@ -85,8 +85,8 @@ def test_device_exports_carry_no_formula(client: FlaskClient) -> None:
 
 
 def test_a_tariff_export_carries_no_formula() -> None:
-    tariffs.create_tariff(box(name='=HYPERLINK("http://evil.example")', notes="-1+cmd|x"))
-    body = tariffs.export_csv(tariffs.list_tariffs()).decode("utf-8-sig")
+    editing.create_tariff(box(name='=HYPERLINK("http://evil.example")', notes="-1+cmd|x"))
+    body = transfer.export_csv(editing.list_tariffs()).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body), delimiter=";"))
     _cells_are_safe(rows)
     row = dict(zip(rows[0], rows[1], strict=True))
@@ -130,7 +130,7 @@ def test_imports_refuse_script_links_on_the_row() -> None:
     assert "javascript" not in imports.mednum_export()[0]
 
     assert mednum.field_problem("site_web", "https://a.fr/|javascript:x")
-    refused = tariffs.import_csv(
+    refused = transfer.import_csv(
         b"fournisseur;offre;type;prix_mensuel;source\nSFR;Forfait;mobile;10,00;javascript:x\n"
     )
     assert refused.errors and refused.errors[0][0] == 2
@@ -185,7 +185,7 @@ def _cursor(text: str) -> str:
 )
 def test_a_crafted_cursor_is_refused_in_french(client: FlaskClient, cursor: str) -> None:
     org = factories.create_org(slug="atelier-curseur")
-    services.create_device(org.id, services.DeviceInput(DeviceType.LAPTOP, serial="C1"))
+    device_records.create_device(org.id, device_records.DeviceInput(DeviceType.LAPTOP, serial="C1"))
     login_client(client, factories.create_user(Role.FRONT_DESK, org))
     for sort in ("recent", "model", "state"):
         response = client.get("/inventaire/", query_string={"apres": cursor, "tri": sort})
@@ -196,11 +196,13 @@ def test_a_crafted_cursor_is_refused_in_french(client: FlaskClient, cursor: str)
 def test_a_real_cursor_still_pages(client: FlaskClient) -> None:
     org = factories.create_org(slug="atelier-pages")
     for n in range(3):
-        services.create_device(org.id, services.DeviceInput(DeviceType.LAPTOP, serial=f"P{n}"))
+        device_records.create_device(
+            org.id, device_records.DeviceInput(DeviceType.LAPTOP, serial=f"P{n}")
+        )
     for sort in ("recent", "model", "state"):
-        flt = services.DeviceFilter(sort=sort)
-        first = services.list_devices(org.id, flt, per_page=2)
+        flt = stock.DeviceFilter(sort=sort)
+        first = stock.list_devices(org.id, flt, per_page=2)
         assert first.next_cursor
-        second = services.list_devices(org.id, flt, cursor=first.next_cursor, per_page=2)
+        second = stock.list_devices(org.id, flt, cursor=first.next_cursor, per_page=2)
         assert len(second.devices) == 1
     assert json.loads(base64.urlsafe_b64decode(first.next_cursor + "=="))[1] > 0
