@@ -20,7 +20,7 @@ from app.api.errors import ApiError, parse_body
 from app.api.openapi import operation
 from app.api.types import UtcDateTime
 from app.authz.policy import Permission, Role
-from app.eligibility import listing, services
+from app.eligibility import listing, publishing, services
 from app.eligibility.api_routes import SourceOut
 from app.eligibility.loader import ProgrammeFileError, definition_from_yaml, definition_to_yaml
 from app.eligibility.models import ProgrammeRecord
@@ -304,5 +304,5 @@ def programme_publish(code: str) -> ResponseReturnValue:
     record = _record(code)
     _require_write(record)
     body = parse_body(PublishIn)
-    services.publish(record, body.effective_from, current_user, body.note)
+    publishing.publish(record, body.effective_from, current_user, body.note)
     return jsonify(_detail(record))

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Organisation
 from app.core.errors import DomainError
-from app.eligibility import exchange, listing, services
+from app.eligibility import exchange, listing, publishing, services
 from app.eligibility.loader import ProgrammeFileError, definition_from_yaml
 from app.eligibility.models import ProgrammeRecord
 from app.extensions import db
@@ -136,7 +136,7 @@ def import_command(
         _refuse(f"{code} existe déjà et n'appartient pas à « {owner.slug} ».")
     try:
         if start is not None:
-            services.check_start(existing, start, definition)
+            publishing.check_start(existing, start, definition)
         result = exchange.import_programme(
             text, shown, owner.id if owner else None, None, dry_run=dry_run
         )
@@ -157,7 +157,7 @@ def import_command(
     click.echo(f"{code} importé : {what}.")
     if start is not None:
         try:
-            version = services.publish(
+            version = publishing.publish(
                 services.get_programme(code), start, None, note=f"Import de {file.name}"
             )
         except DomainError as exc:  # a publisher got there in between

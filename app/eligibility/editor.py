@@ -27,7 +27,7 @@ from app.authz.policy import Permission, Role
 from app.core.clock import today
 from app.core.errors import DomainError, NotFound
 from app.core.labels import Translated
-from app.eligibility import catalogue, exchange, services
+from app.eligibility import catalogue, exchange, publishing, services
 from app.eligibility.editing import (
     DEVICES,
     GRADES,
@@ -217,7 +217,7 @@ def programme_publish(code: str) -> Response:
         flash(_("Indiquez le jour où la nouvelle version s'applique."), "error")
         return redirect(url_for(".programme_draft", code=code))
     try:
-        version = services.publish(
+        version = publishing.publish(
             record, form.effective_from.data, current_user, form.note.data or ""
         )
     except DomainError as exc:
@@ -244,7 +244,7 @@ def programme_end(code: str) -> Response:
         flash(_("Indiquez le dernier jour du programme."), "error")
     else:
         try:
-            services.end_programme(record, form.last_day.data, current_user, form.note.data or "")
+            publishing.end_programme(record, form.last_day.data, current_user, form.note.data or "")
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "error")

@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy import select
 
 from app.core.errors import NotFound
+from app.core.i18n import translate as _
 from app.eligibility import catalogue
 from app.eligibility.loader import ProgrammeFileError, definition_from_yaml, definition_to_yaml
 from app.eligibility.models import ProgrammeRecord, ProgrammeVersion
 from app.eligibility.services import (
     ProgrammeInvalid,
-    _,
     _require_write,
     changed_keys,
     create_programme,

@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import has_request_context
-from flask_babel import gettext
 from sqlalchemy import select
 
 from app.audit.services import record
 from app.authz.policy import Permission, allowed
 from app.core.clock import today
 from app.core.errors import DomainError
+from app.core.i18n import translate as _
 from app.eligibility import catalogue, services
 from app.eligibility.facts import Facts, Proof, QuotaUse, StatusFact
 from app.eligibility.models import EnvelopeClaim, EnvelopeCounter, ProgrammeRecord
@@ -32,13 +31,6 @@ from app.extensions import db
 from app.households.models import Household, HouseholdMember, QuotaClaim, StatusAttestation
 
 LISTED_MAX = 200  # households named per list; the counts say how many in all
-
-
-def _(text: str, **values: Any) -> str:
-    """French text for people, translated in a request (as in services)."""
-    if has_request_context():
-        return str(gettext(text, **values))
-    return text % values if values else text
 
 
 def _age_on(age: int, recorded_on: date, on: date) -> int:

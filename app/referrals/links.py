@@ -9,23 +9,18 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import Any
 
 from flask import current_app
-from flask_babel import gettext
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from app.audit.services import record
 from app.core.clock import utcnow
 from app.core.errors import DomainError
+from app.core.i18n import translate as _
 from app.extensions import db
 from app.referrals import messages
 from app.referrals.lifecycle import ReferralState, Timing
 from app.referrals.models import Referral
-
-
-def _(text: str, **values: Any) -> str:
-    return str(gettext(text, **values))
 
 
 def timing() -> Timing:

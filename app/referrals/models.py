@@ -92,7 +92,7 @@ class Referral(db.Model):
     # referral and this nonce; a renewal draws a new nonce (the old link stops working).
     link_nonce: Mapped[str] = mapped_column(String(32), default="")
     link_expires_at: Mapped[datetime | None] = mapped_column(default=None)
-    # Set when the household is anonymised (app/reports/gdpr.py cuts every link then).
+    # Set when the household is anonymised (app/reports/gdpr/anonymise.py cuts every link then).
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
 
     household: Mapped[Household] = relationship()

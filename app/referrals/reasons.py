@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext
 from sqlalchemy import func, select
 
 from app.audit.services import record
 from app.core.errors import DomainError, NotFound
+from app.core.i18n import translate as _
 from app.core.marking import N_
 from app.extensions import db
 from app.referrals.models import RefusalReason
@@ -22,10 +22,6 @@ DEFAULT_REASONS = (
     N_("Service arrêté"),
     N_("Autre"),
 )
-
-
-def _(text: str, **values: Any) -> str:
-    return str(gettext(text, **values))
 
 
 def ensure_default_reasons() -> None:

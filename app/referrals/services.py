@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask_babel import gettext
 from sqlalchemy import select, update
 
 from app.accounts.models import Organisation
@@ -21,6 +20,7 @@ from app.audit.services import record
 from app.authz.policy import Permission, Role, allowed
 from app.core.clock import utcnow
 from app.core.errors import Conflict, DomainError, NotFound
+from app.core.i18n import translate as _
 from app.extensions import db
 from app.households import services as households
 from app.households.models import Household
@@ -34,11 +34,6 @@ from app.referrals.lifecycle import (
 )
 from app.referrals.links import make_token, new_link, timing
 from app.referrals.models import Referral, RefusalReason
-
-
-def _(text: str, **values: Any) -> str:
-    return str(gettext(text, **values))
-
 
 # ---------------------------------------------------------------- access
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from app.authz.policy import OrgKind, Role
 from app.core.clock import today
-from app.eligibility import services
+from app.eligibility import publishing, services
 from app.households.recheck import recheck
 from tests.access.households import make_household, make_prescription
 from tests.conftest import login_client
@@ -20,7 +20,7 @@ def _new_version(code: str, actor: Any, change: Any) -> None:
     definition = copy.deepcopy(draft.definition)
     change(definition)
     services.update_draft(record, definition, actor)
-    services.publish(record, today(), actor, note="test")
+    publishing.publish(record, today(), actor, note="test")
 
 
 def test_a_price_change_is_told_on_the_prescription(

@@ -7,7 +7,7 @@ from typing import Any
 
 from app.authz.policy import OrgKind, Role
 from app.core.clock import today
-from app.eligibility import services
+from app.eligibility import publishing, services
 from tests.conftest import login_client
 
 
@@ -20,7 +20,7 @@ def test_publishing_a_new_price_reads_in_the_journal(
     definition = copy.deepcopy(draft.definition)
     definition["parameters"]["price_eur"]["values"]["2027-01-01"] = 20
     services.update_draft(record, definition, admin)
-    services.publish(record, today(), admin, note="Nouveau prix en 2027")
+    publishing.publish(record, today(), admin, note="Nouveau prix en 2027")
     page = login_client(client, admin).get("/journal?type=programme")
     text = page.get_data(as_text=True)
     assert page.status_code == 200

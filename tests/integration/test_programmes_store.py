@@ -17,7 +17,7 @@ from app.audit.models import AuditEntry
 from app.authz.policy import OrgKind, Role, may_write_programme
 from app.core.clock import today
 from app.core.errors import DomainError
-from app.eligibility import catalogue, envelopes, exchange, services, shipping
+from app.eligibility import catalogue, envelopes, exchange, publishing, services, shipping
 from app.eligibility.engine import Eligibility
 from app.eligibility.loader import PROGRAMMES_DIR, definition_from_yaml, load_directory
 from app.eligibility.models import (
@@ -86,7 +86,7 @@ def _published(people: dict[str, Any], price: int = 20) -> ProgrammeRecord:
     """The test programme, owned by the CCAS, version 1 in force since 2020-01-01."""
     services.create_programme(CODE, people["ccas"].id, _definition(price), people["manager"])
     record = services.get_programme(CODE)
-    services.publish(record, _day("2020-01-01"), people["manager"])
+    publishing.publish(record, _day("2020-01-01"), people["manager"])
     return record
 
 
@@ -166,7 +166,7 @@ def test_a_draft_is_edited_published_then_never_edited(people: dict[str, Any]) -
     assert draft.number is None and catalogue.find(CODE) is None  # a draft serves no one
     record = services.get_programme(CODE)
     services.update_draft(record, _definition(price=25), manager, note="Prix revu")
-    services.publish(record, _day("2020-01-01"), manager)
+    publishing.publish(record, _day("2020-01-01"), manager)
     programme = catalogue.find(CODE)
     assert programme is not None
     assert programme.version == 1 and programme.owner_org_id == people["ccas"].id
@@ -216,9 +216,9 @@ def test_a_version_from_a_day_to_come_applies_from_that_day(people: dict[str, An
     services.new_draft_from_latest(record, people["manager"])
     services.update_draft(record, _definition(price=30), people["manager"])
     with pytest.raises(DomainError):  # never in the past
-        services.publish(record, today() - timedelta(days=1), people["manager"])
+        publishing.publish(record, today() - timedelta(days=1), people["manager"])
     later = today() + timedelta(days=10)
-    services.publish(record, later, people["manager"], note="Nouveau prix")
+    publishing.publish(record, later, people["manager"], note="Nouveau prix")
     now_decision = _decision(household, today())
     later_decision = _decision(household, later)
     assert now_decision.programme.version == 1
@@ -229,7 +229,7 @@ def test_a_version_from_a_day_to_come_applies_from_that_day(people: dict[str, An
     # A third version must start after the second.
     services.new_draft_from_latest(record, people["manager"])
     with pytest.raises(DomainError):
-        services.publish(record, later, people["manager"])
+        publishing.publish(record, later, people["manager"])
 
 
 def test_a_prescription_keeps_its_version(people: dict[str, Any]) -> None:
@@ -244,7 +244,7 @@ def test_a_prescription_keeps_its_version(people: dict[str, Any]) -> None:
     services.update_draft(
         record, {**_definition(price=30), "name": "Aide de test, 2e version"}, people["manager"]
     )
-    services.publish(record, today(), people["manager"])
+    publishing.publish(record, today(), people["manager"])
     db.session.expire_all()
     kept = db.session.get(Prescription, prescription.id)
     assert (kept.programme_code, kept.programme_version) == (CODE, 1)
@@ -258,7 +258,7 @@ def test_a_prescription_keeps_its_version(people: dict[str, Any]) -> None:
 def test_ending_a_programme_stops_grants_after_its_last_day(people: dict[str, Any]) -> None:
     record = _published(people)
     household = make_household(people["prescriber"])
-    ended = services.end_programme(record, today(), people["manager"])
+    ended = publishing.end_programme(record, today(), people["manager"])
     assert ended.number == 2 and ended.effective_from == today()
     assert ended.definition["valid_to"] == today().isoformat()
     assert _decision(household, today()).eligibility is Eligibility.ELIGIBLE
@@ -269,9 +269,9 @@ def test_ending_a_programme_stops_grants_after_its_last_day(people: dict[str, An
     # A version scheduled for a day to come forbids ending it (withdraw that one first).
     services.new_draft_from_latest(record, people["manager"])
     services.update_draft(record, {**_definition(price=30), "valid_to": None}, people["manager"])
-    services.publish(record, today() + timedelta(days=5), people["manager"])
+    publishing.publish(record, today() + timedelta(days=5), people["manager"])
     with pytest.raises(DomainError):
-        services.end_programme(record, today() + timedelta(days=2), people["manager"])
+        publishing.end_programme(record, today() + timedelta(days=2), people["manager"])
 
 
 # ------------------------------------------------------------------------- files
@@ -358,7 +358,7 @@ def test_an_envelope_of_three_gives_exactly_three(app: Any, people: dict[str, An
     services.create_programme(
         CODE, people["ccas"].id, {**_definition(), "envelope": envelope}, people["manager"]
     )
-    services.publish(services.get_programme(CODE), _day("2020-01-01"), people["manager"])
+    publishing.publish(services.get_programme(CODE), _day("2020-01-01"), people["manager"])
     drafts = []
     for n in range(5):
         household = make_household(people["prescriber"], reference_name=f"Foyer {n}")
@@ -393,7 +393,7 @@ def test_an_envelope_of_three_gives_exactly_three(app: Any, people: dict[str, An
 def test_a_first_version_to_come_grants_nothing_before_its_day(people: dict[str, Any]) -> None:
     services.create_programme(CODE, people["ccas"].id, _definition(), people["manager"])
     start = today() + timedelta(days=5)
-    services.publish(services.get_programme(CODE), start, people["manager"])
+    publishing.publish(services.get_programme(CODE), start, people["manager"])
     household = make_household(people["prescriber"])
     before = _decision(household, today())
     assert before.eligibility is Eligibility.NOT_ELIGIBLE
@@ -421,7 +421,7 @@ def test_sent_at_once_on_the_last_grant_leaves_nothing_behind(
         {**_definition(), "envelope": {"max_grants": 1, "per": "ever"}},
         people["manager"],
     )
-    services.publish(services.get_programme(CODE), _day("2020-01-01"), people["manager"])
+    publishing.publish(services.get_programme(CODE), _day("2020-01-01"), people["manager"])
     homes = [make_household(people["prescriber"], reference_name=f"Foyer {n}") for n in range(5)]
     db.session.commit()
     barrier = threading.Barrier(len(homes))
