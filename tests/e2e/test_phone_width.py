@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from app.handover import HandoverInput, handover
 from playwright.sync_api import expect
 
 from app.extensions import db
 from app.family.links import ensure_family_token
+from app.loans.handover import HandoverInput, handover
 from app.loans.terms import PaymentMethod
 from app.referrals import links
 from tests.e2e.a11y import axe_violations
