@@ -1043,7 +1043,7 @@ def _scan_limited() -> int:
     """Seconds to wait (0: go on): the family page's limits (FAMILY_PAGE_PER_MINUTE visits a
     minute, FAMILY_PAGE_FAILURES unknown tags in 15 minutes) in a bucket of its own, keyed
     by a hash of the address (issue 19)."""
-    from app.loans.services import rate_check
+    from app.family.rate_limit import rate_check
 
     config = current_app.config
     decision = rate_check(
@@ -1061,7 +1061,7 @@ def _scan_key() -> str:
 
 
 def _scan_hit(ok: bool) -> None:
-    from app.loans.services import record_hit
+    from app.family.rate_limit import record_hit
 
     record_hit(_scan_key(), ok)
 

@@ -115,7 +115,7 @@ def test_the_device_page_shows_what_was_kept(client, login, manager) -> None:  #
 
 
 def test_former_label_scans_at_the_counter_and_in_the_search(client, login, manager) -> None:  # type: ignore[no-untyped-def]
-    from app.loans import services as loans
+    from app.loans import counter as loans
 
     table = mapped_import.read((FIXTURES / "snipeit_export.csv").read_bytes(), "x.csv")
     assert import_service.import_table(manager.organisation_id, table, actor=manager).ok

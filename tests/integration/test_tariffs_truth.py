@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from app.authz.policy import Role
 from app.core.clock import today
 from app.eligibility.vocabulary import Connection, ContactChannel
-from app.loans import services as loans
+from app.family import links as loans
 from app.tariffs import editing, household_matches
 from app.tariffs.matching import OfferKind
 from tests.access.households import make_household
