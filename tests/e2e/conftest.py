@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import pytest
 from flask import Flask
@@ -35,9 +35,30 @@ def live_app(database_url: str, app: Flask) -> Iterator[Flask]:
     dispose_app(live)
 
 
+def _read_whole_body(wsgi_app: Callable[..., Iterable[bytes]]) -> Callable[..., list[bytes]]:
+    """Read each response whole and close it before Werkzeug writes it.
+
+    When Chromium drops a connection (a favicon fetch cut short), Werkzeug's
+    development server raises in its clean-up before it closes the response,
+    so a static file stays open and Python reports an unclosed file. Reading
+    the body first closes it whatever the browser does.
+    """
+
+    def app(environ: dict[str, object], start_response: Callable[..., object]) -> list[bytes]:
+        body = wsgi_app(environ, start_response)
+        try:
+            return list(body)
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return app
+
+
 @pytest.fixture(scope="session")
 def live_server(live_app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    server = make_server("127.0.0.1", 0, _read_whole_body(live_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
