@@ -48,6 +48,9 @@ class Household(db.Model):
     contact_channel: Mapped[ContactChannel] = mapped_column(
         _enum(ContactChannel, 10), default=ContactChannel.SMS
     )
+    # The language its messages (SMS, e-mail, the family page) are written in: a code of
+    # the app's LANGUAGES ("fr", "en"); French unless the household asks otherwise.
+    language: Mapped[str] = mapped_column(String(5), default="fr")
     phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(254), default="")  # optional: many have none
     postal_address: Mapped[str] = mapped_column(String(300), default="")  # only for post
