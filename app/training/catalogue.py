@@ -5,6 +5,7 @@ messages and the API look up)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
@@ -38,6 +39,46 @@ def place_for(org: Organisation) -> TrainingPlace:
         db.session.add(place)
         db.session.flush()
     return place
+
+
+@dataclass(frozen=True)
+class PlaceFacts:
+    """What a training place tells the people who come: its presentation and its opening
+    hours, day by day in the reader's words (``hours_lines``, "Mardi : 9 h – 12 h"), or as
+    typed when they cannot be read (``hours_as_typed``: older records, imports)."""
+
+    description: str = ""
+    opening_hours: str = ""  # OSM opening_hours, as stored
+    hours_lines: list[str] = field(default_factory=list)
+    hours_as_typed: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.description or self.opening_hours)
+
+
+def place_facts(org_id: int) -> PlaceFacts:
+    """The facts of the training place of ``org_id`` (empty when it published none).
+
+    The hours are those of the coming seven days (today included), so a public holiday
+    closed by "PH off" shows as one (app.directory.hours.week)."""
+    from app.directory import hours
+    from app.eligibility.display import speaker
+    from app.training.recurrence import to_local
+
+    place = db.session.scalar(select(TrainingPlace).where(TrainingPlace.organisation_id == org_id))
+    if place is None:
+        return PlaceFacts()
+    value = (place.opening_hours or "").strip()
+    s = speaker()
+    lines = (
+        [day.line_in(s) for day in hours.week(value, to_local(utcnow()).date())] if value else []
+    )
+    return PlaceFacts(
+        description=(place.description or "").strip(),
+        opening_hours=value,
+        hours_lines=lines,
+        hours_as_typed="" if lines else value,
+    )
 
 
 def training_place_orgs() -> list[Organisation]:

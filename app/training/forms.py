@@ -19,7 +19,14 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.converters import coerce_id
@@ -230,13 +237,26 @@ class CourseForm(FlaskForm):
     submit = SubmitField(_l("Créer le parcours"))
 
 
+class ReadableHours:
+    """WTForms validator: OSM opening_hours the directory can read (an empty field passes);
+    unreadable hours would be published as they are and read by nobody."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        from app.directory.hours import problem
+        from app.eligibility.display import speaker
+
+        why = problem(field.data or "", speaker())
+        if why:
+            raise ValidationError(why)
+
+
 class PlaceForm(FlaskForm):
     description = TextAreaField(
         _l("Présentation du lieu"), validators=[Optional(), Length(max=2000)]
     )
     opening_hours = StringField(
         _l("Horaires (format OpenStreetMap, ex. « Tu 09:00-12:00 »)"),
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional(), Length(max=200), ReadableHours()],
     )
     accessible = BooleanField(_l("Lieu accessible en fauteuil"))
     accessibility_url = StringField(

@@ -22,7 +22,7 @@ from app.core.errors import DomainError
 from app.extensions import db
 from app.households.models import Household
 from app.training import courses, feed_routes
-from app.training.catalogue import bookings_for_household, fetch, waiting_position
+from app.training.catalogue import bookings_for_household, fetch, place_facts, waiting_position
 from app.training.forms import (
     ATTENDANCE_LABELS,
     BOOKING_STATUS_LABELS,
@@ -65,6 +65,8 @@ def training_helpers() -> dict[str, Any]:
             Permission.TRAINING_BOOK, household.organisation_id
         ),
         "training_waiting_position": waiting_position,
+        "training_place_facts": place_facts,
+        "training_can_read": lambda: can(Permission.TRAINING_READ),
         "training_household_url": household_url,
     }
 
