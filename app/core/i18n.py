@@ -7,7 +7,7 @@ from typing import Any
 
 import flask_babel
 from babel.support import NullTranslations
-from flask import Flask, current_app, g, has_request_context, request, session
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
@@ -26,6 +26,29 @@ def select_locale() -> str:
         if best:
             return str(best)
     return default
+
+
+def reader_locale(code: str | None) -> str:
+    """The language to write a reader's messages in (a household's SMS, its page):
+    ``code`` when the app speaks it (LANGUAGES), else the default (French)."""
+    if not has_app_context():
+        return code if code in ("fr", "en") else "fr"
+    if code in current_app.config["LANGUAGES"]:
+        return str(code)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def language_names() -> dict[str, str]:
+    """The app's LANGUAGES, each named in itself ("Français", "English"): what a reader
+    recognises whatever the page's language."""
+    from babel import Locale
+
+    codes = current_app.config["LANGUAGES"] if has_app_context() else ["fr", "en"]
+    names = {}
+    for code in codes:
+        name = Locale.parse(code).get_display_name(code) or code
+        names[str(code)] = name[:1].upper() + name[1:]
+    return names
 
 
 def select_timezone() -> str:

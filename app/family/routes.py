@@ -4,7 +4,20 @@ counter's "Donner le lien" and "revoke" buttons, and the household's own page
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from contextlib import nullcontext
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -13,6 +26,7 @@ from app.auth.forms import EmptyForm
 from app.authz.guards import ensure_record_access, permission_required
 from app.core.clock import today
 from app.core.errors import DomainError
+from app.core.i18n import reader_locale
 from app.extensions import db
 from app.family import links
 from app.family.links import association_of_household, ensure_family_token, revoke_family_tokens
@@ -91,18 +105,22 @@ def family_page(token: str) -> BaseResponse | tuple[str, int, dict[str, str]] | 
     household = link.household
     if household is None:
         return render_template("family/unknown.html"), 404, {"X-Robots-Tag": "noindex"}
-    view = family_view(household)
-    response = make_response(
-        render_template(
-            "family/page.html",
-            view=view,
-            today=today(),
-            format_eur=rules.format_eur,
-            device_kind=device_kind,
-            commitments=printing.commitment_lines,  # the same words as on the receipt
-            LoanStatus=LoanStatus,
+    # The visitor's choice ("English" / "Français" in the header) first; without one, the
+    # household's language (it is the reader: the page its loan sheet's QR code opens).
+    chosen = session.get("lang") in current_app.config["LANGUAGES"]
+    with nullcontext() if chosen else force_locale(reader_locale(household.language)):
+        view = family_view(household)
+        response = make_response(
+            render_template(
+                "family/page.html",
+                view=view,
+                today=today(),
+                format_eur=rules.format_eur,
+                device_kind=device_kind,
+                commitments=printing.commitment_lines,  # the same words as on the receipt
+                LoanStatus=LoanStatus,
+            )
         )
-    )
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

@@ -53,6 +53,7 @@ class HouseholdIn(BaseModel):
     connection: Connection = Connection.NONE
     telecom_spend_eur: int | None = Field(None, ge=0, le=1000)
     contact_channel: ContactChannel = ContactChannel.SMS
+    language: str = Field("fr", max_length=5, description="langue des messages (fr, en)")
     phone: str = Field("", max_length=40)
     email: str = Field("", max_length=254)
     postal_address: str = Field("", max_length=300)
@@ -85,6 +86,7 @@ class HouseholdOut(BaseModel):
     connection: Connection
     telecom_spend_eur: int | None
     contact_channel: ContactChannel
+    language: str
     phone: str
     email: str
     consent_basis: ConsentBasis
@@ -156,6 +158,7 @@ def household_out(household: Household) -> dict[str, Any]:
         connection=household.connection,
         telecom_spend_eur=household.telecom_spend_eur,
         contact_channel=household.contact_channel,
+        language=household.language,
         phone=household.phone,
         email=household.email,
         consent_basis=household.consent_basis,

@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.converters import coerce_id
+from app.core.i18n import language_names
 from app.core.labels import label_choices as _choices
 from app.documents.pdf import PrintableName
 from app.eligibility.vocabulary import (
@@ -102,6 +103,12 @@ class HouseholdForm(FlaskForm):
     )
     contact_channel = RadioField(
         _l("Comment la joindre"), choices=_choices(CONTACT_CHANNEL_LABELS), default="sms"
+    )
+    # The language of its SMS, e-mails and page: each named in itself (Français, English).
+    language = SelectField(
+        _l("Langue des messages"),
+        choices=lambda: list(language_names().items()),
+        default="fr",
     )
     phone = TelField(
         _l("Téléphone"), validators=[Optional(), Length(max=40)], render_kw={"autocomplete": "off"}

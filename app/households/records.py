@@ -11,6 +11,7 @@ from app.audit.services import record
 from app.authz.policy import OrgKind, Role
 from app.core.clock import today, utcnow
 from app.core.errors import DomainError
+from app.core.i18n import language_names
 from app.core.i18n import translate as _
 from app.eligibility.vocabulary import (
     AttestationMethod,
@@ -51,6 +52,7 @@ class HouseholdInput:
     connection: Connection = Connection.NONE
     telecom_spend_eur: int | None = None
     contact_channel: ContactChannel = ContactChannel.SMS
+    language: str = "fr"  # its messages' language: a code of LANGUAGES
     phone: str = ""
     email: str = ""
     postal_address: str = ""
@@ -103,6 +105,8 @@ def _check(data: HouseholdInput) -> None:
             _("Indiquez l'adresse postale, ou choisissez un autre moyen de contact."),
             field="postal_address",
         )
+    if data.language not in language_names():
+        raise DomainError(_("Choisissez une langue de la liste."), field="language")
     if data.telecom_spend_eur is not None and not 0 <= data.telecom_spend_eur <= 1000:
         raise DomainError(_("Montant impossible."), field="telecom_spend_eur")
     if not data.consent:
@@ -130,6 +134,7 @@ _FIELDS = (
     "connection",
     "telecom_spend_eur",
     "contact_channel",
+    "language",
     "phone",
     "email",
     "postal_address",
@@ -278,6 +283,7 @@ def input_from(household: Household) -> HouseholdInput:
         connection=household.connection,
         telecom_spend_eur=household.telecom_spend_eur,
         contact_channel=household.contact_channel,
+        language=household.language,
         phone=household.phone,
         email=household.email,
         postal_address=household.postal_address,

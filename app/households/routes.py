@@ -16,6 +16,7 @@ from app.authz.policy import Permission
 from app.core.clock import today
 from app.core.converters import page_number
 from app.core.errors import DomainError, NotFound
+from app.core.i18n import language_names
 from app.core.labels import Translated
 from app.eligibility.engine import Eligibility
 from app.eligibility.vocabulary import (
@@ -56,7 +57,12 @@ LABELS = {
 
 @bp.context_processor
 def labels() -> dict[str, Any]:
-    return {"labels": LABELS, "Eligibility": Eligibility, "PrescriptionState": PrescriptionState}
+    return {
+        "labels": LABELS,
+        "language_names": language_names(),
+        "Eligibility": Eligibility,
+        "PrescriptionState": PrescriptionState,
+    }
 
 
 def load_household(household_id: int, *, write: bool = False) -> Household:
@@ -105,6 +111,7 @@ def _input_from_form(form: HouseholdForm) -> services.HouseholdInput:
         connection=Connection(form.connection.data or "none"),
         telecom_spend_eur=form.telecom_spend_eur.data,
         contact_channel=ContactChannel(form.contact_channel.data or "sms"),
+        language=form.language.data or "fr",
         phone=form.phone.data or "",
         email=form.email.data or "",
         postal_address=form.postal_address.data or "",
@@ -135,6 +142,7 @@ def _fill_form(form: HouseholdForm, data: services.HouseholdInput) -> None:
     form.connection.data = data.connection.value
     form.telecom_spend_eur.data = data.telecom_spend_eur
     form.contact_channel.data = data.contact_channel.value
+    form.language.data = data.language
     form.phone.data = data.phone
     form.email.data = data.email
     form.postal_address.data = data.postal_address

@@ -3,7 +3,7 @@
 Three audiences, kept apart as in DORA: the receiving structure (the sender's message, the
 answer link when it has no account, the reminder), the sender (each change, with the
 receiving structure's answer) and the person (where to go, when, what to bring, the
-sender's message for them; always in French, on the channel they chose).
+sender's message for them; in the household's language, on the channel they chose).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlalchemy import select
 from app.accounts.models import Organisation, User
 from app.authz.policy import ROLE_PERMISSIONS, Permission
 from app.core.clock import utcnow
+from app.core.i18n import reader_locale
 from app.extensions import db
 from app.notify.models import Channel, OutboundMessage
 from app.referrals.lifecycle import NEED_LABELS, STATE_LABELS, ReferralState
@@ -196,7 +197,7 @@ def tell_person(referral: Referral, kind: str) -> bool:
         return False
     channel, recipient = contact
     place = place_facts(referral)
-    with force_locale("fr"):  # households read French
+    with force_locale(reader_locale(referral.household.language)):  # the household reads it
         lead = {
             "sent": _("Ordilien : on vous oriente vers"),
             "accepted": _("Ordilien : votre demande est acceptée par"),

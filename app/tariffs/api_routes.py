@@ -266,6 +266,9 @@ def match() -> ResponseReturnValue:
             on=result.on,
             eligible=[proposal_out(p) for p in result.eligible],
             almost=[proposal_out(p) for p in result.almost],
-            sms=public.family_sms(result, household_matches.verified_months()),
+            # In the client's language (Accept-Language), as the reasons.
+            sms=public.family_sms(
+                result, household_matches.verified_months(), household_matches.sms_gettext
+            ),
         ).model_dump(mode="json")
     )

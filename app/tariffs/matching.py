@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from app.notify.gsm7 import SMS_LIMIT, gsm7_length, to_gsm7
+from app.notify.gsm7 import gsm7_length, to_gsm7
 from app.tariffs.catalogue import KINDS, Catalogue, View, prepare
 from app.tariffs.offers import (
     AREA_KIND_LABELS,
@@ -62,7 +62,6 @@ __all__ = [
     "CURRENCY",
     "EXTRA_STATUS_LABELS",
     "NEED_LABELS",
-    "NO_OFFER_SMS",
     "OFFER_KIND_LABELS",
     "REGION_DEPARTMENTS",
     "STALE_AFTER_DAYS",
@@ -94,7 +93,6 @@ __all__ = [
     "normalise_place",
     "prepare",
     "region_of",
-    "sms_text",
     "status_label",
     "to_gsm7",
 ]
@@ -250,40 +248,3 @@ def best_per_need(result: MatchResult, needs: Iterable[Need], limit: int) -> tup
             chosen.append(p)
     order = {id(p): i for i, p in enumerate(result.eligible)}
     return tuple(sorted(chosen, key=lambda p: order[id(p)]))
-
-
-NO_OFFER_SMS = (
-    "Tarif social internet : pas d'offre trouvee pour vous. Parlez-en a votre conseiller."
-)
-
-
-# One short word per kind: the SMS names the provider and what it sells; the printed
-# sheet gives the offer's full name and how to subscribe.
-_SMS_KIND = {
-    OfferKind.BOX: "box",
-    OfferKind.MOBILE: "forfait",
-    OfferKind.DATA: "recharges",
-    OfferKind.BUNDLE: "box+mobile",
-}
-
-
-def sms_text(result: MatchResult, count: int = 3) -> str:
-    """A short French text naming the best offers, fit for one SMS (160 GSM-7 septets)."""
-    best = result.eligible[:count]
-    if not best:
-        return NO_OFFER_SMS
-    text = ""
-    for n in range(len(best), 0, -1):
-        parts = [
-            f"{p.offer.provider}, {_SMS_KIND[p.offer.kind]} "
-            f"{format_money(p.monthly_cost_cents, p.offer.country).replace(' ', '')}/mois"
-            for p in best[:n]
-        ]
-        lead = "Tarifs sociaux pour vous : " if n > 1 else "Tarif social pour vous : "
-        text = to_gsm7(lead + " ; ".join(parts) + ". Votre conseiller vous aide.")
-        if (gsm7_length(text) or 999) <= SMS_LIMIT:
-            return text
-    # A very long provider name: cut it rather than send two messages.
-    while (gsm7_length(text + "...") or 999) > SMS_LIMIT:
-        text = text[:-1]
-    return text + "..."

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from datetime import date
 
 from app.core.marking import N_
-from app.notify.gsm7 import SMS_LIMIT, gsm7_length
 from app.tariffs.freshness import VERIFIED_MONTHS, in_force, verified_within
 from app.tariffs.matching import (
     EXTRA_STATUS_LABELS,
@@ -24,15 +23,13 @@ from app.tariffs.matching import (
     known_statuses,
     status_label,
 )
-from app.tariffs.sms import tariff_sms, where_to_ask_sms
+from app.tariffs.sms import Gettext, french, tariff_sms, where_to_ask_sms
 
 # When no verified offer is left: where to ask instead (never a stale fact).
 WHERE_TO_ASK = N_(
     "Demandez à votre conseiller ou à un point France Services : "
     "ils vous diront les offres à prix réduit qui existent aujourd'hui (%(site)s)."
 )
-WHERE_TO_ASK_SMS = where_to_ask_sms()
-assert (gsm7_length(WHERE_TO_ASK_SMS) or 999) <= SMS_LIMIT
 
 
 def told_to_family(offer: Offer, on: date, months: int = VERIFIED_MONTHS) -> bool:
@@ -57,10 +54,14 @@ def family_result(result: MatchResult, months: int = VERIFIED_MONTHS) -> MatchRe
     )
 
 
-def family_sms(result: MatchResult, months: int = VERIFIED_MONTHS) -> str:
-    """The SMS: verified offers in force only; where to ask when none is left."""
+def family_sms(
+    result: MatchResult, months: int = VERIFIED_MONTHS, gettext: Gettext = french
+) -> str:
+    """The SMS: verified offers in force only; where to ask when none is left. Rendered
+    on each call in the reader's language (``gettext``: the household's, see
+    ``household_matches.household_sms``; French by default)."""
     told = family_result(result, months)
-    return tariff_sms(told) if told.eligible else WHERE_TO_ASK_SMS
+    return tariff_sms(told, gettext) if told.eligible else where_to_ask_sms(gettext)
 
 
 def _status_words() -> tuple[str, ...]:

@@ -36,7 +36,8 @@ WHERE_TO_ASK = N_(
 )
 
 
-def _french(text: str) -> str:
+def french(text: str) -> str:
+    """The msgids as they are: the French texts."""
     return text
 
 
@@ -44,12 +45,12 @@ def _fits(text: str) -> bool:
     return (gsm7_length(text) or SMS_LIMIT + 1) <= SMS_LIMIT
 
 
-def where_to_ask_sms(gettext: Gettext = _french) -> str:
+def where_to_ask_sms(gettext: Gettext = french) -> str:
     """When no verified offer is left: where to ask instead (never a stale fact)."""
     return to_gsm7(gettext(WHERE_TO_ASK) % {"site": FRANCE_SERVICES})
 
 
-def tariff_sms(result: MatchResult, gettext: Gettext = _french, count: int = 3) -> str:
+def tariff_sms(result: MatchResult, gettext: Gettext = french, count: int = 3) -> str:
     """The best eligible offers in one SMS (160 GSM-7 septets); where to ask if none."""
     best = result.eligible[:count]
     if not best:

@@ -2,8 +2,10 @@
 waiting list, a seat freed, the 48-hour reminder, a new time, a cancelled session; and
 the households no message reaches (to telephone).
 
-A message is queued once per booking and kind (the outbox key is unique), in French
-whoever triggers it; an SMS fits one GSM-7 segment (tests/integration/test_sms_one_segment.py).
+A message is queued once per booking and kind (the outbox key is unique), in the
+household's language (``household.language``) whoever triggers it: the e-mail's sentences
+are translated; the SMS texts and the dates are still written in French only. An SMS fits
+one GSM-7 segment (tests/integration/test_sms_one_segment.py).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.accounts.models import Organisation
+from app.core.i18n import reader_locale
 from app.extensions import db
 from app.households.models import Household
 from app.notify import gsm7 as gsm
@@ -55,7 +58,8 @@ def queue_message(
     contact = contact_for(household)
     if contact is None:
         return False
-    with force_locale("fr"):  # households read French, whoever triggers the message
+    # The household reads it: its language, whoever triggers the message.
+    with force_locale(reader_locale(household.language)):
         return _queue(booking, kind, contact, due_at, key or kind, extra)
 
 

@@ -88,6 +88,7 @@ FIELD_LABELS = {
     "id": "Numéro",
     "reference_name": "Nom de la personne de référence",
     "contact_channel": "Moyen de contact préféré",
+    "language": "Langue des messages",
     "phone": "Téléphone",
     "email": "E-mail",
     "postal_address": "Adresse postale",
