@@ -137,7 +137,10 @@ def batch_counts(batch_ids: list[int]) -> dict[int, int]:
 
 
 def batch_media(batch: DonationBatch) -> list[tuple[Device, ErasureRecord | None]]:
-    """Each device of the batch that holds data (or was erased) with the erasure that counts."""
+    """Each medium of the batch's devices with the erasure that counts for it: a device
+    that holds data and was never erased once with None; a device whose disk was replaced
+    once for each disk (the old one held the donor's data), each with its own latest
+    erasure and the medium recorded on it (erasure_records.latest_by_disk)."""
     devices = db.session.scalars(
         select(Device).where(Device.batch_id == batch.id).order_by(Device.id)
     ).all()
@@ -149,15 +152,17 @@ def batch_media(batch: DonationBatch) -> list[tuple[Device, ErasureRecord | None
     by_device: dict[int, list[ErasureRecord]] = {}
     for erasure in rows:
         by_device.setdefault(erasure.device_id, []).append(erasure)
-    return [
-        (d, erasure_records.latest_of(by_device.get(d.id, [])))
-        for d in devices
-        if d.device_type in DATA_BEARING or d.id in by_device
-    ]
+    media: list[tuple[Device, ErasureRecord | None]] = []
+    for d in devices:
+        if d.id in by_device:
+            media += [(d, e) for e in erasure_records.latest_by_disk(by_device[d.id])]
+        elif d.device_type in DATA_BEARING:
+            media.append((d, None))
+    return media
 
 
 def batch_erasures(batch: DonationBatch) -> list[tuple[Device, ErasureRecord]]:
-    """The devices of the batch whose latest erasure passed, for the donor's certificates."""
+    """The media of the batch whose latest erasure passed, for the donor's certificates."""
     return [
         (device, erasure)
         for device, erasure in batch_media(batch)

@@ -53,8 +53,56 @@ def erasure_medium(device: Device) -> erasure_rules.Medium | None:
 
 
 def certified_level(device: Device, erasure: ErasureRecord) -> ErasureLevel:
-    """The level a certificate states: what the method reaches on the device's medium."""
-    return erasure_rules.certified_level(erasure_medium(device), erasure.method, erasure.level)
+    """The level a certificate states: what the method reaches on the medium erased, the
+    record's (not the device's today: a disk replaced since does not change it)."""
+    return erasure_rules.certified_level(erasure.medium, erasure.method, erasure.level)
+
+
+def same_disk(a: ErasureRecord, b: ErasureRecord) -> bool:
+    """Whether two records of a device erased one disk: the same serial when both were
+    typed, else the same medium. A disk replaced by another medium (an HDD by an NVMe SSD),
+    or by one with another serial, is another disk."""
+    serial_a, serial_b = (" ".join(e.disk_serial.split()).upper() for e in (a, b))
+    if serial_a and serial_b:
+        return serial_a == serial_b
+    return a.medium == b.medium
+
+
+def latest_by_disk(erasure_list: Sequence[ErasureRecord]) -> list[ErasureRecord]:
+    """The erasure that counts for each disk a device has had (its latest), oldest first."""
+    kept: list[ErasureRecord] = []
+    for erasure in sorted(erasure_list, key=lambda e: (e.ended_at, e.id)):
+        kept = [e for e in kept if not same_disk(e, erasure)]
+        kept.append(erasure)
+    return kept
+
+
+def later_erasure(erasure: ErasureRecord) -> ErasureRecord | None:
+    """The device's latest erasure when it is a later one than ``erasure``: on the same disk
+    it replaces this one; on another disk (the disk was replaced) it does not."""
+    device = db.session.get(Device, erasure.device_id)
+    latest = latest_erasure(device) if device is not None else None
+    return latest if latest is not None and latest.id != erasure.id else None
+
+
+def later_erasure_note(erasure: ErasureRecord) -> str:
+    """What a certificate says on top when a later erasure of the device exists ("" when
+    none): replaced on the same disk (and whether the device is then not erased), else
+    that the device's disk has since been replaced, this record standing for the old one."""
+    latest = later_erasure(erasure)
+    if latest is None:
+        return ""
+    if not same_disk(latest, erasure):
+        what = latest.medium_label or "un autre support"
+        return (
+            f"Le support de l'appareil a depuis été remplacé ({what}, effacement "
+            f"EFF-{latest.id:06d} du {latest.ended_at:%d/%m/%Y}) :\n"
+            "ce certificat vaut pour le support décrit ci-dessous."
+        )
+    note = f"Remplacé par l'effacement EFF-{latest.id:06d} du {latest.ended_at:%d/%m/%Y}"
+    if latest.result is ErasureResult.FAILED:
+        return note + ", en échec :\nl'appareil n'est pas effacé."
+    return note + "."
 
 
 # ---------------------------------------------------------------- erasure
@@ -130,6 +178,7 @@ def record_erasure(device: Device, data: ErasureInput, *, actor: Any = None) -> 
         device_id=device.id,
         organisation_id=device.organisation_id,
         technician_id=getattr(actor, "id", None),
+        medium=medium,
         **{f.name: getattr(data, f.name) for f in fields(data) if f.name != "medium"},
     )
     if data.method is not ErasureMethod.OVERWRITE:

@@ -22,12 +22,19 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     inspect,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import today, utcnow
 from app.extensions import db
-from app.inventory.erasure_rules import ErasureLevel, ErasureMethod  # noqa: F401 (re-exported)
+from app.inventory.erasure_rules import (  # noqa: F401 (ErasureLevel, ErasureMethod re-exported)
+    MEDIUM_LABELS,
+    ErasureLevel,
+    ErasureMethod,
+    Medium,
+    medium_of,
+)
 from app.inventory.grading import Grade, StorageType
 from app.inventory.lifecycle import DeviceType, State
 
@@ -225,6 +232,11 @@ class ErasureRecord(db.Model):
     disk_model: Mapped[str] = mapped_column(String(120), default="")
     disk_serial: Mapped[str] = mapped_column(String(100), default="")
     disk_size_gb: Mapped[int | None] = mapped_column(default=None)
+    # The medium erased (HDD, SSD, NVMe, eMMC, a phone's memory): it decides the level a
+    # method reaches (erasure_rules). Kept on the record, not read from the device, so that
+    # a disk replaced and erased later leaves this record as it was. None: not known when
+    # it was recorded (nor at the backfill of migration 0019).
+    medium: Mapped[Medium | None] = mapped_column(_enum(Medium), default=None)
     level: Mapped[ErasureLevel] = mapped_column(_enum(ErasureLevel))
     method: Mapped[ErasureMethod] = mapped_column(_enum(ErasureMethod))
     passes: Mapped[int | None] = mapped_column(default=None)
@@ -240,6 +252,25 @@ class ErasureRecord(db.Model):
     signature: Mapped[str] = mapped_column(String(200))
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def medium_label(self) -> str:
+        return MEDIUM_LABELS[self.medium] if self.medium else ""
+
+
+@event.listens_for(ErasureRecord, "before_insert")
+def _medium_when_recorded(_mapper: Any, connection: Any, target: ErasureRecord) -> None:
+    """A record written without its medium takes the device's at that moment (what the
+    backfill of migration 0019 did for the older ones): it is not read again later."""
+    if target.medium is not None or target.device_id is None:
+        return
+    table = Device.__table__
+    row = connection.execute(
+        select(table.c.device_type, table.c.storage_type).where(table.c.id == target.device_id)
+    ).first()
+    if row is not None:
+        device_type, storage_type = row
+        target.medium = medium_of(str(device_type), str(storage_type) if storage_type else None)
 
 
 class ChecklistTemplate(db.Model):

@@ -123,15 +123,19 @@ METHODS = {
 RESULTS = {"erased": "Effacé", "failed": "Échec"}
 
 
-def _medium(device: Device) -> erasure_rules.Medium | None:
-    storage = device.storage_type.value if device.storage_type else None
-    return erasure_rules.medium_of(device.device_type.value, storage)
-
-
 def certified_level(device: Device, erasure: ErasureRecord) -> str:
-    """The level the method reaches on the device's medium (Appendix A), never more."""
-    level = erasure_rules.certified_level(_medium(device), erasure.method, erasure.level)
+    """The level the method reaches on the medium the record erased (Appendix A), never more."""
+    level = erasure_rules.certified_level(erasure.medium, erasure.method, erasure.level)
     return LEVELS[level.value]
+
+
+def _medium_label(device: Device, erasure: ErasureRecord | None) -> str:
+    """The medium an erasure was on (the record's); a device never erased: its own."""
+    if erasure is not None:
+        return erasure.medium_label
+    storage = device.storage_type.value if device.storage_type else None
+    medium = erasure_rules.medium_of(device.device_type.value, storage)
+    return erasure_rules.MEDIUM_LABELS[medium] if medium else ""
 
 
 def _certificate_page(
@@ -192,7 +196,7 @@ def _certificate_page(
     section(
         "Support effacé",
         [
-            ("Type de support", erasure_rules.MEDIUM_LABELS[m] if (m := _medium(device)) else ""),
+            ("Type de support", erasure.medium_label),
             ("Fabricant", erasure.disk_make),
             ("Modèle", erasure.disk_model),
             ("Numéro de série", erasure.disk_serial),
@@ -254,7 +258,8 @@ def _summary_page(
     canvas.drawString(
         left,
         y,
-        "Niveau atteint selon NIST SP 800-88 Rév. 1, annexe A ; le dernier effacement fait foi.",
+        "Niveau atteint selon NIST SP 800-88 Rév. 1, annexe A ; le dernier effacement de chaque"
+        " support fait foi.",
     )
     y -= 9 * mm
     columns = [(0, "Étiquette"), (20, "Appareil"), (60, "Support"), (98, "N° de série du support"), (132, "Niveau")]  # fmt: skip
@@ -266,7 +271,6 @@ def _summary_page(
         if y < 25 * mm:
             canvas.showPage()
             y = 272 * mm
-        m = _medium(device)
         if erasure is None:
             level = "Non effacé"
         elif erasure.result.value != "erased":
@@ -276,7 +280,7 @@ def _summary_page(
         cells = [
             device.asset_tag,
             f"{device.brand} {device.model}".strip() or DEVICE_TYPE_LABELS[device.device_type],
-            erasure_rules.MEDIUM_LABELS[m] if m else "—",
+            _medium_label(device, erasure) or "—",
             (erasure.disk_serial if erasure else "") or "—",
             level,
         ]
@@ -298,8 +302,8 @@ def certificates_pdf(
 ) -> bytes:
     """One page per (device, erasure): the certificate kept for the donor.
 
-    ``media`` (a batch's devices with their latest erasure) adds a first page that lists
-    every medium with its level; ``warning`` is printed on top of each certificate.
+    ``media`` (a batch's media, each with its latest erasure: donations.batch_media) adds
+    a first page that lists every medium with its level; ``warning`` is printed on top of each certificate.
     """
 
     def build(canvas: Canvas) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import html
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -210,3 +211,68 @@ def test_the_certificate_states_the_level_the_method_reaches(client, login, tech
     todo = db.session.scalar(select(Device).where(Device.serial == "TODO1"))
     assert row(todo.asset_tag)[2:] == ["SSD SATA", "—", "Non effacé"]
     assert len(batch_pdf.pages) == 3  # the list, then the two erased devices' certificates
+
+
+def test_a_replaced_disk_leaves_the_first_erasure_as_it_was(client, login, tech) -> None:  # type: ignore[no-untyped-def]
+    """The medium is kept on each record: an HDD erased, then replaced by an NVMe SSD erased
+    in turn, the first record and its certificate still say HDD and its level."""
+    batch = donations.create_batch(tech.organisation_id, None)
+    d = laptop(tech, "SWAP1", StorageType.HDD, batch)
+    login(tech)
+    hdd = form(medium="hdd", level="clear", disk_serial="WD-OLD", disk_make="WD")
+    assert post(client, d, hdd).status_code == 302
+    nvme = form(
+        medium="nvme", method="nvme_sanitize", tool="nvme-cli", disk_serial="SN-NEW",
+        started_at="2026-11-21T09:00", ended_at="2026-11-21T09:20",
+    )  # fmt: skip
+    assert post(client, d, nvme).status_code == 302
+    db.session.expire_all()
+    first, second = erasure_records.erasures(d)
+    assert (first.medium.value, second.medium.value) == ("hdd", "nvme")
+    assert db.session.get(Device, d.id).storage_type is StorageType.NVME  # the device's disk now
+
+    text = pdf_text(client.get(f"/inventaire/effacements/{first.id}/certificat.pdf").data)
+    assert (
+        "Type de support\nDisque dur (HDD)" in text
+        and "SSD NVMe" not in text.split("Support effacé")[1]
+    )
+    assert "Niveau atteint\nClear (effacement)" in text and "WD-OLD" in text
+    text = pdf_text(client.get(f"/inventaire/effacements/{second.id}/certificat.pdf").data)
+    assert "Type de support\nSSD NVMe" in text and "Niveau atteint\nPurge (purge)" in text
+
+    page = html.unescape(client.get(f"/inventaire/appareils/{d.id}").get_data(as_text=True))
+    section = page.split('id="effacement-titre"')[1].split("</section>")[0]
+    erasure_lines = " ".join(re.sub(r"<[^>]+>", "", section).split())
+    assert "Disque dur (HDD) · Écrasement" in erasure_lines and "SSD NVMe · " in erasure_lines
+    assert workshop.readiness(d).erasure_passed  # the device's latest erasure: the NVMe's
+
+    # The donor's batch certificate lists both media, each with its level; a certificate
+    # page for each (the HDD held the donor's data).
+    batch_pdf = PdfReader(
+        io.BytesIO(client.get(f"/inventaire/lots/{batch.id}/certificats.pdf").data)
+    )
+    cells = batch_pdf.pages[0].extract_text().splitlines()
+    rows = [cells[i : i + 5] for i, cell in enumerate(cells) if cell == d.asset_tag]
+    assert [r[2:] for r in rows] == [
+        ["Disque dur (HDD)", "WD-OLD", "Clear (effacement)"],
+        ["SSD NVMe", "SN-NEW", "Purge (purge)"],
+    ]
+    assert len(batch_pdf.pages) == 3
+
+
+def test_a_later_failure_on_the_same_disk_still_undoes_the_success(client, login, tech) -> None:  # type: ignore[no-untyped-def]
+    batch = donations.create_batch(tech.organisation_id, None)
+    d = laptop(tech, "SAME1", StorageType.HDD, batch)
+    login(tech)
+    assert post(client, d, form(medium="hdd", level="clear")).status_code == 302
+    failed = form(medium="hdd", level="clear", disk_serial="WD-1", result="failed",
+                  started_at="2026-11-21T09:00", ended_at="2026-11-21T10:00")  # fmt: skip
+    assert post(client, d, failed).status_code == 302
+    cells = (
+        PdfReader(io.BytesIO(client.get(f"/inventaire/lots/{batch.id}/certificats.pdf").data))
+        .pages[0]
+        .extract_text()
+        .splitlines()
+    )
+    rows = [cells[i : i + 5] for i, cell in enumerate(cells) if cell == d.asset_tag]
+    assert [r[2:] for r in rows] == [["Disque dur (HDD)", "WD-1", "Non effacé (échec)"]]
