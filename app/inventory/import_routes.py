@@ -3,7 +3,7 @@ Ordilien proposes for it (or why it is ignored), each type and status word with 
 becomes; the user changes what is wrong, checks again, imports all or nothing.
 
 A blueprint nested in the inventory's (endpoints ``inventory.import_mapping.*``); the
-upload and confirmation routes of routes.py hand over to it.
+upload and confirmation routes of stock_routes.py hand over to it.
 """
 
 from __future__ import annotations
