@@ -77,32 +77,34 @@ def latest_by_disk(erasure_list: Sequence[ErasureRecord]) -> list[ErasureRecord]
     return kept
 
 
-def later_erasure(erasure: ErasureRecord) -> ErasureRecord | None:
-    """The device's latest erasure when it is a later one than ``erasure``: on the same disk
-    it replaces this one; on another disk (the disk was replaced) it does not."""
-    device = db.session.get(Device, erasure.device_id)
-    latest = latest_erasure(device) if device is not None else None
-    return latest if latest is not None and latest.id != erasure.id else None
-
-
 def later_erasure_note(erasure: ErasureRecord) -> str:
-    """What a certificate says on top when a later erasure of the device exists ("" when
-    none): replaced on the same disk (and whether the device is then not erased), else
-    that the device's disk has since been replaced, this record standing for the old one."""
-    latest = later_erasure(erasure)
-    if latest is None:
-        return ""
-    if not same_disk(latest, erasure):
-        what = latest.medium_label or "un autre support"
-        return (
-            f"Le support de l'appareil a depuis été remplacé ({what}, effacement "
-            f"EFF-{latest.id:06d} du {latest.ended_at:%d/%m/%Y}) :\n"
-            "ce certificat vaut pour le support décrit ci-dessous."
+    """What a certificate says on top when the device has a later erasure ("" when none).
+
+    A later erasure of the same disk replaces this one (and, failed, leaves the device not
+    erased); one of another disk only says the disk was replaced since: this certificate
+    still stands for the disk it describes."""
+    order = (erasure.ended_at, erasure.id)
+    later = [
+        e
+        for e in db.session.scalars(
+            select(ErasureRecord).where(ErasureRecord.device_id == erasure.device_id)
         )
-    note = f"Remplacé par l'effacement EFF-{latest.id:06d} du {latest.ended_at:%d/%m/%Y}"
-    if latest.result is ErasureResult.FAILED:
-        return note + ", en échec :\nl'appareil n'est pas effacé."
-    return note + "."
+        if (e.ended_at, e.id) > order
+    ]
+    same = latest_of([e for e in later if same_disk(e, erasure)])
+    if same is not None:
+        note = f"Remplacé par l'effacement EFF-{same.id:06d} du {same.ended_at:%d/%m/%Y}"
+        if same.result is ErasureResult.FAILED:
+            return note + ", en échec :\nl'appareil n'est pas effacé."
+        return note + "."
+    other = latest_of(later)
+    if other is None:
+        return ""
+    what = other.medium_label or "un autre support"
+    return (
+        f"Support remplacé depuis ({what}, effacement EFF-{other.id:06d} du "
+        f"{other.ended_at:%d/%m/%Y}) :\nce certificat vaut pour le support décrit ci-dessous."
+    )
 
 
 # ---------------------------------------------------------------- erasure

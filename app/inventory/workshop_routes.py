@@ -290,15 +290,8 @@ def erasure_certificate(erasure_id: int) -> Response:
     from app.accounts.models import Organisation
 
     org = db.session.get(Organisation, device.organisation_id)
-    latest = erasure_records.latest_erasure(device)
-    warning = ""
-    if latest is not None and latest.id != erasure.id:
-        # The latest erasure is the one that counts (erasure_records.latest_erasure).
-        warning = f"Remplacé par l'effacement EFF-{latest.id:06d} du {latest.ended_at:%d/%m/%Y}"
-        if latest.result is ErasureResult.FAILED:
-            warning += ", en échec :\nl'appareil n'est pas effacé."
-        else:
-            warning += "."
+    # A later erasure of the same disk replaces this one; of a replaced disk, it does not.
+    warning = erasure_records.later_erasure_note(erasure)
     pdf = certificates_pdf([(device, erasure)], org, warning=warning)
     return pdf_response(pdf, f"certificat-effacement-{device.asset_tag}.pdf")
 

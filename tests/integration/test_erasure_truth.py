@@ -237,8 +237,12 @@ def test_a_replaced_disk_leaves_the_first_erasure_as_it_was(client, login, tech)
         and "SSD NVMe" not in text.split("Support effacé")[1]
     )
     assert "Niveau atteint\nClear (effacement)" in text and "WD-OLD" in text
+    # Not "replaced": the later erasure is of another disk, this one stands for the HDD.
+    assert "Remplacé par" not in text
+    assert f"Support remplacé depuis (SSD NVMe, effacement EFF-{second.id:06d}" in text
     text = pdf_text(client.get(f"/inventaire/effacements/{second.id}/certificat.pdf").data)
     assert "Type de support\nSSD NVMe" in text and "Niveau atteint\nPurge (purge)" in text
+    assert "remplacé" not in text.lower()
 
     page = html.unescape(client.get(f"/inventaire/appareils/{d.id}").get_data(as_text=True))
     section = page.split('id="effacement-titre"')[1].split("</section>")[0]
