@@ -14,8 +14,9 @@ from app.accounts.models import Organisation
 from app.authz.policy import OrgKind
 from app.extensions import db
 from app.inventory import donations, import_service, importing, mapped_import
+from app.inventory.column_headers import source_label
 from app.inventory.labels import SHEETS, LabelError
-from app.inventory.mapping import FileMapping, MappingError, source_label
+from app.inventory.mapping import FileMapping, MappingError
 from app.inventory.models import Device, DonationBatch, Donor, DonorKind
 from app.inventory.pdfs import labels_pdf
 

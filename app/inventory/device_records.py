@@ -18,11 +18,11 @@ from app.core.errors import Conflict, DomainError, NotFound
 from app.extensions import db
 from app.inventory import donations, grading, processors, tags
 from app.inventory.grading import Specs, StorageType
+from app.inventory.identifiers import former_tag, imei_problem
 from app.inventory.lifecycle import (
     DeviceType,
     State,
 )
-from app.inventory.mapping import former_tag, imei_problem
 from app.inventory.models import (
     Condition,
     Device,
@@ -101,7 +101,7 @@ def computed_grade(device: Device) -> grading.GradeResult:
 
 
 def _check_input(data: DeviceInput) -> None:
-    # The import's check (mapping.imei_problem), for every type: tablets have IMEIs too.
+    # The import's check (identifiers.imei_problem), for every type: tablets have IMEIs too.
     wrong = imei_problem(data.imei or "")
     if wrong:
         raise DomainError(wrong, field="imei")

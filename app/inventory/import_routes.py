@@ -32,6 +32,7 @@ from app.authz.policy import Permission
 from app.core.converters import parse_id
 from app.extensions import db
 from app.inventory import import_service, importing
+from app.inventory.column_headers import FIELDS, SOURCES
 from app.inventory.lifecycle import DEVICE_TYPE_LABELS, STATE_LABELS
 from app.inventory.mapped_import import (
     MappedFile,
@@ -40,7 +41,7 @@ from app.inventory.mapped_import import (
     read,
     value_choices,
 )
-from app.inventory.mapping import FIELDS, SOURCES, FileMapping
+from app.inventory.mapping import FileMapping
 from app.inventory.models import Donor
 
 import_bp = Blueprint("import_mapping", __name__)

@@ -13,11 +13,12 @@ from app.audit.services import record
 from app.core.clock import utcnow
 from app.extensions import db
 from app.inventory import device_records, donations, grading
+from app.inventory.column_headers import detect_source
 from app.inventory.lifecycle import (
     State,
 )
 from app.inventory.mapped_import import MappedFile, Table, parse
-from app.inventory.mapping import FileMapping, detect_source
+from app.inventory.mapping import FileMapping
 from app.inventory.models import (
     Device,
     DeviceEvent,

@@ -24,8 +24,8 @@ from openpyxl.utils import column_index_from_string
 
 from app.core import spreadsheet, upload_bounds
 from app.inventory.grading import StorageType
+from app.inventory.identifiers import imei_problem
 from app.inventory.lifecycle import DeviceType
-from app.inventory.mapping import imei_problem
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 Ordilien, a spreadsheet of one's own), each column fills the field the mapping says and
 each type or status word becomes the type or state it says.
 
-No Flask, no SQLAlchemy: importing.read_table() reads the file (pandas), mapping.py
+No Flask, no SQLAlchemy: importing.read_table() reads the file (pandas), column_headers.py
 proposes, importing._check_row() checks each row as for Ordilien's own files. The stock
 is checked and written by import_service.import_devices (all or nothing).
 """
@@ -16,19 +16,10 @@ from datetime import date, datetime
 from typing import Any
 
 from app.inventory import importing
+from app.inventory.column_headers import FIELDS, ColumnChoice, fold, origin_note, propose
 from app.inventory.importing import ParsedFile, ParsedRow, Problem
 from app.inventory.lifecycle import DEVICE_TYPE_LABELS, STATE_LABELS, DeviceType, State
-from app.inventory.mapping import (
-    FIELDS,
-    IMPORT_STATES,
-    SKIP,
-    SKIP_LABEL,
-    ColumnChoice,
-    FileMapping,
-    fold,
-    origin_note,
-    propose,
-)
+from app.inventory.mapping import IMPORT_STATES, SKIP, SKIP_LABEL, FileMapping
 
 # Fields this module reads itself; importing._check_row() checks all the others.
 _OWN = ("state", "external_ref", "purchase_date", "purchase_cost", "supplier", "notes")

@@ -304,7 +304,7 @@ class DeviceChecklist(db.Model):
 
 class ImportMapping(db.Model):
     """The column and value mapping an organisation confirmed for one source tool
-    (mapping.SOURCES), proposed again at its next import from that tool."""
+    (column_headers.SOURCES), proposed again at its next import from that tool."""
 
     __tablename__ = "inventory_import_mapping"
     __table_args__ = (UniqueConstraint("organisation_id", "source"),)

@@ -2,7 +2,7 @@
 arriving. Headers are the names Snipe-IT's importer maps by itself; categories are
 written as Snipe-IT's usual plural English words, states as its default status labels.
 
-Read back by Ordilien's own import (mapping.py knows these headers), so a file can go
+Read back by Ordilien's own import (column_headers.py knows these headers), so a file can go
 round; Ordilien's tag is the "Asset Tag", so the labels already stuck keep working.
 """
 

@@ -17,12 +17,12 @@ from app.core.errors import DomainError
 from app.extensions import db
 from app.inventory import device_records, tags
 from app.inventory.grading import Grade
+from app.inventory.identifiers import former_tag
 from app.inventory.lifecycle import (
     OUT_OF_STOCK,
     DeviceType,
     State,
 )
-from app.inventory.mapping import former_tag
 from app.inventory.models import (
     Device,
     Location,

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.inventory.mapping import (
-    FileMapping,
-    MappingError,
-    detect_source,
-    fold,
-    former_tag,
-    imei_problem,
-    known_value,
-    luhn_ok,
-    propose,
-)
+from app.inventory.column_headers import detect_source, fold, propose
+from app.inventory.identifiers import former_tag, imei_problem, luhn_ok
+from app.inventory.mapping import FileMapping, MappingError, known_value
 
 
 def test_look_alikes_and_accents_are_folded() -> None:
