@@ -203,9 +203,13 @@ def _already(header: str) -> str:
 
 @lru_cache(maxsize=8)
 def _index(source: str) -> dict[str, tuple[str, int]]:
-    """fold(header) -> (field, rank): a source's own headers rank before Ordilien's."""
+    """fold(header) -> (field, rank): a source's own headers rank before Ordilien's, and
+    the labels of FIELDS last (what the mapping page calls each field: a file written
+    with those headers, "Ancienne étiquette (n° d'inventaire)", reads back)."""
     index: dict[str, tuple[str, int]] = {}
-    for rank_base, table in ((0, _SOURCE_HEADERS.get(source, {})), (100, _ORDILIEN)):
+    labels = {name: (label,) for name, label in FIELDS.items()}
+    tables = ((0, _SOURCE_HEADERS.get(source, {})), (100, _ORDILIEN), (200, labels))
+    for rank_base, table in tables:
         for name, headers in table.items():
             for position, header in enumerate(headers):
                 index.setdefault(fold(header), (name, rank_base + position))

@@ -37,6 +37,13 @@ def test_two_columns_never_fill_one_field_and_the_reason_is_given() -> None:
     assert "non reconnue" in columns[3].reason
 
 
+def test_a_file_written_with_the_mapping_pages_own_labels_reads_back() -> None:
+    from app.inventory.column_headers import FIELDS
+
+    _source, columns = propose(list(FIELDS.values()))
+    assert [c.field for c in columns] == list(FIELDS)
+
+
 def test_the_users_choice_wins_over_the_proposal() -> None:
     _source, columns = propose(["Notes", "Type"], "ordilien", chosen={"Notes": "condition_notes"})
     assert columns[0].field == "condition_notes" and columns[0].proposed == "notes"
