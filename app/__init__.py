@@ -54,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["default"] = NoNulStringConverter
     app.url_map.converters["string"] = NoNulStringConverter
     register_blueprints(app)
+    register_navigation(app)
     register_errorhandlers(app)
     register_security(app)
     register_template_helpers(app)
@@ -133,10 +134,30 @@ def _api_modules(package: str) -> list[tuple[str, str]]:
     return [(name, "api_bp") for name in ["api_routes", *sorted(names)]]
 
 
-def register_errorhandlers(app: Flask) -> None:
-    from app.core.errorpages import register
+def register_navigation(app: Flask) -> None:
+    """The ``LINKS`` of every domain's nav.py (menu and home page), each shown to whoever
+    holds its permission."""
+    import importlib
+    import importlib.util
 
-    register(app)
+    from app.authz.guards import can
+    from app.authz.policy import Permission
+    from app.core import navigation
+
+    links = []
+    for package in DOMAINS:
+        name = f"{package}.nav"
+        if importlib.util.find_spec(name) is not None:
+            links.extend(importlib.import_module(name).LINKS)
+    navigation.install(app, links, can=lambda permission: can(Permission(permission)))
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.api import errors as api_errors
+    from app.core import errorpages
+
+    errorpages.register(app, api_domain_error=api_errors.domain_error_response)
+    api_errors.register(app)
 
 
 def register_security(app: Flask) -> None:
@@ -146,9 +167,10 @@ def register_security(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from app.admin.forms import ORG_KIND_LABELS, ROLE_LABELS
     from app.core.templating import register
 
-    register(app)
+    register(app, role_labels=ROLE_LABELS, org_kind_labels=ORG_KIND_LABELS)
 
 
 def register_commands(app: Flask) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from flask import Response, jsonify
+from flask import Flask, Response, jsonify
 from pydantic import BaseModel, ValidationError
+
+from app.core.errors import DomainError
 
 _TITLES = {
     400: "Demande incorrecte",
@@ -67,6 +69,21 @@ class ApiError(Exception):
         if self.fields:
             body["fields"] = self.fields
         return jsonify({"error": body}), self.code
+
+
+def domain_error_response(error: DomainError, code: int) -> tuple[Response, int]:
+    """A DomainError that reached app.core.errorpages' safety net under /api/, answered in
+    the API's format (the factory hands this to errorpages.register)."""
+    fields = [{"field": error.field, "message": error.message}] if error.field else None
+    return ApiError(code, error.message, fields).response()
+
+
+def register(app: Flask) -> None:
+    """The API's errors, wherever they are raised (every package's api_bp, token checks)."""
+
+    @app.errorhandler(ApiError)
+    def api_error(error: ApiError) -> tuple[Response, int]:
+        return error.response()
 
 
 def from_validation_error(error: ValidationError) -> ApiError:

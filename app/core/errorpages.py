@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -11,6 +13,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
+from app.core.errors import Conflict, DomainError, NotFound
 from app.extensions import db, login_manager
 
 # Seconds a client should wait before trying again while the database is unreachable.
@@ -71,17 +74,15 @@ def release_session() -> None:
         db.session.registry.clear()
 
 
-def register(app: Flask) -> None:
+def register(app: Flask, *, api_domain_error: Callable[[DomainError, int], Any]) -> None:
+    """The error handlers of the whole application.
+
+    ``api_domain_error(error, code)``: the response to a DomainError under /api/, in the
+    API's own error format (app.api.errors, which also registers the handler of its
+    ApiError); the application factory hands it in."""
     # Runs before Flask-SQLAlchemy's own teardown (registered earlier), which then finds
     # nothing left to close.
     app.teardown_appcontext(lambda _exc: release_session())
-
-    from app.api.errors import ApiError
-    from app.core.errors import Conflict, DomainError, NotFound
-
-    @app.errorhandler(ApiError)
-    def api_error(error: ApiError):  # type: ignore[no-untyped-def]
-        return error.response()
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):  # type: ignore[no-untyped-def]
@@ -89,8 +90,7 @@ def register(app: Flask) -> None:
         rollback_quietly()
         code = 404 if isinstance(error, NotFound) else 409 if isinstance(error, Conflict) else 422
         if request.path.startswith("/api/"):
-            fields = [{"field": error.field, "message": error.message}] if error.field else None
-            return ApiError(code, error.message, fields).response()
+            return api_domain_error(error, code)
         return render_error(400 if code == 422 else code, error.message)
 
     @app.errorhandler(CSRFError)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
@@ -11,14 +12,17 @@ from flask_login import current_user
 from app.core.home import visible_links
 
 
-def register(app: Flask) -> None:
-    from app.admin.forms import ORG_KIND_LABELS, ROLE_LABELS
+def register(
+    app: Flask, *, role_labels: Mapping[Any, Any], org_kind_labels: Mapping[Any, Any]
+) -> None:
+    """``role_labels`` and ``org_kind_labels``: {value: label} of the roles and the kinds of
+    organisation (app.admin.forms), handed in by the application factory."""
 
     @app.context_processor
     def helpers() -> dict[str, Any]:
         return {
             "current_locale": lambda: str(get_locale() or "fr"),
             "nav_links": lambda: visible_links(current_user),
-            "role_label": lambda role: ROLE_LABELS.get(role, role),
-            "org_kind_label": lambda kind: ORG_KIND_LABELS.get(kind, kind),
+            "role_label": lambda role: role_labels.get(role, role),
+            "org_kind_label": lambda kind: org_kind_labels.get(kind, kind),
         }

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from app.accounts.cli import seed_demo
 from app.accounts.demo import DEMO_PASSWORD
-from app.core.cli import seed_demo
 from tests.e2e.a11y import AXE, axe_violations
 from tests.e2e.conftest import browser_login
 

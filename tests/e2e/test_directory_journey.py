@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app.core.cli import seed_demo
+from app.accounts.cli import seed_demo
 from tests.e2e.a11y import axe_violations
 
 NARROW = {"width": 320, "height": 640}

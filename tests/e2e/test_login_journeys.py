@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from app.accounts.cli import seed_demo
 from app.accounts.demo import DEMO_PASSWORD, USERS
-from app.core.cli import seed_demo
 from tests.e2e.conftest import browser_login
 
 # What each role must find on its home page (a link of its own work), in French.

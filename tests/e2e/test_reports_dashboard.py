@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from app.accounts.cli import seed_demo
 from app.accounts.demo import DEMO_PASSWORD
-from app.core.cli import seed_demo
 from app.core.clock import today
 from tests.e2e.a11y import AXE, axe_violations
 from tests.e2e.conftest import browser_login

@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from app.accounts.cli import seed_demo
 from app.accounts.demo import DEMO_PASSWORD
 from app.accounts.services import find_user
-from app.core.cli import seed_demo
 from app.core.clock import utcnow
 from app.extensions import db
 from app.family.links import ensure_family_token

@@ -19,8 +19,8 @@ from sqlalchemy import MetaData, create_engine, select
 from sqlalchemy.engine import Engine, make_url
 
 from app import create_app
+from app.accounts.cli import seed_demo
 from app.audit.services import record
-from app.core.cli import seed_demo
 from app.extensions import db
 from app.notify.models import Channel
 from app.notify.services import enqueue

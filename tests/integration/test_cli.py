@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.accounts.cli import users
+from app.accounts.cli import seed_demo, users
 from app.accounts.models import Organisation, User
 from app.authz.policy import OrgKind
-from app.core.cli import seed_demo
 from app.extensions import db
 
 

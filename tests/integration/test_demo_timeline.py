@@ -10,7 +10,7 @@ from datetime import date, datetime
 from flask import Flask
 from sqlalchemy import select
 
-from app.core.cli import seed_demo
+from app.accounts.cli import seed_demo
 from app.core.clock import utcnow
 from app.extensions import db
 from app.inventory.models import Device, DeviceChecklist, DeviceEvent, ErasureRecord

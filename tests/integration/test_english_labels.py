@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.accounts.cli import seed_demo
 from app.accounts.services import find_org, find_user
-from app.core.cli import seed_demo
 from app.core.clock import today
 from app.eligibility.vocabulary import Status
 from app.extensions import db

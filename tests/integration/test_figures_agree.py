@@ -21,8 +21,8 @@ from flask import Flask
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from app.accounts.cli import seed_demo
 from app.accounts.services import find_user
-from app.core.cli import seed_demo
 from app.core.clock import today, told_at
 from app.extensions import db
 from app.inventory import workshop

@@ -15,10 +15,10 @@ from flask import Flask
 from pypdf import PdfReader
 from sqlalchemy import MetaData, select
 
+from app.accounts.cli import seed_demo
 from app.audit.models import AuditEntry
 from app.audit.services import record
 from app.authz.policy import OrgKind, Role
-from app.core.cli import seed_demo
 from app.core.clock import today, utcnow
 from app.extensions import db
 from app.notify.models import Channel

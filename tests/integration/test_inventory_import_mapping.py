@@ -298,8 +298,8 @@ def test_cli_mapping_file_and_dry_run(runner, manager, tmp_path) -> None:  # typ
 def test_the_demo_passes_the_intake_check(app, manager) -> None:  # type: ignore[no-untyped-def]
     """Each demo association's stock, exported and read back by the import's check: no
     IMEI twice, every IMEI with a good Luhn digit (two pairs shared one before issue 16)."""
+    from app.accounts.cli import seed_demo
     from app.accounts.models import Organisation
-    from app.core.cli import seed_demo
     from app.inventory import snipeit_export
 
     result = app.test_cli_runner().invoke(seed_demo)

@@ -12,8 +12,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from app.accounts.cli import seed_demo
 from app.accounts.services import find_org
-from app.core.cli import seed_demo
 from app.core.clock import today
 from app.extensions import db
 from app.reports import figures as report_figures

@@ -10,8 +10,8 @@ from flask import Flask
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from app.accounts.cli import seed_demo
 from app.accounts.services import find_org, find_user
-from app.core.cli import seed_demo
 from app.extensions import db
 from tests.conftest import login_client
 
