@@ -149,12 +149,32 @@ def place_form(org_id: int) -> str | WResponse:
         except timetable.TimetableError as exc:
             flash(f"{DAY_LABELS[exc.day]} : {exc.message}", "error")
         else:
-            _save(org, value, form)
-            flash(_("Fiche de l'annuaire enregistrée."), "success")
-            return redirect(url_for("directory.data.place_form", org_id=org.id))
+            too_long = _too_long(org, value)
+            if too_long:
+                flash(too_long, "error")  # nothing stored, the grid keeps what was typed
+            else:
+                _save(org, value, form)
+                flash(_("Fiche de l'annuaire enregistrée."), "success")
+                return redirect(url_for("directory.data.place_form", org_id=org.id))
     return render_template("directory/place_form.html", org=org, place=place, form=form,
                            days=list(zip(timetable.DAYS, DAY_LABELS, strict=True)), kept=kept,
                            problems=services.owner_problems(place))  # fmt: skip
+
+
+def _too_long(org: Organisation, value: str) -> str | None:
+    """Why the grid's hours cannot be stored as they are, or None: a training place's
+    record holds OPENING_HOURS_MAX characters, and cut hours would publish wrong ones."""
+    from app.training.models import OPENING_HOURS_MAX
+
+    if org.kind is not OrgKind.TRAINING_PLACE or len(value) <= OPENING_HOURS_MAX:
+        return None
+    return _(
+        "Ces horaires font %(length)s caractères : le lieu d'ateliers en enregistre "
+        "%(max)s au plus. Rien n'est enregistré. Regroupez les jours qui ont les mêmes "
+        "horaires (ils s'écrivent ensemble, « Mo-Fr 09:00-12:00 »), puis enregistrez.",
+        length=len(value),
+        max=OPENING_HOURS_MAX,
+    )
 
 
 def _save(org: Organisation, value: str, form: DirectoryPlaceForm) -> None:
@@ -164,7 +184,7 @@ def _save(org: Organisation, value: str, form: DirectoryPlaceForm) -> None:
     if org.kind is OrgKind.TRAINING_PLACE:
         from app.training.catalogue import place_for
 
-        place_for(org).opening_hours = value[:200]  # the training place's record owns them
+        place_for(org).opening_hours = value  # the training place's record owns them
     place.opening_hours = value
     record("directory.place.update", "place", place.id, organisation_id=org.id,
            detail={"opening_hours": value})  # fmt: skip

@@ -34,7 +34,7 @@ from app.core.labels import label_choices as _choices
 from app.core.urls import WebUrl
 from app.training import diagnostic as dg
 from app.training.matching import PriceKind, Reason
-from app.training.models import Attendance, BookingStatus, SessionFormat
+from app.training.models import OPENING_HOURS_MAX, Attendance, BookingStatus, SessionFormat
 
 THEME_LABELS = {
     dg.Theme.DISCOVER: _l("Découvrir les outils numériques"),
@@ -256,7 +256,17 @@ class PlaceForm(FlaskForm):
     )
     opening_hours = StringField(
         _l("Horaires (format OpenStreetMap, ex. « Tu 09:00-12:00 »)"),
-        validators=[Optional(), Length(max=200), ReadableHours()],
+        validators=[
+            Optional(),
+            Length(
+                max=OPENING_HOURS_MAX,
+                message=_l(
+                    "Ces horaires font %(length)d caractères, %(max)d au plus : regroupez les "
+                    "jours qui ont les mêmes horaires (« Mo-Fr 09:00-12:00 »)."
+                ),
+            ),
+            ReadableHours(),
+        ],
     )
     accessible = BooleanField(_l("Lieu accessible en fauteuil"))
     accessibility_url = StringField(

@@ -48,6 +48,9 @@ class Attendance(StrEnum):
     EXCUSED = "excused"
 
 
+OPENING_HOURS_MAX = 200  # characters of the training place's OSM opening_hours
+
+
 class TrainingPlace(db.Model):
     """What a training place publishes beyond its organisation record."""
 
@@ -56,7 +59,7 @@ class TrainingPlace(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
-    opening_hours: Mapped[str] = mapped_column(String(200), default="")  # OSM opening_hours
+    opening_hours: Mapped[str] = mapped_column(String(OPENING_HOURS_MAX), default="")  # OSM
     accessible: Mapped[bool] = mapped_column(default=False)  # step-free access
     accessibility_url: Mapped[str] = mapped_column(String(300), default="")  # acceslibre
     booking_url: Mapped[str] = mapped_column(String(300), default="")

@@ -3,6 +3,7 @@ training place's sessions as La Coop activity reports (xlsx)."""
 
 from __future__ import annotations
 
+import html
 import io
 from datetime import date, timedelta
 from pathlib import Path
@@ -126,3 +127,33 @@ def test_sessions_export_as_coop_activity_reports(client: FlaskClient) -> None:
         client.get(f"/ou-aller/donnees-ouvertes/lieux/{other.id}/activites-coop.xlsx").status_code
         == 404
     )
+
+
+def test_a_training_places_grid_too_long_to_store_is_refused_not_cut(client: FlaskClient) -> None:
+    from app.training.catalogue import place_for
+
+    place = factories.create_org(OrgKind.TRAINING_PLACE, name="Médiathèque", commune="Metz")
+    login_client(client, factories.create_user(Role.TRAINER, place))
+    url = f"/ou-aller/donnees-ouvertes/lieux/{place.id}/fiche"
+    assert client.get(url).status_code == 200
+    saved = client.post(url, data={"mo_1_start": "09:00", "mo_1_end": "12:00",
+                                   "closed_on_holidays": "y"})  # fmt: skip
+    assert saved.status_code == 302
+    # Every day its own two ranges, closed on holidays: 202 characters of OSM hours.
+    grid = {"closed_on_holidays": "y", "labels": "ORDI 3.0"}
+    for n, day in enumerate(("mo", "tu", "we", "th", "fr", "sa", "su")):
+        grid |= {f"{day}_1_start": f"0{n + 1}:00", f"{day}_1_end": "12:00",
+                 f"{day}_2_start": "12:30", f"{day}_2_end": f"1{n + 3}:00"}  # fmt: skip
+    refused = client.post(url, data=grid)
+    text = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 200
+    assert (
+        "Ces horaires font 202 caractères : le lieu d'ateliers en enregistre 200 au plus." in text
+    )
+    assert "Regroupez les jours qui ont les mêmes horaires" in text
+    assert 'value="07:00"' in text and 'value="19:00"' in text  # the grid keeps what was typed
+    db.session.expire_all()
+    assert place_for(place).opening_hours == "Mo 09:00-12:00; PH off"  # nothing cut, nothing stored
+    directory = services.own_place(place)
+    assert directory is not None and directory.opening_hours == "Mo 09:00-12:00; PH off"
+    assert directory.labels == []

@@ -117,3 +117,23 @@ def test_a_place_with_no_facts_says_what_is_missing(client: FlaskClient) -> None
     login_client(client, factories.create_user(Role.TRAINER, place))
     mine = page(client, "/formation/mon-lieu")
     assert "Ni présentation ni horaires" in mine
+
+
+def test_hours_too_long_for_the_place_are_refused_with_the_limit(client: FlaskClient) -> None:
+    place = make_place()
+    login_client(client, factories.create_user(Role.TRAINER, place))
+    # Readable OSM hours, one day after another: 230 characters.
+    days = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+    long = "; ".join(f"{d} 0{n + 1}:00-12:00,12:30-1{n + 3}:00" for n, d in enumerate(days))
+    long += '; PH off "fermé les jours fériés"'
+    assert len(long) > 200
+    refused = save(client, description=DESCRIPTION, opening_hours=long)
+    text = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 200
+    assert f"Ces horaires font {len(long)} caractères, 200 au plus" in text
+    assert "regroupez les jours qui ont les mêmes horaires" in text
+    assert 'aria-invalid="true"' in text and long in text  # the field keeps what was typed
+    stored = db.session.scalar(
+        select(TrainingPlace).where(TrainingPlace.organisation_id == place.id)
+    )
+    assert stored is None or (stored.opening_hours == "" and stored.description == "")
