@@ -30,6 +30,7 @@ from sqlalchemy import insert  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.accounts import services as accounts  # noqa: E402
+from app.accounts.sessions import SESSION_KEY, create_record  # noqa: E402
 from app.authz.policy import OrgKind, Role  # noqa: E402
 from app.core.clock import utcnow  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -55,7 +56,7 @@ MODELS = [
 STATES = [s.value for s in State]
 
 
-def build(url: str, size: int) -> tuple[object, object, int]:
+def build(url: str, size: int) -> tuple[object, tuple[str, str], int]:
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
@@ -104,7 +105,8 @@ def build(url: str, size: int) -> tuple[object, object, int]:
         device_id = size // 2
         reconditioned(db.session.get(Device, device_id), user)
         uid = user.get_id()
-    return app, uid, device_id
+        sid = create_record(user, "bench")  # the server-side session a cookie needs
+    return app, (uid, sid), device_id
 
 
 def reconditioned(device: Device, user: object) -> None:
@@ -123,7 +125,7 @@ def reconditioned(device: Device, user: object) -> None:
             level=ErasureLevel.PURGE, method=ErasureMethod.ATA_SANITIZE, tool="hdparm",
             tool_version="9.65", started_at=start - timedelta(hours=2), ended_at=start,
             result=ErasureResult.ERASED, technician_name="Tech Bench", signature="Tech Bench",
-            disk_size_gb=256, passes=1,
+            disk_size_gb=256, verification="Lecture de vérification complète (hdparm --verify)",
         ),
         actor=user,
     )  # fmt: skip
@@ -170,7 +172,7 @@ def main() -> None:
             print(f"{size:,} devices built in {time.perf_counter() - start:.1f} s")
             client = app.test_client()
             with client.session_transaction() as session:
-                session["_user_id"] = uid
+                session["_user_id"], session[SESSION_KEY] = uid
                 session["_fresh"] = True
             with app.app_context():
                 page = stock.list_devices(1, stock.DeviceFilter(), per_page=50)

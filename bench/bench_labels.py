@@ -140,7 +140,7 @@ def main() -> None:
                 (cold if n % 2 == 0 else pdfs).append((time.perf_counter() - begin) * 1000)
             db.session.remove()
         print(row("  labels_pdf alone, QR cache emptied", cold))
-        print(row("  labels_pdf alone, QR cache warm", pdfs))
+        print(row("  labels_pdf alone, QR cache warm", pdfs or cold))
 
 
 if __name__ == "__main__":
