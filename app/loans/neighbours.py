@@ -26,6 +26,7 @@ class BookedSession:
     address: str
     waiting: bool
     cancelled: bool = False  # the place cancelled the session: the booking ended with it
+    organisation_id: int | None = None  # the training place (its public hours)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ def training_bookings(household: Any) -> list[BookedSession]:
                 address,
                 status == "waiting" and not ended,
                 cancelled=ended,
+                organisation_id=session.organisation_id,
             )
         )
     return out
