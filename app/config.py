@@ -147,7 +147,9 @@ def build_config(instance_path: str, argv: list[str] | None = None) -> dict[str,
         # Social tariffs: the family page, the SMS and the printed sheet name only offers
         # verified within this many months (and in force that day).
         "TARIFF_VERIFIED_MONTHS": int(os.environ.get("TARIFF_VERIFIED_MONTHS", 6)),
-        # The country whose catalogue this instance shows and matches (FR or UK).
+        # The country whose catalogue this instance loads (seed-demo, `flask tariffs
+        # load-catalogue`), shows and matches: FR (app/tariffs/data/catalogue.csv) or UK
+        # (catalogue_uk.csv; GB is read as UK).
         "TARIFF_COUNTRY": os.environ.get("TARIFF_COUNTRY", "FR"),
         # Number of reverse proxies in front (nginx: 1). Their X-Forwarded-For/-Proto are
         # then trusted, so throttling and rate limits see the visitor's own address.

@@ -27,7 +27,8 @@ def _echo_report(report: transfer.ImportReport) -> None:
 
 @tariffs.command("load-catalogue")
 def load_catalogue() -> None:
-    """Ajouter les offres du catalogue de départ (app/tariffs/data/catalogue.csv) qui manquent."""
+    """Ajouter les offres du catalogue de départ du pays de l'instance (TARIFF_COUNTRY :
+    app/tariffs/data/catalogue.csv pour FR, catalogue_uk.csv pour UK ou GB) qui manquent."""
     _echo_report(governance.load_starting_catalogue())
 
 

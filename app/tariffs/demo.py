@@ -1,10 +1,11 @@
-"""Demo data: the starting catalogue shipped with the product (idempotent)."""
+"""Demo data: the starting catalogue of the instance's country (TARIFF_COUNTRY), with the
+states it ships with (idempotent)."""
 
 from __future__ import annotations
 
 from app.accounts.demo import DemoContext
-from app.tariffs import transfer
+from app.tariffs import governance
 
 
 def seed(ctx: DemoContext) -> None:
-    transfer.load_starting_catalogue(ctx.users.get("admin"))
+    governance.load_starting_catalogue(ctx.users.get("admin"))

@@ -29,6 +29,7 @@ from app.tariffs.matching import (
     normalise_place,
 )
 from app.tariffs.models import SocialTariff, TariffRevision
+from app.tariffs.offers import country_code
 
 COUNTRIES = ("FR", "UK")
 MAX_AMOUNT = Decimal("99999")
@@ -110,7 +111,7 @@ def clean(data: TariffData) -> TariffData:
         data,
         provider=data.provider.strip(),
         name=data.name.strip(),
-        country=data.country.strip().upper() or "FR",
+        country=country_code(data.country),
         area_codes=tuple(c.replace("\x00", "").strip() for c in data.area_codes if c.strip()),
         statuses_any=tuple(sorted({s.strip() for s in data.statuses_any if s.strip()})),
         statuses_all=tuple(sorted({s.strip() for s in data.statuses_all if s.strip()})),

@@ -79,6 +79,15 @@ def country_choices() -> list[SelectChoice]:
     return [SelectChoice(code, _l(label)) for code, label in COUNTRY_LABELS.items()]
 
 
+# The states an owner sets (app.tariffs.governance.STATES); "to verify" also comes on its
+# own from the verification date.
+STATE_LABELS = {"current": _l("À jour"), "to_verify": _l("À vérifier"), "withdrawn": _l("Retirée")}
+
+
+def state_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, label) for code, label in STATE_LABELS.items()]
+
+
 def status_choices() -> list[SelectChoice]:
     return [SelectChoice(code, _l(status_label(code))) for code in known_statuses()]
 
@@ -144,6 +153,13 @@ class TariffForm(FlaskForm):
     checked_on = DateField(_l("Vérifiée le"), validators=[Optional()])
     valid_from = DateField(_l("Valable à partir du"), validators=[Optional()])
     valid_to = DateField(_l("Valable jusqu'au"), validators=[Optional()])
+    # Governance (issue 17): where the offer is the territory's, and the state its owner
+    # sets (who verified it is the person who records a verification date).
+    territory = StringField(
+        _l("Territoire"),
+        validators=[Optional(), Length(max=120, message=_l("120 caractères au plus."))],
+    )
+    state = SelectField(_l("État"), choices=state_choices(), default="current")
     submit = SubmitField(_l("Enregistrer"))
 
     def __init__(self, *args: object, **kwargs: object) -> None:

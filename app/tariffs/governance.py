@@ -30,6 +30,7 @@ from app.extensions import db
 from app.tariffs import editing, household_matches, transfer
 from app.tariffs.freshness import verified_within
 from app.tariffs.models import SocialTariff, TariffProposal
+from app.tariffs.offers import country_code
 
 CURRENT = "current"
 TO_VERIFY = "to_verify"
@@ -124,6 +125,36 @@ def verify(tariff_id: int, actor: Any) -> SocialTariff:
     )
     db.session.commit()
     db.session.refresh(tariff)
+    return tariff
+
+
+def set_owner_fields(
+    tariff_id: int,
+    actor: Any,
+    *,
+    territory: str | None = None,
+    state: str | None = None,
+    verified: bool = False,
+) -> SocialTariff:
+    """What the offer form writes besides the offer's facts: its territory, its state,
+    and who verified it (``verified``: the form recorded a verification date, so the
+    person saving it answers for it). Only the changed values are written, journalled."""
+    tariff = editing.get_tariff(tariff_id)
+    _require_owner(actor, tariff)
+    values: dict[str, Any] = {}
+    if territory is not None and territory.strip()[:120] != tariff.territory:
+        values["territory"] = territory.strip()[:120]
+    if state is not None and state != tariff.state:
+        if state not in STATES:
+            raise DomainError(_("État inconnu."), field="state")
+        values["state"] = state
+    actor_id = getattr(actor, "id", None)
+    if verified and actor_id is not None and tariff.verified_by_id != actor_id:
+        values["verified_by_id"] = actor_id
+    if values:
+        _set(tariff, actor, "withdrawn" if values.get("state") == WITHDRAWN else "update", **values)
+        db.session.commit()
+        db.session.refresh(tariff)
     return tariff
 
 
@@ -272,7 +303,7 @@ def _governance_rows(
         def cell(name: str, row: dict[str, Any] = row) -> str:
             return str(row.get(fields_.get(name, ""), "") or "").strip()
 
-        key = (cell("pays") or "FR", cell("fournisseur"), cell("offre"))
+        key = (country_code(cell("pays")), cell("fournisseur"), cell("offre"))
         values: dict[str, str] = {}
         state = cell("etat")
         if state:
@@ -318,6 +349,24 @@ def import_csv(
     return report
 
 
-def load_starting_catalogue(actor: Any = None) -> transfer.ImportReport:
-    """The shipped catalogue with its states (app/tariffs/data/catalogue.csv)."""
-    return import_csv(transfer.CATALOGUE_FILE.read_bytes(), actor, create_only=True)
+def load_starting_catalogue(actor: Any = None, country: str | None = None) -> transfer.ImportReport:
+    """The catalogue shipped for ``country`` (the instance's, TARIFF_COUNTRY, by default)
+    with its states: app/tariffs/data/catalogue.csv for France, catalogue_uk.csv for the
+    United Kingdom. Adds the missing offers; a row of another country is refused (a
+    French instance never receives a British offer)."""
+    code = country_code(instance_country() if country is None else country)
+    path = transfer.CATALOGUE_FILES.get(code)
+    if path is None:
+        return transfer.ImportReport(
+            errors=[(0, _("Aucun catalogue de départ pour le pays %(country)s.", country=code))]
+        )
+    raw = path.read_bytes()
+    rows, errors = transfer.read_csv(raw)
+    errors += [
+        (line, _("Offre d'un autre pays (%(country)s) dans ce catalogue.", country=data.country))
+        for line, data in rows
+        if data.country != code
+    ]
+    if errors:
+        return transfer.ImportReport(errors=errors)
+    return import_csv(raw, actor, create_only=True)

@@ -34,6 +34,7 @@ from app.tariffs.matching import (
     OfferKind,
 )
 from app.tariffs.models import SocialTariff
+from app.tariffs.offers import country_code
 from app.tariffs.savings import split_by_connection
 
 
@@ -116,10 +117,11 @@ def catalogue(on: date | None = None) -> matching.Catalogue:
 
 
 def instance_country() -> str:
-    """TARIFF_COUNTRY: the country whose catalogue this instance shows (FR by default)."""
+    """TARIFF_COUNTRY: the country whose catalogue this instance shows and loads (FR by
+    default; GB is read as UK)."""
     if not has_app_context():
         return "FR"
-    return str(current_app.config.get("TARIFF_COUNTRY", "FR")).upper()
+    return country_code(str(current_app.config.get("TARIFF_COUNTRY", "FR")))
 
 
 def verified_months() -> int:

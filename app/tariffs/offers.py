@@ -61,6 +61,15 @@ AREA_KIND_LABELS: dict[AreaKind, str] = {
 
 COUNTRY_LABELS: dict[str, str] = {"FR": N_("France"), "UK": N_("Royaume-Uni")}
 CURRENCY = {"FR": "€", "UK": "£"}
+# ISO 3166 says GB; the catalogue has always said UK (stored offers, CSV files, the API).
+COUNTRY_ALIASES = {"GB": "UK"}
+
+
+def country_code(value: str) -> str:
+    """A country as the catalogue writes it: 'gb', 'GB' and 'UK' are 'UK', '' is 'FR'."""
+    code = (value or "").strip().upper() or "FR"
+    return COUNTRY_ALIASES.get(code, code)
+
 
 # Statuses used by offers abroad, besides the French ones of the shared vocabulary.
 EXTRA_STATUS_LABELS: dict[str, str] = {

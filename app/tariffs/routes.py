@@ -112,12 +112,40 @@ def detail(tariff_id: int) -> str:
         checked_form=checked_form,
         may_edit=governance.may_own(current_user, tariff),
         field_labels=field_labels(),
+        verifier=_verifier_label(tariff),
     )
 
 
 def field_labels() -> dict[str, str]:
     form = TariffForm(meta={"csrf": False})
-    return {name: str(form[name].label.text) for name in editing.FIELD_NAMES}
+    labels = {name: str(form[name].label.text) for name in (*editing.FIELD_NAMES, *OWNER_FIELDS)}
+    return {**labels, "verified_by_id": _("Vérifiée par")}
+
+
+# The form's fields that are not the offer's facts (app.tariffs.governance.set_owner_fields).
+OWNER_FIELDS = ("territory", "state")
+
+
+def _save_owner_fields(form: TariffForm, tariff: SocialTariff, checked_before: Any) -> None:
+    """Territory and state as typed; whoever records a new verification date is the one
+    who verified the offer."""
+    checked = form.checked_on.data
+    governance.set_owner_fields(
+        tariff.id,
+        current_user,
+        territory=str(form.territory.data or ""),
+        state=str(form.state.data or governance.CURRENT),
+        verified=checked is not None and checked != checked_before,
+    )
+
+
+def _verifier_label(tariff: SocialTariff | None) -> str:
+    if tariff is None or tariff.verified_by_id is None:
+        return ""
+    from app.accounts.models import User
+
+    user = db.session.get(User, tariff.verified_by_id)
+    return user.display_name if user is not None else ""
 
 
 def _data_from_form(form: TariffForm) -> editing.TariffData:
@@ -162,18 +190,18 @@ def _form_error(form: TariffForm, exc: DomainError) -> None:
 @bp.route("/nouvelle", methods=["GET", "POST"])
 @permission_required(Permission.TARIFF_EDIT)
 def new() -> str | WResponse:
+    # No verification date by default: an offer nobody checked says "jamais vérifiée".
     form = TariffForm()
-    if request.method == "GET":
-        form.checked_on.data = today()
     if form.validate_on_submit():
         try:
             tariff = editing.create_tariff(_data_from_form(form), current_user)
+            _save_owner_fields(form, tariff, None)
         except DomainError as exc:
             _form_error(form, exc)
         else:
             flash(_("Offre ajoutée au catalogue."), "success")
             return redirect(url_for("tariffs.detail", tariff_id=tariff.id))
-    return render_template("tariffs/form.html", form=form, tariff=None)
+    return render_template("tariffs/form.html", form=form, tariff=None, verifier="")
 
 
 @bp.route("/<int:tariff_id>/modifier", methods=["GET", "POST"])
@@ -181,6 +209,7 @@ def new() -> str | WResponse:
 def edit(tariff_id: int) -> str | WResponse:
     tariff = _tariff(tariff_id)
     form = TariffForm(obj=tariff)
+    checked_before = tariff.checked_on
     if request.method == "GET":
         form.version.data = str(tariff.version)
         form.area_codes.data = transfer.LIST_SEPARATOR.join(tariff.area_codes or [])
@@ -188,6 +217,7 @@ def edit(tariff_id: int) -> str | WResponse:
         try:
             version = _version(form.version.data)
             editing.update_tariff(tariff.id, _data_from_form(form), version, current_user)
+            _save_owner_fields(form, tariff, checked_before)
         except Conflict as exc:
             db.session.rollback()
             flash(exc.message, "error")
@@ -197,7 +227,9 @@ def edit(tariff_id: int) -> str | WResponse:
         else:
             flash(_("Offre enregistrée. Le changement est dans l'historique."), "success")
             return redirect(url_for("tariffs.detail", tariff_id=tariff_id))
-    return render_template("tariffs/form.html", form=form, tariff=tariff)
+    return render_template(
+        "tariffs/form.html", form=form, tariff=tariff, verifier=_verifier_label(tariff)
+    )
 
 
 @bp.post("/<int:tariff_id>/verifiee")

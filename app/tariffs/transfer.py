@@ -1,5 +1,6 @@
 """Catalogue import and export (CSV as French Excel writes it), all or nothing, and the
-catalogue shipped with the product (data/catalogue.csv).
+catalogues shipped with the product, one per country (data/catalogue.csv for France,
+data/catalogue_uk.csv for the United Kingdom): an instance loads its own country's only.
 """
 
 from __future__ import annotations
@@ -30,7 +31,10 @@ from app.tariffs.matching import (
 )
 from app.tariffs.models import SocialTariff
 
-CATALOGUE_FILE = Path(__file__).parent / "data" / "catalogue.csv"
+DATA = Path(__file__).parent / "data"
+# The starting catalogue of each country (TARIFF_COUNTRY chooses one); France's is the default.
+CATALOGUE_FILES: dict[str, Path] = {"FR": DATA / "catalogue.csv", "UK": DATA / "catalogue_uk.csv"}
+CATALOGUE_FILE = CATALOGUE_FILES["FR"]
 
 # French column headers of the CSV file (export writes them, import reads them or the
 # field names).
@@ -283,6 +287,10 @@ def export_csv(tariffs: Iterable[SocialTariff]) -> bytes:
     return frame.to_csv(sep=";", index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
-def load_starting_catalogue(actor: Any = None) -> ImportReport:
-    """The catalogue shipped with the product (data/catalogue.csv); adds missing offers."""
-    return import_csv(CATALOGUE_FILE.read_bytes(), actor, create_only=True)
+def load_starting_catalogue(actor: Any = None, country: str | None = None) -> ImportReport:
+    """The catalogue shipped for the instance's country (TARIFF_COUNTRY), with its states;
+    adds the missing offers. The one loader is governance.load_starting_catalogue (it
+    also reads the etat and territoire columns): this name stays for the callers."""
+    from app.tariffs import governance  # governance imports this module
+
+    return governance.load_starting_catalogue(actor, country)

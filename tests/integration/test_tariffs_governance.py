@@ -126,6 +126,11 @@ def test_a_withdrawn_offer_is_matched_to_no_one(app) -> None:  # type: ignore[no
 
 def test_a_french_instance_shows_no_british_offer(app) -> None:  # type: ignore[no-untyped-def]
     transfer.load_starting_catalogue()
+    # A British offer imported by hand stays out of a French instance's list and matches.
+    governance.import_csv(
+        b"fournisseur;offre;type;prix_mensuel;pays;statuts_un_parmi\n"
+        b"BT;Home Essentials 36 Mbps;box;15,00;UK;universal_credit\n"
+    )
     assert {t.country for t in editing.list_tariffs()} == {"FR"}
     assert {t.country for t in editing.list_tariffs(country="UK")} == {"UK"}
     facts = Facts(
@@ -206,3 +211,69 @@ def test_the_api_moves_the_catalogue_journalled(app) -> None:  # type: ignore[no
     actions = {(e.action, e.actor_id) for e in db.session.scalars(select(AuditEntry))}
     assert ("tariff.import", owner.id) in actions and ("tariff.withdrawn", owner.id) in actions
     assert ("tariff.proposal.gone", other.id) in actions
+
+
+def test_the_offer_form_has_the_territory_state_and_who_verified(app) -> None:  # type: ignore[no-untyped-def]
+    owner = coordinator_manager()
+    client = login_client(app.test_client(), owner)
+    page = client.get("/tarifs/nouvelle").get_data(as_text=True)
+    for name in ("country", "territory", "provider", "source_url", "valid_from", "valid_to"):
+        assert f'name="{name}"' in page, name
+    assert 'name="checked_on"' in page and 'name="state"' in page
+    # Nothing says the offer was verified until someone types the day they did.
+    assert 'name="checked_on" type="date" value=""' in page
+    assert "Vérifiée par : personne" in " ".join(page.split())
+    form = {
+        "provider": "Régie de Metz",
+        "name": "Box solidaire",
+        "kind": "box",
+        "country": "FR",
+        "territory": "57",
+        "monthly_price": "9,99",
+        "area_kind": "national",
+        "source_url": "javascript:alert(1)",
+        "state": "current",
+    }
+    refused = client.post("/tarifs/nouvelle", data=form)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    assert "Adresse web attendue, commençant par http:// ou https://" in html
+    assert 'value="57"' in html and 'value="Régie de Metz"' in html  # typed values kept
+    form |= {
+        "source_url": "https://regie-metz.test/offres/box-solidaire",
+        "checked_on": (today() - timedelta(days=2)).isoformat(),
+        "valid_from": "2026-01-01",
+    }
+    assert client.post("/tarifs/nouvelle", data=form).status_code == 302
+    tariff = db.session.scalars(select(SocialTariff).filter_by(name="Box solidaire")).one()
+    assert (tariff.territory, tariff.state, tariff.verified_by_id) == ("57", "current", owner.id)
+    detail = " ".join(client.get(f"/tarifs/{tariff.id}").get_data(as_text=True).split())
+    assert owner.email in detail and "Territoire : 57" in detail
+
+    # Another owner edits the price only: who verified the offer does not change.
+    admin = factories.create_user(Role.ADMIN, email="admin@metz.test")
+    other = login_client(app.test_client(), admin)
+    edit = other.get(f"/tarifs/{tariff.id}/modifier").get_data(as_text=True)
+    assert 'value="57"' in edit and owner.email in edit
+    form |= {"version": str(tariff.version), "monthly_price": "8,99"}
+    assert other.post(f"/tarifs/{tariff.id}/modifier", data=form).status_code == 302
+    db.session.expire_all()
+    tariff = db.session.get(SocialTariff, tariff.id)
+    assert tariff.monthly_price == Decimal("8.99") and tariff.verified_by_id == owner.id
+    # Withdrawn from the form: journalled as a withdrawal, matched to no one.
+    form |= {"version": str(tariff.version), "state": "withdrawn"}
+    assert other.post(f"/tarifs/{tariff.id}/modifier", data=form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(SocialTariff, tariff.id).state == governance.WITHDRAWN
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.object_id == str(tariff.id))
+    ).all()
+    assert "tariff.withdrawn" in actions
+    facts = Facts(statuses=frozenset(), postcode="57000", needs=frozenset({Need.BOX}))
+    assert household_matches.match_facts(facts).eligible == ()
+
+
+def test_the_form_states_are_the_governance_states() -> None:
+    from app.tariffs.forms import STATE_LABELS
+
+    assert tuple(STATE_LABELS) == governance.STATES
