@@ -5,23 +5,38 @@ record. Three shapes are read: a bare list of structures, a page of the API
 (``{"items": [...], "total": …, "page": …, "size": …}``) and the export
 ``{"structures": [...], "services": [...]}``. A required field missing or invalid refuses
 the structure; an optional field that does not validate is a warning and is left out of
-what the search reads (``raw`` keeps the record exactly). Services, where given, add
-their thématiques (needs) and fees to their structure.
+what the search reads (``raw`` keeps the record exactly); a value longer than its
+``Place`` column holds (``limits``) refuses the structure, never cut. Services, where
+given, add their thématiques (needs) and fees to their structure.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 from data_inclusion.schema import v1
 from pydantic import BaseModel, ValidationError
 
 from app.directory.hours import problem as hours_problem
-from app.directory.rows import Problem, Report, RowResult, needs_from_words, refuse_duplicates
+from app.directory.rows import (
+    Problem,
+    Report,
+    RowResult,
+    needs_from_words,
+    refuse_duplicates,
+    refuse_too_long,
+)
 
 STANDARD = "data_inclusion"
 OWN_SOURCE = "ordilien"
+# The field of the schema each ``Place`` column is read from (named in the report).
+PLACE_FIELDS = {"name": "nom", "address": "adresse", "postcode": "code_postal",
+                "commune": "commune", "code_insee": "code_insee", "phone": "telephone",
+                "email": "courriel", "website": "site_web",
+                "booking_url": "lien_mobilisation", "opening_hours": "horaires_accueil",
+                "source": "source", "source_id": "id"}  # fmt: skip
 
 
 def records(payload: Any) -> tuple[list[Any], list[Any], str]:
@@ -62,7 +77,9 @@ def validate(model: type[BaseModel], data: dict[str, Any]) -> tuple[BaseModel | 
     return None, faults
 
 
-def parse(payload: Any) -> Report:
+def parse(payload: Any, limits: Mapping[str, int]) -> Report:
+    """Every structure of ``payload``; ``limits``: the ``Place`` columns' lengths
+    (``models.PLACE_LENGTHS``)."""
     structures, services, shape = records(payload)
     report = Report()
     if not shape:
@@ -73,6 +90,7 @@ def parse(payload: Any) -> Report:
     by_key = {(r.source, r.source_id): r for r in report.rows if r.facts}
     for n, raw in enumerate(services, start=1):
         _attach_service(n, raw, by_key, report)
+    refuse_too_long(report.rows, limits, PLACE_FIELDS)  # a service's link counts too
     if not structures:
         report.file_problems.append(Problem(0, "", "Le fichier ne contient aucune structure."))
     return report
@@ -104,17 +122,17 @@ def parse_structure(n: int, raw: Any) -> RowResult:
         "source": item.source,
         "source_id": item.id,
         "standard": STANDARD,
-        "name": item.nom[:200],
-        "address": (item.adresse or "")[:300],
+        "name": item.nom,
+        "address": item.adresse or "",
         "postcode": item.code_postal or "",
-        "commune": (item.commune or "")[:120],
+        "commune": item.commune or "",
         "code_insee": item.code_insee or "",
         "point": point if None not in point else None,
-        "phone": (item.telephone or "")[:40],
-        "email": str(item.courriel or "")[:254],
-        "website": str(item.site_web or "")[:500],
+        "phone": item.telephone or "",
+        "email": str(item.courriel or ""),
+        "website": str(item.site_web or ""),
         "booking_url": "",
-        "opening_hours": (item.horaires_accueil or "")[:500],
+        "opening_hours": item.horaires_accueil or "",
         "services": [],
         "needs": [],
         "free": None,
@@ -146,7 +164,7 @@ def _attach_service(n: int, raw: Any, by_key: dict[tuple[str, str], RowResult], 
         free = item.frais.value == "gratuit"
         facts["free"] = free or bool(facts["free"])
     if item.lien_mobilisation and not facts["booking_url"]:
-        facts["booking_url"] = str(item.lien_mobilisation)[:500]
+        facts["booking_url"] = str(item.lien_mobilisation)
 
 
 def export_structure(raw: dict[str, Any]) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 Imports: ``mednum.parse`` or ``datainclusion.parse`` read the file row by row; if no row
 is refused, every row becomes (or updates: unique source + id) a ``Place`` with ``raw``
 the producer's row, in one transaction; otherwise nothing is written and the report says
-which row and which field. ``dry_run`` reads and reports without writing (nor geocoding).
+which row and which field (a value longer than its column is refused there, never cut:
+``models.PLACE_LENGTHS``). ``dry_run`` reads and reports without writing (nor geocoding).
 
 Exports never rewrite a third party's facts: an imported row goes out as its producer
 wrote it (``raw``), only in the standard it came in; the instance's own places are built
@@ -21,7 +22,7 @@ from app.audit.services import record
 from app.authz.policy import OrgKind
 from app.core.clock import today
 from app.directory import datainclusion, mednum
-from app.directory.models import Place
+from app.directory.models import PLACE_LENGTHS, Place
 from app.directory.rows import Report
 from app.directory.services import place_point, set_manual_point, sync_own_places
 from app.extensions import db
@@ -33,11 +34,12 @@ _TYPED = ("name", "address", "postcode", "commune", "code_insee", "phone", "emai
 
 
 def import_mednum(text: str, *, dry_run: bool = False, actor: Any = None) -> Report:
-    return _write(mednum.parse(text), "directory.import.mednum", dry_run, actor)
+    return _write(mednum.parse(text, PLACE_LENGTHS), "directory.import.mednum", dry_run, actor)
 
 
 def import_data_inclusion(payload: Any, *, dry_run: bool = False, actor: Any = None) -> Report:
-    return _write(datainclusion.parse(payload), "directory.import.data_inclusion", dry_run, actor)
+    report = datainclusion.parse(payload, PLACE_LENGTHS)
+    return _write(report, "directory.import.data_inclusion", dry_run, actor)
 
 
 def _write(report: Report, action: str, dry_run: bool, actor: Any) -> Report:

@@ -6,9 +6,10 @@ README "Où aller"): every check here reads its fields, so there is one source f
 columns, the required ones and the vocabularies. List columns hold several values
 separated by ``|``; ``pivot`` is a SIRET (14 digits) or an RNA number (W + 9 digits).
 
-- ``parse(text)``: one ``RowResult`` per row, ``raw`` the row exactly as read (every
-  column, as text). A required field missing or invalid refuses the row; an optional one
-  that does not validate is a warning and is not used.
+- ``parse(text, limits)``: one ``RowResult`` per row, ``raw`` the row exactly as read
+  (every column, as text). A required field missing or invalid refuses the row; an
+  optional one that does not validate is a warning and is not used; a value longer than
+  its ``Place`` column holds (``limits``) refuses the row, never cut.
 - ``export_row(raw)``: an imported row given back as it came, only the fields that do not
   validate left out; ``own_row(...)``: a row built from one of the instance's places.
 """
@@ -19,6 +20,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,7 +29,14 @@ from typing import Any
 from app.core.spreadsheet import safe_dict
 from app.core.urls import url_problem
 from app.directory.hours import problem as hours_problem
-from app.directory.rows import Problem, Report, RowResult, needs_from_words, refuse_duplicates
+from app.directory.rows import (
+    Problem,
+    Report,
+    RowResult,
+    needs_from_words,
+    refuse_duplicates,
+    refuse_too_long,
+)
 from app.directory.rows import split_list as _split
 
 SCHEMA_PATH = Path(__file__).parent / "data" / "mednum_schema_1.0.2.json"
@@ -60,6 +69,12 @@ def vocabulary(name: str) -> list[str]:
 
 
 URL_FIELDS = ("site_web", "prise_rdv", "fiche_acces_libre")
+# The field of the standard each ``Place`` column is read from (named in the report).
+PLACE_FIELDS = {"name": "nom", "address": "adresse", "postcode": "code_postal",
+                "commune": "commune", "code_insee": "code_insee", "phone": "telephone",
+                "email": "courriels", "website": "site_web", "booking_url": "prise_rdv",
+                "opening_hours": "horaires", "price_text": "frais_a_charge",
+                "source": "source", "source_id": "id"}  # fmt: skip
 
 
 def field_problem(name: str, value: str) -> str | None:
@@ -106,7 +121,9 @@ def read(text: str) -> tuple[list[str], list[dict[str, str]]]:
     return list(reader.fieldnames or []), rows
 
 
-def parse(text: str) -> Report:
+def parse(text: str, limits: Mapping[str, int]) -> Report:
+    """Every row of ``text``; ``limits``: the ``Place`` columns' lengths
+    (``models.PLACE_LENGTHS``)."""
     header, rows = read(text)
     report = Report()
     missing = [name for name in REQUIRED if name not in header]
@@ -117,6 +134,7 @@ def parse(text: str) -> Report:
         return report
     report.rows = [parse_row(n, row) for n, row in enumerate(rows, start=2)]
     refuse_duplicates(report.rows)
+    refuse_too_long(report.rows, limits, PLACE_FIELDS)
     if not rows:
         report.file_problems.append(Problem(1, "", "Le fichier ne contient aucune ligne."))
     return report
@@ -163,21 +181,21 @@ def facts(value: dict[str, str], bad: set[str]) -> dict[str, Any]:
         "source": value.get("source") or DEFAULT_SOURCE,
         "source_id": value["id"],
         "standard": STANDARD,
-        "name": value["nom"][:200],
-        "address": value["adresse"][:300],
+        "name": value["nom"],
+        "address": value["adresse"],
         "postcode": value["code_postal"],
-        "commune": value["commune"][:120],
+        "commune": value["commune"],
         "code_insee": _ok(value, bad, "code_insee"),
         "point": (float(lat), float(lon)) if lat and lon else None,
-        "phone": (phones[0] if phones else "")[:40],
-        "email": (_split(value.get("courriels", "")) or [""])[0][:254],
-        "website": (_split(_ok(value, bad, "site_web")) or [""])[0][:500],
-        "booking_url": _ok(value, bad, "prise_rdv")[:500],
-        "opening_hours": value.get("horaires", "")[:500],
+        "phone": phones[0] if phones else "",
+        "email": (_split(value.get("courriels", "")) or [""])[0],
+        "website": (_split(_ok(value, bad, "site_web")) or [""])[0],
+        "booking_url": _ok(value, bad, "prise_rdv"),
+        "opening_hours": value.get("horaires", ""),
         "services": services,
         "needs": needs_from_words(services),
         "free": ("Gratuit" in fees) if fees else None,
-        "price_text": ", ".join(fees)[:300],
+        "price_text": ", ".join(fees),
         "description": (value.get("presentation_resume") or value.get("presentation_detail", "")),
         "date_maj": date.fromisoformat(value["date_maj"]),
     }

@@ -99,3 +99,12 @@ class Place(db.Model):
 
     def __repr__(self) -> str:
         return f"<Place {self.id} {self.name!r} {self.source or 'own'}>"
+
+
+# How many characters each text column of ``Place`` holds, read from the columns themselves:
+# an import refuses a longer value instead of cutting it (``rows.refuse_too_long``).
+PLACE_LENGTHS: dict[str, int] = {
+    column.key: column.type.length
+    for column in Place.__table__.columns
+    if isinstance(column.type, String) and column.type.length
+}

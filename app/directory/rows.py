@@ -3,13 +3,16 @@
 The readers (``mednum.py``, ``datainclusion.py``) return one ``RowResult`` per row; the
 import (``imports.py``) writes all of them or none. A *blocking* problem (a required field
 missing or invalid, a row given twice) refuses the file; a warning (one optional field
-that does not validate) is reported on its row and that field is not used.
+that does not validate) is reported on its row and that field is not used. A value longer
+than its ``Place`` column holds refuses its row too (``refuse_too_long``): a third party's
+fact is never cut on the way through.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,6 +88,43 @@ def refuse_duplicates(rows: list[RowResult]) -> None:
                 f"L'identifiant « {r.source_id} » ({r.source}) est déjà sur une ligne précédente.",
             )
         seen.add(key)
+
+
+# What the report calls each ``Place`` column a row fills (the producer's field is named too).
+LABELS = {
+    "name": "Nom",
+    "address": "Adresse",
+    "postcode": "Code postal",
+    "commune": "Commune",
+    "code_insee": "Code INSEE",
+    "phone": "Téléphone",
+    "email": "Courriel",
+    "website": "Site web",
+    "booking_url": "Prise de rendez-vous",
+    "opening_hours": "Horaires",
+    "price_text": "Frais à charge",
+    "source": "Source",
+    "source_id": "Identifiant",
+}
+
+
+def refuse_too_long(rows: list[RowResult], limits: Mapping[str, int], fields: Mapping[str, str]) -> None:  # fmt: skip
+    """Refuse each row whose value is longer than its column holds, rather than cut it.
+
+    ``limits``: the ``Place`` columns' lengths (``models.PLACE_LENGTHS``, given by the
+    caller so that this module stays pure); ``fields``: the producer's field each column
+    is read from, named in the report.
+    """
+    for r in rows:
+        for column, value in r.facts.items():
+            limit = limits.get(column)
+            if limit is None or not isinstance(value, str) or len(value) <= limit:
+                continue
+            r.refuse(
+                fields.get(column, column),
+                f"{LABELS.get(column, column)} : {len(value)} caractères, {limit} au plus : "
+                "la ligne n'est pas importée (Ordilien ne coupe pas les données d'un autre).",
+            )
 
 
 def needs_from_words(values: list[str]) -> list[str]:
