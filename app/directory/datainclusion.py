@@ -129,8 +129,9 @@ def parse_structure(n: int, raw: Any) -> RowResult:
         "code_insee": item.code_insee or "",
         "point": point if None not in point else None,
         "phone": item.telephone or "",
-        "email": str(item.courriel or ""),
-        "website": str(item.site_web or ""),
+        # As the producer wrote them once they validate (str(HttpUrl) would add a "/").
+        "email": _as_written(raw, "courriel", item.courriel),
+        "website": _as_written(raw, "site_web", item.site_web),
         "booking_url": "",
         "opening_hours": item.horaires_accueil or "",
         "services": [],
@@ -164,7 +165,12 @@ def _attach_service(n: int, raw: Any, by_key: dict[tuple[str, str], RowResult], 
         free = item.frais.value == "gratuit"
         facts["free"] = free or bool(facts["free"])
     if item.lien_mobilisation and not facts["booking_url"]:
-        facts["booking_url"] = str(item.lien_mobilisation)
+        facts["booking_url"] = _as_written(raw, "lien_mobilisation", item.lien_mobilisation)
+
+
+def _as_written(raw: dict[str, Any], name: str, validated: Any) -> str:
+    """A field the schema validated, as the producer's record has it (never rewritten)."""
+    return str(raw.get(name) or "") if validated else ""
 
 
 def export_structure(raw: dict[str, Any]) -> dict[str, Any]:

@@ -141,3 +141,13 @@ def test_a_data_inclusion_value_at_the_limit_is_imported_unchanged() -> None:
     place = db.session.scalar(select(Place).where(Place.source_id == "d-1"))
     assert place is not None and (place.website, place.opening_hours) == (website, hours)
     assert structure in imports.data_inclusion_export()["structures"]
+
+
+def test_a_data_inclusion_website_is_stored_as_the_producer_wrote_it() -> None:
+    """The schema validates the URL; what is stored is the producer's text, not the
+    parser's rewriting of it (pydantic's HttpUrl adds a "/" to a bare domain)."""
+    structure = {**STRUCTURE, "site_web": "https://tiers-lieu.example.org"}
+    report = imports.import_data_inclusion([copy.deepcopy(structure)])
+    assert report.written and not report.problems
+    place = db.session.scalar(select(Place).where(Place.source_id == "d-1"))
+    assert place is not None and place.website == "https://tiers-lieu.example.org"
