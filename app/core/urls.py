@@ -5,7 +5,7 @@ refused: such a value would be stored, shown as a link and published to the thir
 maps that read our open-data exports.
 
 No Flask here (the open-data and programme readers are pure modules): the message is
-French, and WebUrl translates it when a form shows it.
+French (marked with ``N_``), and WebUrl translates it when a form shows it.
 """
 
 from __future__ import annotations
@@ -15,8 +15,12 @@ from urllib.parse import urlsplit
 
 from wtforms.validators import ValidationError  # type: ignore[import-untyped]
 
+from app.core.marking import N_
+
 SCHEMES = ("http", "https")
-MESSAGE = "Adresse web attendue, commençant par http:// ou https:// (par ex. https://exemple.fr)."
+MESSAGE = N_(
+    "Adresse web attendue, commençant par http:// ou https:// (par ex. https://exemple.fr)."
+)
 
 
 def url_problem(value: str | None) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.directory import imports, services
 from app.directory.models import Place
 from app.directory.rows import Report
+from app.eligibility import display
 from app.extensions import db
 
 directory = AppGroup("directory", help="Annuaire « Où aller » : lieux, coordonnées.")
@@ -35,9 +36,10 @@ def geocode(force: bool) -> None:
 
 
 def _echo_report(report: Report) -> None:
+    speaker = display.speaker()  # no session here: French
     for p in report.problems:
         kind = "refusée" if p.blocking else "avertissement"
-        click.echo(f"ligne {p.row}\t{p.field or '-'}\t{kind}\t{p.message}")
+        click.echo(f"ligne {p.row}\t{p.field or '-'}\t{kind}\t{p.words(speaker)}")
     if not report.ok:
         click.echo("Rien n'a été importé.", err=True)
         raise SystemExit(1)

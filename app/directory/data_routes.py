@@ -27,6 +27,7 @@ from app.core.clock import today
 from app.directory import coop_export, imports, services, timetable
 from app.directory.data_forms import DAY_LABELS, DirectoryPlaceForm, OpenDataImportForm
 from app.directory.rows import Report
+from app.eligibility import display
 from app.extensions import db
 
 bp = Blueprint("data", __name__, url_prefix="/donnees-ouvertes")
@@ -34,8 +35,10 @@ bp = Blueprint("data", __name__, url_prefix="/donnees-ouvertes")
 
 def _page(form: OpenDataImportForm | None, report: Report | None = None, file_error: str = "") -> str:  # fmt: skip
     _csv, left_out = imports.mednum_export(sync=False)  # reads only: a page writes nothing
+    # speaker: the report's messages in the reader's words (rows.Message)
     return render_template("directory/open_data.html", form=form, report=report,
-                           file_error=file_error, left_out=left_out)  # fmt: skip
+                           file_error=file_error, left_out=left_out,
+                           speaker=display.speaker())  # fmt: skip
 
 
 @bp.get("")
@@ -82,7 +85,8 @@ def import_file() -> str | tuple[str, int]:
             payload = jsonsafe.loads(text)  # deep nesting refused, never a RecursionError
         except jsonsafe.JsonRefused as exc:
             if exc.message == jsonsafe.TOO_DEEP:
-                return _page(form, file_error=exc.message), 422
+                deep = _("Ce JSON est imbriqué trop profondément (plus de %(n)s niveaux) : il est refusé.", n=jsonsafe.MAX_DEPTH)  # fmt: skip
+                return _page(form, file_error=deep), 422
             return _page(form, file_error=_("Le fichier n'est pas du JSON lisible.")), 422
         with services.batched_points():
             report = imports.import_data_inclusion(payload, dry_run=dry_run, actor=current_user)

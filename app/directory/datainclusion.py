@@ -19,8 +19,11 @@ from typing import Any
 from data_inclusion.schema import v1
 from pydantic import BaseModel, ValidationError
 
+from app.core.marking import N_
 from app.directory.hours import problem as hours_problem
 from app.directory.rows import (
+    OWN_PLACE,
+    Message,
     Problem,
     Report,
     RowResult,
@@ -83,7 +86,7 @@ def parse(payload: Any, limits: Mapping[str, int]) -> Report:
     structures, services, shape = records(payload)
     report = Report()
     if not shape:
-        report.file_problems.append(Problem(0, "", "Le fichier doit être une liste de structures, une page de l'API ({\"items\": […]}) ou {\"structures\": […]}."))  # fmt: skip
+        report.file_problems.append(Problem(0, "", Message(N_("Le fichier doit être une liste de structures, une page de l'API ({\"items\": […]}) ou {\"structures\": […]}."))))  # fmt: skip
         return report
     report.rows = [parse_structure(n, raw) for n, raw in enumerate(structures, start=1)]
     refuse_duplicates(report.rows)
@@ -92,31 +95,32 @@ def parse(payload: Any, limits: Mapping[str, int]) -> Report:
         _attach_service(n, raw, by_key, report)
     refuse_too_long(report.rows, limits, PLACE_FIELDS)  # a service's link counts too
     if not structures:
-        report.file_problems.append(Problem(0, "", "Le fichier ne contient aucune structure."))
+        report.file_problems.append(Problem(0, "", Message(N_("Le fichier ne contient aucune structure."))))  # fmt: skip
     return report
 
 
 def parse_structure(n: int, raw: Any) -> RowResult:
     if not isinstance(raw, dict):
         result = RowResult(n, "", "", "")
-        result.refuse("", "Ce n'est pas une structure (un objet JSON est attendu).")
+        result.refuse("", Message(N_("Ce n'est pas une structure (un objet JSON est attendu).")))
         return result
     result = RowResult(n, str(raw.get("source") or ""), str(raw.get("id") or ""), str(raw.get("nom") or ""))  # fmt: skip
     if result.source == OWN_SOURCE:
-        result.skipped = "Un lieu de cette instance (notre propre export) : laissé tel quel."
+        result.skipped = OWN_PLACE
         return result
     item, faults = validate(v1.Structure, raw)
     required = {n for n, f in v1.Structure.model_fields.items() if f.is_required()}
-    for name, message in faults.items():
+    for name, message in faults.items():  # pydantic's words, as the library writes them
         if item is None and (name in required or not name):
-            result.refuse(name, f"Champ obligatoire absent ou invalide ({message}).")
+            result.refuse(name, Message(N_("Champ obligatoire absent ou invalide (%(why)s)."), {"why": message}))  # fmt: skip
         elif item is not None:
-            result.warn(name, f"Champ ignoré ({message}), gardé dans la structure.")
+            result.warn(name, Message(N_("Champ ignoré (%(why)s), gardé dans la structure."), {"why": message}))  # fmt: skip
     if item is None:
         return result
     assert isinstance(item, v1.Structure)
-    if item.horaires_accueil and hours_problem(item.horaires_accueil):
-        result.warn("horaires_accueil", hours_problem(item.horaires_accueil) or "")
+    hours = hours_problem(item.horaires_accueil) if item.horaires_accueil else None
+    if hours:  # in French: the N_-marked template, translated where it is shown
+        result.warn("horaires_accueil", Message(hours))
     point = (item.latitude, item.longitude)
     result.facts = {
         "source": item.source,
@@ -147,13 +151,15 @@ def parse_structure(n: int, raw: Any) -> RowResult:
 
 def _attach_service(n: int, raw: Any, by_key: dict[tuple[str, str], RowResult], report: Report) -> None:  # fmt: skip
     if not isinstance(raw, dict):
-        report.file_problems.append(Problem(n, "", f"Service n° {n} : un objet JSON est attendu.", blocking=False))  # fmt: skip
+        report.file_problems.append(Problem(n, "", Message(N_("Service n° %(n)s : un objet JSON est attendu."), {"n": n}), blocking=False))  # fmt: skip
         return
     item, faults = validate(v1.Service, raw)
     owner = by_key.get((str(raw.get("source") or ""), str(raw.get("structure_id") or "")))
     if item is None or owner is None:
-        why = "sa structure n'est pas dans le fichier" if item is not None else ", ".join(faults)
-        report.file_problems.append(Problem(n, "", f"Service n° {n} ignoré : {why}.", blocking=False))  # fmt: skip
+        why: Message | str = ", ".join(faults)  # the fields at fault, as the schema names them
+        if item is not None:
+            why = Message(N_("sa structure n'est pas dans le fichier"))
+        report.file_problems.append(Problem(n, "", Message(N_("Service n° %(n)s ignoré : %(why)s."), {"n": n, "why": why}), blocking=False))  # fmt: skip
         return
     assert isinstance(item, v1.Service)
     facts = owner.facts

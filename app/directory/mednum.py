@@ -26,10 +26,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app.core.marking import N_
 from app.core.spreadsheet import safe_dict
 from app.core.urls import url_problem
 from app.directory.hours import problem as hours_problem
 from app.directory.rows import (
+    OWN_PLACE,
+    Message,
     Problem,
     Report,
     RowResult,
@@ -69,6 +72,7 @@ def vocabulary(name: str) -> list[str]:
 
 
 URL_FIELDS = ("site_web", "prise_rdv", "fiche_acces_libre")
+IGNORED = N_("%(problem)s Champ ignoré pour la recherche, gardé dans la ligne.")
 # The field of the standard each ``Place`` column is read from (named in the report).
 PLACE_FIELDS = {"name": "nom", "address": "adresse", "postcode": "code_postal",
                 "commune": "commune", "code_insee": "code_insee", "phone": "telephone",
@@ -79,34 +83,45 @@ PLACE_FIELDS = {"name": "nom", "address": "adresse", "postcode": "code_postal",
 
 def field_problem(name: str, value: str) -> str | None:
     """Why ``value`` does not fit the schema's field ``name`` (in French), or None."""
+    found = field_message(name, value)
+    return found.words() if found is not None else None
+
+
+def field_message(name: str, value: str) -> Message | None:
+    """``field_problem`` as a ``Message``, translated where it is shown."""
     spec = _BY_NAME.get(name)
     if spec is None:
         return None
     rules = spec.get("constraints", {})
+    given = {"value": value}
     if value == "":
-        return "Champ obligatoire vide." if rules.get("required") else None
+        return Message(N_("Champ obligatoire vide.")) if rules.get("required") else None
     kind = spec.get("type", "string")
     if kind == "number":
         try:
             float(value)
         except ValueError:
-            return f"« {value} » n'est pas un nombre."
+            return Message(N_("« %(value)s » n'est pas un nombre."), given)
     elif kind == "date":
         try:
             date.fromisoformat(value)
         except ValueError:
-            return f"« {value} » n'est pas une date AAAA-MM-JJ."
+            return Message(N_("« %(value)s » n'est pas une date AAAA-MM-JJ."), given)
     if "pattern" in rules and not re.fullmatch(rules["pattern"], value):
-        allowed = vocabulary(name)
+        allowed = vocabulary(name)  # the standard's own values: never translated
         if allowed:
-            return f"« {value} » : valeurs admises (séparées par |) : {', '.join(allowed)}."
-        return f"« {value} » n'a pas la forme attendue par le standard."
+            return Message(
+                N_("« %(value)s » : valeurs admises (séparées par |) : %(allowed)s."),
+                {"value": value, "allowed": ", ".join(allowed)},
+            )
+        return Message(N_("« %(value)s » n'a pas la forme attendue par le standard."), given)
     if "maxLength" in rules and len(value) > rules["maxLength"]:
-        return f"Plus de {rules['maxLength']} caractères."
+        return Message(N_("Plus de %(n)s caractères."), {"n": rules["maxLength"]})
     if name in URL_FIELDS:  # http(s) only, each of a "|" list
         for part in _split(value):
-            if url_problem(part):
-                return f"« {part[:80]} » : {url_problem(part)}"
+            if url_problem(part):  # urls.MESSAGE, marked with N_
+                why = Message(url_problem(part))
+                return Message(N_("« %(value)s » : %(why)s"), {"value": part[:80], "why": why})
     return None
 
 
@@ -128,15 +143,15 @@ def parse(text: str, limits: Mapping[str, int]) -> Report:
     report = Report()
     missing = [name for name in REQUIRED if name not in header]
     if missing:
-        report.file_problems.append(
-            Problem(1, "", f"Colonnes obligatoires absentes : {', '.join(missing)}.")
-        )
+        names = {"names": ", ".join(missing)}
+        message = Message(N_("Colonnes obligatoires absentes : %(names)s."), names)
+        report.file_problems.append(Problem(1, "", message))
         return report
     report.rows = [parse_row(n, row) for n, row in enumerate(rows, start=2)]
     refuse_duplicates(report.rows)
     refuse_too_long(report.rows, limits, PLACE_FIELDS)
     if not rows:
-        report.file_problems.append(Problem(1, "", "Le fichier ne contient aucune ligne."))
+        report.file_problems.append(Problem(1, "", Message(N_("Le fichier ne contient aucune ligne."))))  # fmt: skip
     return report
 
 
@@ -145,21 +160,22 @@ def parse_row(n: int, row: dict[str, str]) -> RowResult:
     source = value.get("source") or DEFAULT_SOURCE
     result = RowResult(n, source, value.get("id", ""), value.get("nom", ""))
     if source == OWN_SOURCE:
-        result.skipped = "Un lieu de cette instance (notre propre export) : laissé tel quel."
+        result.skipped = OWN_PLACE
         return result
     bad: set[str] = set()
     for name in FIELDS:
-        message = field_problem(name, value.get(name, ""))
+        message = field_message(name, value.get(name, ""))
         if message is None:
             continue
         bad.add(name)
         if name in REQUIRED:
             result.refuse(name, message)
         else:
-            result.warn(name, message + " Champ ignoré pour la recherche, gardé dans la ligne.")
+            result.warn(name, Message(IGNORED, {"problem": message}))
     hours = value.get("horaires", "")
-    if hours and "horaires" not in bad and hours_problem(hours):
-        result.warn("horaires", hours_problem(hours) or "")
+    unreadable = hours_problem(hours) if hours and "horaires" not in bad else None
+    if unreadable:  # in French: the N_-marked template, translated where it is shown
+        result.warn("horaires", Message(unreadable))
     if result.blocking:
         return result
     result.facts = facts(value, bad)

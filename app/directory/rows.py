@@ -6,6 +6,12 @@ missing or invalid, a row given twice) refuses the file; a warning (one optional
 that does not validate) is reported on its row and that field is not used. A value longer
 than its ``Place`` column holds refuses its row too (``refuse_too_long``): a third party's
 fact is never cut on the way through.
+
+Every message is a ``Message``: a French template marked with ``N_`` and its values, put
+into words when shown (``words(speaker)``: the import page in the reader's language, the
+command line in French), so that this module stays pure. The values a producer wrote
+are never translated; pydantic's own messages (data·inclusion) come as the library
+writes them (in English).
 """
 
 from __future__ import annotations
@@ -16,15 +22,45 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.core.marking import N_
 from app.directory.needs import Need
+from app.eligibility.wording import FRENCH, Speaker
+
+
+@dataclass(frozen=True)
+class Message:
+    """A French template (``N_``) and its values; a value may be a ``Message`` too (a
+    field's label, a nested reason), translated with it."""
+
+    template: str
+    values: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    def words(self, speaker: Speaker = FRENCH) -> str:
+        text = speaker.gettext(self.template)
+        if not self.values:
+            return text
+        return text % {
+            k: v.words(speaker) if isinstance(v, Message) else v for k, v in self.values.items()
+        }
 
 
 @dataclass(frozen=True)
 class Problem:
     row: int  # CSV: as a spreadsheet numbers it (1 is the header); JSON: 1 is the first
     field: str  # "" for the whole row or file
-    message: str
+    text: Message
     blocking: bool = True
+
+    @property
+    def message(self) -> str:
+        """In French (the source language)."""
+        return self.text.words()
+
+    def words(self, speaker: Speaker) -> str:
+        return self.text.words(speaker)
+
+
+OWN_PLACE = N_("Un lieu de cette instance (notre propre export) : laissé tel quel.")
 
 
 @dataclass
@@ -35,16 +71,16 @@ class RowResult:
     name: str
     facts: dict[str, Any] = field(default_factory=dict)  # Place attributes
     problems: list[Problem] = field(default_factory=list)
-    skipped: str = ""  # why the row is left aside (our own places coming back)
+    skipped: str = ""  # why the row is left aside (OWN_PLACE: our own places coming back)
 
     @property
     def blocking(self) -> bool:
         return any(p.blocking for p in self.problems)
 
-    def warn(self, field_name: str, message: str) -> None:
+    def warn(self, field_name: str, message: Message) -> None:
         self.problems.append(Problem(self.row, field_name, message, blocking=False))
 
-    def refuse(self, field_name: str, message: str) -> None:
+    def refuse(self, field_name: str, message: Message) -> None:
         self.problems.append(Problem(self.row, field_name, message, blocking=True))
 
 
@@ -85,27 +121,35 @@ def refuse_duplicates(rows: list[RowResult]) -> None:
         if key in seen:
             r.refuse(
                 "id",
-                f"L'identifiant « {r.source_id} » ({r.source}) est déjà sur une ligne précédente.",
+                Message(
+                    N_("L'identifiant « %(id)s » (%(source)s) est déjà sur une ligne précédente."),
+                    {"id": r.source_id, "source": r.source},
+                ),
             )
         seen.add(key)
 
 
-# What the report calls each ``Place`` column a row fills (the producer's field is named too).
+# What the report calls each ``Place`` column a row fills (the producer's field is named
+# too): the one list of these labels, translated where the report is shown.
 LABELS = {
-    "name": "Nom",
-    "address": "Adresse",
-    "postcode": "Code postal",
-    "commune": "Commune",
-    "code_insee": "Code INSEE",
-    "phone": "Téléphone",
-    "email": "Courriel",
-    "website": "Site web",
-    "booking_url": "Prise de rendez-vous",
-    "opening_hours": "Horaires",
-    "price_text": "Frais à charge",
-    "source": "Source",
-    "source_id": "Identifiant",
+    "name": N_("Nom"),
+    "address": N_("Adresse"),
+    "postcode": N_("Code postal"),
+    "commune": N_("Commune"),
+    "code_insee": N_("Code INSEE"),
+    "phone": N_("Téléphone"),
+    "email": N_("Courriel"),
+    "website": N_("Site web"),
+    "booking_url": N_("Prise de rendez-vous"),
+    "opening_hours": N_("Horaires"),
+    "price_text": N_("Frais à charge"),
+    "source": N_("Source"),
+    "source_id": N_("Identifiant"),
 }
+TOO_LONG = N_(
+    "%(label)s : %(length)s caractères, %(limit)s au plus : la ligne n'est pas importée "
+    "(Ordilien ne coupe pas les données d'un autre)."
+)
 
 
 def refuse_too_long(rows: list[RowResult], limits: Mapping[str, int], fields: Mapping[str, str]) -> None:  # fmt: skip
@@ -120,10 +164,10 @@ def refuse_too_long(rows: list[RowResult], limits: Mapping[str, int], fields: Ma
             limit = limits.get(column)
             if limit is None or not isinstance(value, str) or len(value) <= limit:
                 continue
+            label = Message(LABELS.get(column, column))
             r.refuse(
                 fields.get(column, column),
-                f"{LABELS.get(column, column)} : {len(value)} caractères, {limit} au plus : "
-                "la ligne n'est pas importée (Ordilien ne coupe pas les données d'un autre).",
+                Message(TOO_LONG, {"label": label, "length": len(value), "limit": limit}),
             )
 
 
