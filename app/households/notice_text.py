@@ -1,13 +1,16 @@
 """What the household is told when its prescription is validated, and how. Pure module.
 
-Households read French (as the loan reminders): the texts are written in French, never
-translated. The SMS is in the GSM-7 alphabet and fits in one message when it can: the
-least useful parts give way first (payment methods, hours, the device's full name).
+The texts are French msgids: each function takes a ``gettext`` callable, the household's
+language when the message is queued (``notices.queue_validated``), the page's on the
+prescription page; French by default. The SMS is in the GSM-7 alphabet and fits in one
+message when it can, in either language: the least useful parts give way first (payment
+methods, hours, the device's full name).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -15,6 +18,19 @@ from enum import StrEnum
 from app.eligibility.vocabulary import ContactChannel
 from app.notify.gsm7 import SMS_LIMIT, gsm7_length, to_gsm7
 from app.notify.phone import is_mobile_fr, to_e164
+
+Gettext = Callable[[str], str]
+
+
+def french(text: str) -> str:
+    """The msgids as they are: the French texts."""
+    return text
+
+
+def speaks_french(gettext: Gettext) -> bool:
+    """Whether ``gettext`` writes French (the msgids as they are): then the days' names are
+    lowercased in a sentence and OSM hours reworded in French words."""
+    return gettext("Lundi") == "Lundi"
 
 
 class Delivery(StrEnum):
@@ -74,14 +90,19 @@ def hours_in_words(osm: str) -> str:
     return re.sub(r"\s*;\s*", " ; ", text)
 
 
-def week_in_words(days: list[tuple[str, str]]) -> str:
+def week_in_words(days: list[tuple[str, str]], gettext: Gettext = french) -> str:
     """Open days (name, hours in words) grouped by hours, in the week's order:
     [("Mardi", "13 h – 17 h"), ("Jeudi", "13 h – 17 h"), ("Samedi", "9 h – 12 h")]
-    -> 'mardi, jeudi : 13 h – 17 h ; samedi : 9 h – 12 h'."""
+    -> 'mardi, jeudi : 13 h – 17 h ; samedi : 9 h – 12 h' (English keeps the capitals:
+    'Tuesday, Thursday: 13:00 – 17:00; Saturday: 9:00 – 12:00')."""
+    french_words = speaks_french(gettext)
     groups: dict[str, list[str]] = {}
     for name, text in days:
-        groups.setdefault(text, []).append(name.lower())
-    return " ; ".join(f"{', '.join(names)} : {text}" for text, names in groups.items())
+        groups.setdefault(text, []).append(name.lower() if french_words else name)
+    group = gettext("%(days)s : %(hours)s")
+    return gettext(" ; ").join(
+        group % {"days": ", ".join(names), "hours": text} for text, names in groups.items()
+    )
 
 
 @dataclass(frozen=True)
@@ -112,58 +133,81 @@ class Notice:
         return ", ".join(p for p in (self.address, town) if p)
 
 
-def bring_sentence(n: Notice) -> str:
+def bring_sentence(n: Notice, gettext: Gettext = french) -> str:
     """What to bring, a sentence per kind of programme."""
-    sheet = f"la fiche de prescription (ou son numéro : {n.prescription_id})"
+    sheet = gettext("la fiche de prescription (ou son numéro : %(id)s)") % {"id": n.prescription_id}
     if n.kind == "sale":
-        price = n.price or "le prix de l'appareil"
-        text = f"{sheet} et {price} pour payer l'appareil"
+        price = n.price or gettext("le prix de l'appareil")
+        text = gettext("%(sheet)s et %(price)s pour payer l'appareil") % {
+            "sheet": sheet,
+            "price": price,
+        }
         if n.payments:
-            text += f" (paiement accepté : {', '.join(n.payments)})"
+            text += " " + gettext("(paiement accepté : %(list)s)") % {"list": ", ".join(n.payments)}
         return text + "."
     if n.kind == "loan":
-        text = f"{sheet} et une pièce d'identité si vous en avez une"
+        text = gettext("%(sheet)s et une pièce d'identité si vous en avez une") % {"sheet": sheet}
         if n.deposit_eur:
-            text += f", et {n.deposit_eur} € de dépôt de garantie (rendus au retour de l'appareil)"
+            text += ", " + gettext(
+                "et %(eur)s € de dépôt de garantie (rendus au retour de l'appareil)"
+            ) % {"eur": n.deposit_eur}
         return text + "."
     return sheet + "."
 
 
-def whom_to_call(n: Notice) -> str:
+def whom_to_call(n: Notice, gettext: Gettext = french) -> str:
     if n.phone:
-        return f"{n.association} au {n.phone}"
+        return gettext("%(name)s au %(phone)s") % {"name": n.association, "phone": n.phone}
     if n.prescriber_phone:
-        return f"{n.prescriber} au {n.prescriber_phone}"
+        return gettext("%(name)s au %(phone)s") % {
+            "name": n.prescriber,
+            "phone": n.prescriber_phone,
+        }
     return n.association
 
 
-def when_sentence(n: Notice) -> str:
+def when_sentence(n: Notice, gettext: Gettext = french) -> str:
     text = (
-        f"dès maintenant, aux horaires d'ouverture : {n.hours}"
+        gettext("dès maintenant, aux horaires d'ouverture : %(hours)s") % {"hours": n.hours}
         if n.hours
-        else ("dès maintenant ; appelez avant de venir pour convenir d'un moment")
+        else gettext("dès maintenant ; appelez avant de venir pour convenir d'un moment")
     )
     if n.valid_until:
-        text += f" (jusqu'au {n.valid_until:%d/%m/%Y})"
+        text += " " + gettext("(jusqu'au %(date)s)") % {"date": f"{n.valid_until:%d/%m/%Y}"}
     return text + "."
 
 
-def email(n: Notice) -> tuple[str, str]:
+def email(n: Notice, gettext: Gettext = french) -> tuple[str, str]:
     """Subject and body of the e-mail to the household."""
-    subject = f"Votre {n.device.lower()} vous attend chez {n.association}"
-    by = f" par {n.prescriber}" if n.prescriber else ""
+    _ = gettext
+    device = n.device.lower()
+    subject = _("Votre %(device)s vous attend chez %(association)s") % {
+        "device": device,
+        "association": n.association,
+    }
+    by = " " + _("par %(name)s") % {"name": n.prescriber} if n.prescriber else ""
+    where = n.association + (f", {n.place}" if n.place else "")
     lines = [
-        f"Bonjour {n.household_name}," if n.household_name else "Bonjour,",
+        _("Bonjour %(name)s,") % {"name": n.household_name} if n.household_name else _("Bonjour,"),
         "",
-        f"{n.association} a accepté la demande faite pour vous{by} : "
-        f"{n.device.lower()}, {n.programme} (prescription n° {n.prescription_id}).",
+        _(
+            "%(association)s a accepté la demande faite pour vous%(by)s : %(device)s, "
+            "%(programme)s (prescription n° %(id)s)."
+        )
+        % {
+            "association": n.association,
+            "by": by,
+            "device": device,
+            "programme": n.programme,
+            "id": n.prescription_id,
+        },
         "",
-        f"Où : {n.association}" + (f", {n.place}" if n.place else ""),
-        f"Quand : {when_sentence(n)}",
-        f"À apporter : {bring_sentence(n)}",
-        f"Qui appeler : {whom_to_call(n)}.",
+        _("Où : %(where)s") % {"where": where},
+        _("Quand : %(when)s") % {"when": when_sentence(n, gettext)},
+        _("À apporter : %(bring)s") % {"bring": bring_sentence(n, gettext)},
+        _("Qui appeler : %(whom)s.") % {"whom": whom_to_call(n, gettext)},
         "",
-        "À bientôt,",
+        _("À bientôt,"),
         n.association,
     ]
     return subject, "\n".join(lines) + "\n"
@@ -171,41 +215,53 @@ def email(n: Notice) -> tuple[str, str]:
 
 def compact_hours(text: str) -> str:
     """Hours in fewer characters, for an SMS: 'mardi, jeudi : 13 h – 17 h 30 ; samedi :
-    9 h – 12 h' -> 'mar, jeu 13h-17h30; sam 9h-12h'."""
+    9 h – 12 h' -> 'mar, jeu 13h-17h30; sam 9h-12h' ('Tuesday: 9:00 – 12:00' -> 'Tue
+    9:00-12:00')."""
     text = re.sub(
-        r"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b",
+        r"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|Monday|Tuesday|Wednesday"
+        r"|Thursday|Friday|Saturday|Sunday)\b",
         lambda m: m.group(1)[:3],
         text,
     )
     text = re.sub(r"(\d+) h (\d\d)", r"\1h\2", text)
     text = re.sub(r"(\d+) h\b", r"\1h", text)
-    return text.replace(" – ", "-").replace(" : ", " ").replace(" ; ", "; ")
+    return text.replace(" – ", "-").replace(" : ", " ").replace(": ", " ").replace(" ; ", "; ")
 
 
 def _fits(text: str) -> bool:
     return (gsm7_length(text) or SMS_LIMIT + 1) <= SMS_LIMIT
 
 
-def sms(n: Notice) -> str:
+def sms(n: Notice, gettext: Gettext = french) -> str:
     """One SMS (160 GSM-7 septets) when it can; the most compact version otherwise."""
+    _ = gettext
     device = n.device.split(" ")[0]  # "Ordinateur portable" -> "Ordinateur"
-    call = f" Tél. {n.phone}" if n.phone else ""
+    call = " " + _("Tél. %(phone)s") % {"phone": n.phone} if n.phone else ""
     payments = f" ({', '.join(n.payments)})" if n.payments else ""
+    values: dict[str, object] = {"id": n.prescription_id}
     if n.kind == "sale":
-        bring = f"Apportez la fiche {n.prescription_id} et {n.price or 'le prix'}"
+        bring = _("Apportez la fiche %(id)s et %(price)s") % {
+            **values,
+            "price": n.price or _("le prix"),
+        }
     elif n.kind == "loan":
-        bring = f"Apportez la fiche {n.prescription_id} et une pièce d'identité"
+        bring = _("Apportez la fiche %(id)s et une pièce d'identité") % values
     else:
-        bring = f"Apportez la fiche {n.prescription_id}"
+        bring = _("Apportez la fiche %(id)s") % values
     where = f" {n.place}." if n.place else ""
     hours = f" {compact_hours(n.hours)}." if n.hours else ""
+    waiting = _(
+        "%(association)s : votre %(device)s vous attend.%(where)s%(hours)s %(bring)s%(more)s."
+        "%(call)s"
+    )
+    collect = _("%(association)s : %(device)s à retirer.%(where)s%(hours)s %(bring)s.%(call)s")
+    base = {"association": n.association, "where": where, "bring": bring, "call": call}
     variants = [
-        f"{n.association} : votre {n.device.lower()} vous attend.{where}{hours} "
-        f"{bring}{payments}.{call}",
-        f"{n.association} : votre {device.lower()} vous attend.{where}{hours} {bring}.{call}",
-        f"{n.association} : {device.lower()} à retirer.{where}{hours} {bring}.{call}",
-        f"{n.association} : votre {device.lower()} vous attend.{where} {bring}.{call}",
-        f"{n.association} : {device.lower()} à retirer.{where} {bring}.{call}",
+        waiting % {**base, "device": n.device.lower(), "hours": hours, "more": payments},
+        waiting % {**base, "device": device.lower(), "hours": hours, "more": ""},
+        collect % {**base, "device": device.lower(), "hours": hours},
+        waiting % {**base, "device": device.lower(), "hours": "", "more": ""},
+        collect % {**base, "device": device.lower(), "hours": ""},
     ]
     texts = [to_gsm7(v) for v in variants]
     return next((t for t in texts if _fits(t)), texts[-1])

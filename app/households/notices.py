@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from app.accounts.models import Organisation
 from app.core.clock import today
-from app.eligibility import catalogue
+from app.core.i18n import reader_locale
+from app.eligibility import catalogue, display
 from app.eligibility.vocabulary import DEVICE_TYPE_LABELS
 from app.extensions import db
 from app.households import notice_text
@@ -31,11 +32,16 @@ from app.notify.phone import display_fr, to_e164
 VALID_DAYS = 90
 
 
+def current_gettext(text: str) -> str:
+    """flask_babel's gettext in the language force_locale chose, with or without a request."""
+    return str(gettext(text))
+
+
 def key_for(prescription: Prescription) -> str:
     return f"prescription:{prescription.id}:household:validated"
 
 
-def _price(outcome: dict[str, object], device: str) -> str:
+def _price(outcome: dict[str, object], device: str, gettext: notice_text.Gettext) -> str:
     price = outcome.get("price_eur")
     if isinstance(price, int | float):
         return f"{price:g} €"
@@ -44,7 +50,10 @@ def _price(outcome: dict[str, object], device: str) -> str:
         prices = sorted(grid[device].values())
         if prices[0] == prices[-1]:
             return f"{prices[0]:g} €"
-        return f"de {prices[0]:g} à {prices[-1]:g} € selon l'appareil"
+        return gettext("de %(low)s à %(high)s € selon l'appareil") % {
+            "low": f"{prices[0]:g}",
+            "high": f"{prices[-1]:g}",
+        }
     return ""
 
 
@@ -59,14 +68,13 @@ def _payments(org_id: int) -> tuple[str, ...]:
             .distinct()
         )
     )
-    with force_locale("fr"):
-        return tuple(
-            str(label).lower() for method, label in PAYMENT_LABELS.items() if method in taken
-        )
+    return tuple(str(label).lower() for method, label in PAYMENT_LABELS.items() if method in taken)
 
 
 def notice_for(prescription: Prescription) -> Notice:
+    """The facts, in the current language (the household's when it is told)."""
     household: Household = prescription.household
+    speaker = display.speaker()
     association = db.session.get(Organisation, prescription.association_org_id)
     prescriber = db.session.get(Organisation, prescription.prescriber_org_id)
     assert association is not None
@@ -78,7 +86,7 @@ def notice_for(prescription: Prescription) -> Notice:
     return Notice(
         prescription_id=prescription.id,
         household_name=household.reference_name,
-        device=DEVICE_TYPE_LABELS[prescription.device_type],
+        device=speaker.gettext(DEVICE_TYPE_LABELS[prescription.device_type]),
         programme=programme.name if programme else prescription.programme_code,
         kind=str(outcome.get("kind") or ""),
         association=association.name,
@@ -86,8 +94,8 @@ def notice_for(prescription: Prescription) -> Notice:
         postcode=association.postcode,
         commune=association.commune,
         phone=association.phone,
-        hours=hours_text(association.id),
-        price=_price(outcome, prescription.device_type.value),
+        hours=hours_text(association.id, speaker),
+        price=_price(outcome, prescription.device_type.value, speaker.gettext),
         deposit_eur=outcome.get("deposit_eur") or None,  # type: ignore[arg-type]
         payments=_payments(association.id) if outcome.get("kind") == "sale" else (),
         valid_until=decided + timedelta(days=VALID_DAYS),
@@ -110,17 +118,18 @@ def queue_validated(prescription: Prescription) -> Delivery:
     key = key_for(prescription)
     if db.session.scalar(select(OutboundMessage.id).where(OutboundMessage.key == key)):
         return delivery
-    notice = notice_for(prescription)
-    if delivery is Delivery.SMS:
-        channel, recipient, subject, body = (
-            Channel.SMS,
-            to_e164(household.phone) or household.phone,  # one format: E.164
-            "",
-            notice_text.sms(notice),
-        )
-    else:
-        subject, body = notice_text.email(notice)
-        channel, recipient = Channel.EMAIL, household.email.strip()
+    with force_locale(reader_locale(household.language)):  # the household reads it
+        notice = notice_for(prescription)
+        if delivery is Delivery.SMS:
+            channel, recipient, subject, body = (
+                Channel.SMS,
+                to_e164(household.phone) or household.phone,  # one format: E.164
+                "",
+                notice_text.sms(notice, current_gettext),
+            )
+        else:
+            subject, body = notice_text.email(notice, current_gettext)
+            channel, recipient = Channel.EMAIL, household.email.strip()
     db.session.add(
         OutboundMessage(
             key=key,

@@ -14,6 +14,7 @@ from app.core.clock import today
 from app.directory import communes, geo, hours
 from app.eligibility import catalogue
 from app.eligibility.conditions import LocationCondition
+from app.eligibility.wording import FRENCH, Speaker
 from app.extensions import db
 from app.households import notice_text, routing
 from app.households.models import Household
@@ -78,14 +79,21 @@ def opening_hours(org_id: int) -> str:
     )
 
 
-def hours_text(org_id: int) -> str:
-    """The association's opening hours in words ('' when unknown), read by the directory's
-    parser of the OSM syntax; a value it cannot read is reworded as written."""
+def hours_text(org_id: int, speaker: Speaker = FRENCH) -> str:
+    """The association's opening hours in words ('' when unknown), in ``speaker``'s
+    language, read by the directory's parser of the OSM syntax; a value it cannot read is
+    reworded as written (in French; as written in another language)."""
     value = opening_hours(org_id)
     if not value:
         return ""
-    days = [(d.name, d.text) for d in hours.week(value, today()) if d.intervals]
-    return notice_text.week_in_words(days) if days else notice_text.hours_in_words(value)
+    days = [
+        (d.name_in(speaker), d.words(speaker)) for d in hours.week(value, today()) if d.intervals
+    ]
+    if days:
+        return notice_text.week_in_words(days, speaker.gettext)
+    return (
+        notice_text.hours_in_words(value) if notice_text.speaks_french(speaker.gettext) else value
+    )
 
 
 def address_line(org: Any) -> str:

@@ -2,7 +2,8 @@
 
 One SMS and/or one e-mail per loan and due date, ever: the outbox key
 ``loan:<id>:due:<date>:<channel>`` is unique. An extension gives a new due date, so a
-new reminder. Expired reservations are released on the same run.
+new reminder. Expired reservations are released on the same run. Written in the
+household's language (``household.language``), the SMS in one GSM-7 segment in each.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.models import Organisation
 from app.audit.services import record
+from app.core.i18n import reader_locale
 from app.extensions import db
 from app.family.links import ensure_family_token, family_url
 from app.loans import terms as rules
@@ -26,33 +30,58 @@ from app.notify.services import enqueue
 
 
 def _texts(loan: Loan, org: Organisation) -> tuple[str, str, str]:
+    """SMS, subject and e-mail body, in the household's language (it reads them)."""
+    with force_locale(reader_locale(getattr(loan.household, "language", None))):
+        return _written(loan, org)
+
+
+def _written(loan: Loan, org: Organisation) -> tuple[str, str, str]:
     due = loan.due_on.strftime("%d/%m/%Y")
-    phone = f" au {org.phone}" if org.phone else ""
+    phone = " " + _("au %(phone)s", phone=org.phone) if org.phone else ""
+    tel = " " + _("Tél %(phone)s", phone=org.phone) if org.phone else ""
     tag = loan.device.asset_tag
     short = shorten(org.name, 40)
-    sms = fit(  # one SMS in GSM-7 (app/notify/gsm7.py), tests/unit/test_sms_segments.py
+    sms = fit(  # one SMS in GSM-7 (app/notify/gsm7.py), tests/integration/test_sms_one_segment.py
         [
-            f"{org.name} : bonjour, l'appareil prêté ({tag}) est à rapporter le {due}. "
-            f"Pour le garder plus longtemps, appelez-nous{phone}.",
-            f"{short} : l'appareil prêté ({tag}) est à rapporter le {due}. "
-            f"Pour le garder plus longtemps, appelez-nous{phone}.",
-            f"{short} : appareil {tag} à rapporter le {due}. Pour le garder, appelez{phone}.",
-            f"{shorten(org.name, 25)} : appareil {tag} à rendre le {due}.{phone and ' Tél' + phone[3:]}",
+            _("%(org)s : bonjour, l'appareil prêté (%(tag)s) est à rapporter le %(due)s. "
+              "Pour le garder plus longtemps, appelez-nous%(phone)s.",
+              org=org.name, tag=tag, due=due, phone=phone),
+            _("%(org)s : l'appareil prêté (%(tag)s) est à rapporter le %(due)s. "
+              "Pour le garder plus longtemps, appelez-nous%(phone)s.",
+              org=short, tag=tag, due=due, phone=phone),
+            _("%(org)s : appareil %(tag)s à rapporter le %(due)s. Pour le garder, appelez%(phone)s.",
+              org=short, tag=tag, due=due, phone=phone),
+            _("%(org)s : appareil %(tag)s à rendre le %(due)s.%(phone)s",
+              org=shorten(org.name, 25), tag=tag, due=due, phone=tel),
         ]
-    )
-    subject = f"Rappel : appareil à rapporter le {due}"
+    )  # fmt: skip
+    subject = _("Rappel : appareil à rapporter le %(due)s", due=due)
     link = ""
     if current_app.config.get("PUBLIC_BASE_URL"):
         raw = ensure_family_token(loan.household, loan.organisation_id, None)
-        link = f"\nVotre page : {family_url(raw)}\n"
+        link = "\n" + _("Votre page : %(url)s", url=family_url(raw)) + "\n"
     address = ", ".join(x for x in (org.address, f"{org.postcode} {org.commune}".strip()) if x)
-    body = (
-        f"Bonjour,\n\nL'appareil que {org.name} vous a prêté ({loan.device.brand} "
-        f"{loan.device.model}, n° {loan.device.asset_tag}) est à rapporter le {due}, "
-        f"avec son chargeur{', à : ' + address if address else ''}.\n\n"
-        f"Pour le garder plus longtemps, appelez-nous{phone} : le prêt peut parfois être "
-        f"prolongé.\n{link}\nÀ bientôt,\n{org.name}\n"
+    values = {
+        "org": org.name,
+        "device": f"{loan.device.brand} {loan.device.model}",
+        "tag": loan.device.asset_tag,
+        "due": due,
+        "address": address,
+    }
+    returned = (
+        _("L'appareil que %(org)s vous a prêté (%(device)s, n° %(tag)s) est à rapporter le "
+          "%(due)s, avec son chargeur, à : %(address)s.", **values)
+        if address
+        else _("L'appareil que %(org)s vous a prêté (%(device)s, n° %(tag)s) est à rapporter "
+               "le %(due)s, avec son chargeur.", **values)
+    )  # fmt: skip
+    keep = _(
+        "Pour le garder plus longtemps, appelez-nous%(phone)s : le prêt peut parfois être "
+        "prolongé.",
+        phone=phone,
     )
+    hello, bye = _("Bonjour,"), _("À bientôt,")
+    body = f"{hello}\n\n{returned}\n\n{keep}\n{link}\n{bye}\n{org.name}\n"
     return sms, subject, body
 
 

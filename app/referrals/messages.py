@@ -203,7 +203,7 @@ def tell_person(referral: Referral, kind: str) -> bool:
             "accepted": _("Ordilien : votre demande est acceptée par"),
         }[kind]
         if channel is Channel.SMS:
-            body = person_sms(lead, place, referral.person_message)
+            body = person_sms(lead, place, referral.person_message, gettext)
         else:
             body = "\n".join(
                 line

@@ -1,14 +1,28 @@
 """The person's SMS about a referral: one GSM-7 message of 160 characters where possible.
 
 Pure module. The place and its address always go in (a longer SMS is better than none);
-hours, what to bring and the sender's message go in, in that order, while they fit.
+hours, what to bring and the sender's message go in, in that order, while they fit. The
+words are French msgids; the caller's ``gettext`` gives the household's language.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.core.marking import N_
 from app.notify.gsm7 import SMS_LIMIT, gsm7_length, to_gsm7
+
+Gettext = Callable[[str], str]
+
+HOURS = N_("Horaires : %(hours)s.")
+BRING = N_("Apportez : %(bring)s.")
+PHONE = N_("Tel %(phone)s.")
+
+
+def french(text: str) -> str:
+    """The msgids as they are: the French texts."""
+    return text
 
 
 @dataclass(frozen=True)
@@ -29,14 +43,15 @@ def _fits(text: str) -> bool:
     return (gsm7_length(text) or SMS_LIMIT + 1) <= SMS_LIMIT
 
 
-def person_sms(lead: str, place: PlaceFacts, note: str = "") -> str:
-    """``lead`` (e.g. "Ordilien : on vous attend a"), the place, then what fits."""
+def person_sms(lead: str, place: PlaceFacts, note: str = "", gettext: Gettext = french) -> str:
+    """``lead`` (e.g. "Ordilien : on vous attend a"), the place, then what fits; ``lead``
+    translated by the caller, the other words by ``gettext``."""
     where = place.name + (f", {place.address}" if place.address else "")
     text = _plain(f"{lead} {where}.")
     extras = [
-        f"Horaires : {place.hours}." if place.hours else "",
-        f"Apportez : {place.bring}." if place.bring else "",
-        f"Tel {place.phone}." if place.phone else "",
+        gettext(HOURS) % {"hours": place.hours} if place.hours else "",
+        gettext(BRING) % {"bring": place.bring} if place.bring else "",
+        gettext(PHONE) % {"phone": place.phone} if place.phone else "",
         note.strip(),
     ]
     for extra in extras:

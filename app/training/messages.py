@@ -3,9 +3,10 @@ waiting list, a seat freed, the 48-hour reminder, a new time, a cancelled sessio
 the households no message reaches (to telephone).
 
 A message is queued once per booking and kind (the outbox key is unique), in the
-household's language (``household.language``) whoever triggers it: the e-mail's sentences
-are translated; the SMS texts and the dates are still written in French only. An SMS fits
-one GSM-7 segment (tests/integration/test_sms_one_segment.py).
+household's language (``household.language``, French or English) whoever triggers it: the
+e-mail's and the SMS's sentences are translated and the dates written in that language
+("mar. 12/05 9h30", "Tue 12/05 9:30"). An SMS fits one GSM-7 segment in either language
+(tests/integration/test_sms_one_segment.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from babel.dates import format_datetime
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from app.accounts.models import Organisation
@@ -41,9 +42,26 @@ def contact_for(household: Household) -> tuple[Channel, str] | None:
     return next((c for c in order if c is not None), None)
 
 
-def when_text(session: TrainingSession) -> str:
+# The dates of a reader's messages, in the language force_locale chose (long, short):
+# "mardi 12 mai à 9h30", "mar. 12/05 9h30"; "Tuesday 12 May at 9:30", "Tue 12/05 9:30".
+DATE_PATTERNS = {
+    "fr": ("EEEE d MMMM 'à' H'h'mm", "EEE d/MM H'h'mm"),
+    "en": ("EEEE d MMMM 'at' H:mm", "EEE d/MM H:mm"),
+}
+
+
+def _format_when(session: TrainingSession, short: bool) -> str:
+    locale = get_locale()
+    language = locale.language if locale is not None else "fr"
+    if language not in DATE_PATTERNS:
+        language = "fr"
     local = recurrence.to_local(session.starts_at)
-    return str(format_datetime(local, "EEEE d MMMM 'à' H'h'mm", locale="fr"))
+    return str(format_datetime(local, DATE_PATTERNS[language][short], locale=language))
+
+
+def when_text(session: TrainingSession) -> str:
+    """ "mardi 12 mai à 9h30": the date in an e-mail or on a page, in the current language."""
+    return _format_when(session, short=False)
 
 
 def queue_message(
@@ -64,9 +82,8 @@ def queue_message(
 
 
 def when_short(session: TrainingSession) -> str:
-    """ "mar. 12/05 9h30": the date in an SMS."""
-    local = recurrence.to_local(session.starts_at)
-    return str(format_datetime(local, "EEE d/MM H'h'mm", locale="fr"))
+    """ "mar. 12/05 9h30" ("Tue 12/05 9:30"): the date in an SMS."""
+    return _format_when(session, short=True)
 
 
 def _who_to_call(booking: Booking) -> tuple[str, str]:
@@ -81,8 +98,10 @@ def _who_to_call(booking: Booking) -> tuple[str, str]:
 
 
 def _sms_texts(booking: Booking, kind: str, extra: Mapping[str, str]) -> str:
-    """The SMS of ``kind``: GSM-7, one message (tests/unit/test_sms_segments.py). The title,
-    the place and the address are shortened to what fits, never the date or the number."""
+    """The SMS of ``kind`` in the current language (``queue_message`` forces the household's):
+    GSM-7, one message in French and in English (tests/integration/test_sms_one_segment.py).
+    The title, the place and the address are shortened to what fits, never the date or the
+    number."""
     session = booking.session
     when = when_short(session)
     address = ", ".join(p for p in (session.address, session.commune) if p)
@@ -92,35 +111,48 @@ def _sms_texts(booking: Booking, kind: str, extra: Mapping[str, str]) -> str:
         )
         for n, m in ((30, 40), (22, 30), (0, 30), (18, 0))
     ]
-    at = "{at}"
+    t, at = "{t}", "{at}"  # filled below: the place to what fits, then the title
     templates = {
-        "confirm": [f'Ordilien : inscription confirmée à "{{t}}" le {when}{at}.'],
+        "confirm": [
+            _('Ordilien : inscription confirmée à "%(title)s" le %(when)s%(at)s.',
+              title=t, when=when, at=at),
+        ],
         "waiting": [
-            f'Ordilien : "{{t}}" le {when} est complet. Place sur la liste d\'attente, rang {extra.get("pos", "1")}. '
-            "Nous vous prévenons si une place se libère.",
+            _('Ordilien : "%(title)s" le %(when)s est complet. Place sur la liste d\'attente, '
+              "rang %(pos)s. Nous vous prévenons si une place se libère.",
+              title=t, when=when, pos=extra.get("pos", "1")),
         ],
         "promoted": [
-            f'Ordilien : une place s\'est libérée, inscription confirmée à "{{t}}" le {when}{at}.',
+            _('Ordilien : une place s\'est libérée, inscription confirmée à "%(title)s" le '
+              "%(when)s%(at)s.", title=t, when=when, at=at),
         ],
         "48h": [
-            f'Rappel Ordilien : "{{t}}" le {when}{at}. Empêchement ? Prévenez la structure '
-            "qui a fait l'inscription.",
-            f'Rappel Ordilien : "{{t}}" le {when}{at}. Empêchement ? Prévenez-nous.',
+            _('Rappel Ordilien : "%(title)s" le %(when)s%(at)s. Empêchement ? Prévenez la '
+              "structure qui a fait l'inscription.", title=t, when=when, at=at),
+            _('Rappel Ordilien : "%(title)s" le %(when)s%(at)s. Empêchement ? Prévenez-nous.',
+              title=t, when=when, at=at),
         ],
-        "moved": [f'Ordilien : "{{t}}" change d\'horaire. Nouveau rendez-vous : {when}{at}.'],
+        "moved": [
+            _('Ordilien : "%(title)s" change d\'horaire. Nouveau rendez-vous : %(when)s%(at)s.',
+              title=t, when=when, at=at),
+        ],
         "session_cancelled": [],
-    }
+    }  # fmt: skip
     if kind == "session_cancelled":
         reason = extra.get("reason", "")
         then = (
-            f"Prochaine séance : {extra['next_short']}."
+            _("Prochaine séance : %(when)s.", when=extra["next_short"])
             if extra.get("next_short")
-            else "Pas d'autre date prévue."
+            else _("Pas d'autre date prévue.")
         )
-        call = f" Infos : {extra['call_phone']}." if extra.get("call_phone") else ""
+        phone = extra.get("call_phone", "")
+        call = " " + _("Infos : %(phone)s.", phone=phone) if phone else ""
         for budget in (50, 30, 0):
             why = f" ({gsm.shorten(reason, budget)})" if reason and budget else ""
-            templates[kind].append(f'Ordilien : "{{t}}" du {when} est annulée{why}. {then}{call}')
+            templates[kind].append(
+                _('Ordilien : "%(title)s" du %(when)s est annulée%(why)s. %(then)s%(call)s',
+                  title=t, when=when, why=why, then=then, call=call)
+            )  # fmt: skip
     last = ""
     for here in ats if "{at}" in "".join(templates[kind]) else [""]:
         for template in templates[kind]:

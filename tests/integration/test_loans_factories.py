@@ -174,3 +174,20 @@ def validated_prescription(
     households.validate_prescription(p, counter.manager)
     db.session.expire_all()
     return db.session.get(Prescription, p.id)  # type: ignore[return-value]
+
+
+def paper_handover(counter: Counter, prescription: Prescription, signer: str) -> Any:
+    """The front desk hands a ready device over for ``prescription``, signed on paper."""
+    from app.loans.handover import HandoverInput, handover
+    from app.loans.models import SignatureKind
+
+    return handover(
+        counter.front_desk,
+        counter.association.id,
+        HandoverInput(
+            prescription_id=prescription.id,
+            scanned=ready_device(counter.association).asset_tag,
+            signature_kind=SignatureKind.PAPER,
+            signer_name=signer,
+        ),
+    )

@@ -20,13 +20,12 @@ from sqlalchemy import select
 from app.audit.models import AuditEntry
 from app.core.clock import today
 from app.extensions import db
-from app.loans.handover import HandoverInput, handover
-from app.loans.models import Loan, SignatureKind
+from app.loans.models import Loan
 from app.notify.models import MessageStatus, OutboundMessage
 from tests.integration.test_loans_factories import (
     PRE,
     make_counter,
-    ready_device,
+    paper_handover,
     validated_prescription,
 )
 
@@ -80,16 +79,7 @@ def test_reminder_sent_once_by_email_and_sms_even_when_run_twice(
         p = validated_prescription(
             counter, PRE, name="Famille Diallo", phone="06 11 22 33 44", email="diallo@example.org"
         )
-        loan = handover(
-            counter.front_desk,
-            counter.association.id,
-            HandoverInput(
-                prescription_id=p.id,
-                scanned=ready_device(counter.association).asset_tag,
-                signature_kind=SignatureKind.PAPER,
-                signer_name="A. Diallo",
-            ),
-        )
+        loan = paper_handover(counter, p, "A. Diallo")
         # Not yet in the reminder window: nothing is sent.
         runner = app.test_cli_runner()
         first = runner.invoke(args=["reminders", "send"])
