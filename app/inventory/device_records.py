@@ -8,9 +8,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
@@ -317,9 +318,15 @@ def find_by_former_label(text: str, organisation_id: int | None = None) -> Devic
     return found[0]
 
 
-def history(device: Device) -> Sequence[DeviceEvent]:
-    return db.session.scalars(
+@cache
+def _history_query() -> Select[tuple[DeviceEvent]]:
+    # Built once, run with the device's id (the device page reads it on every scan).
+    return (
         select(DeviceEvent)
-        .where(DeviceEvent.device_id == device.id)
+        .where(DeviceEvent.device_id == bindparam("device_id"))
         .order_by(DeviceEvent.at, DeviceEvent.id)
-    ).all()
+    )
+
+
+def history(device: Device) -> Sequence[DeviceEvent]:
+    return db.session.scalars(_history_query(), {"device_id": device.id}).all()

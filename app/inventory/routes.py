@@ -24,6 +24,7 @@ from app.core.errors import DomainError
 from app.core.i18n import page_gettext, page_translations
 from app.extensions import db
 from app.inventory import (
+    device_page,
     device_records,
     donations,
     erasure_records,
@@ -286,19 +287,19 @@ def export(fmt: str) -> Response:
 @bp.get(f"{P}/appareils/<int:device_id>")
 @permission_required(Permission.INVENTORY_READ)
 def device_detail(device_id: int) -> str:
-    device = own_device(device_id)
-    return _render_device(device)
+    found = device_page.records_of(device_id) or abort(404)
+    ensure_record_access(Permission.INVENTORY_READ, found.device.organisation_id)
+    return _render_device(found)
 
 
-def _render_device(device: Device) -> str:
+def _render_device(found: device_page.DeviceRecords) -> str:
     """The page a label's QR code opens: what the device is, where it stands, what to do next.
 
     It stays light for a phone in the workshop: the full state form and the grade form
     have their own pages (device_transition, device_grade); the usual next steps are
-    buttons here.
+    buttons here. Two queries besides the login's: device_page.records_of, the history.
     """
-    checklist = workshop.checklist_of(device)
-    erasures = erasure_records.erasures(device)
+    device, checklist, erasures = found.device, found.checklist, found.erasures
     facts = workshop.readiness(device, checklist, erasures)
     return render_template(
         "inventory/device.html",

@@ -18,7 +18,13 @@ from app.extensions import db
 from app.inventory import device_records, donations, erasure_records, workshop
 from app.inventory.grading import StorageType
 from app.inventory.lifecycle import DeviceType, State, allowed_targets
-from app.inventory.models import Device
+from app.inventory.models import (
+    Device,
+    DonorKind,
+    ErasureLevel,
+    ErasureMethod,
+    ErasureResult,
+)
 from tests import factories
 
 
@@ -232,6 +238,48 @@ def test_the_device_page_offers_next_steps_and_links_the_forms(client, login, st
     read_only = client.get(f"/inventaire/appareils/{d.id}").get_data(as_text=True)
     assert "Passer à" not in read_only and "Valider la note" not in read_only
     assert "effacement des données à faire" in read_only and '/effacement"' not in read_only
+
+
+def test_device_page_shows_donor_place_tests_erasures_history(client, login, staff) -> None:  # type: ignore[no-untyped-def]
+    tech = staff[Role.TECHNICIAN]
+    donor = donations.create_donor(tech.organisation_id, DonorKind.COMPANY, "Lorraine Logistique")
+    batch = donations.create_batch(tech.organisation_id, donor)
+    d = device_records.create_device(
+        tech.organisation_id,
+        device_records.DeviceInput(
+            DeviceType.LAPTOP, serial="SHOWN1", storage_type=StorageType.SSD, location="Étagère B"
+        ),
+        batch=batch,
+    )
+    workshop.apply_transition(d, State.TRIAGE, tech, "Arrivé avec le lot")
+    end = datetime.datetime(2026, 11, 20, 11, 30)
+    for tool, result in (("nwipe", ErasureResult.FAILED), ("hdparm", ErasureResult.ERASED)):
+        erasure_records.record_erasure(
+            d,
+            erasure_records.ErasureInput(
+                level=ErasureLevel.PURGE, method=ErasureMethod.ATA_SANITIZE, tool=tool,
+                started_at=end - datetime.timedelta(hours=1), ended_at=end, result=result,
+                technician_name="Lucie Marchal", signature="Lucie Marchal",
+                verification="Lecture de vérification complète",
+            ),
+            actor=tech,
+        )  # fmt: skip
+        end += datetime.timedelta(days=1)
+    items = workshop.checklist_items(d.organisation_id, d.device_type)
+    results = [{"label": i, "result": "ok", "note": ""} for i in items]
+    results[0]["note"] = "Touche F5 dure"
+    workshop.save_checklist(d, results, actor=tech)
+    login(tech)
+    page = client.get(f"/inventaire/appareils/{d.id}").get_data(as_text=True)
+    assert "Lorraine Logistique" in page and "Étagère B" in page
+    assert "Liste complète" in page and "par Lucie Marchal" in page and "Touche F5 dure" in page
+    # Both erasures, the oldest first, each with its certificate; the last one counts.
+    erasures = page.split('id="effacement-titre"')[1].split('id="tests-titre"')[0]
+    assert erasures.index("nwipe") < erasures.index("hdparm")
+    assert erasures.count("Certificat (PDF)") == 2 and "effacement des données réussi" in page
+    history = page.split('id="historique-titre"')[1]
+    assert history.index("Réception") < history.index("Arrivé avec le lot")
+    assert client.get(f"/inventaire/appareils/{d.id + 1000}").status_code == 404
 
 
 def test_the_handover_desks_moves_are_not_made_from_the_workshop(client, login, staff) -> None:  # type: ignore[no-untyped-def]
