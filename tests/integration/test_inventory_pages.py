@@ -276,6 +276,7 @@ def test_device_page_shows_donor_place_tests_erasures_history(client, login, sta
     # Both erasures, the oldest first, each with its certificate; the last one counts.
     erasures = page.split('id="effacement-titre"')[1].split('id="tests-titre"')[0]
     assert erasures.index("nwipe") < erasures.index("hdparm")
+    assert "20/11/2026 12:30" in erasures and "21/11/2026 12:30" in erasures  # Paris time
     assert erasures.count("Certificat (PDF)") == 2 and "effacement des données réussi" in page
     history = page.split('id="historique-titre"')[1]
     assert history.index("Réception") < history.index("Arrivé avec le lot")
