@@ -61,7 +61,9 @@ def test_family_link_of_a_returned_loan_ends_after_the_grace_period(app) -> None
     body = _text(ended)
     assert ENDED in body
     assert counter.association.name.lower() in body and "03 87 00 00 00" in body
-    assert "awa traoré" not in body and "traoré" not in body  # nothing of the household (a bare "awa" can sit in the random link)
+    assert (
+        "awa traoré" not in body and "traoré" not in body
+    )  # nothing of the household (a bare "awa" can sit in the random link)
     # Ended for good: it does not come back.
     assert visitor.get(path).status_code == 410
 
