@@ -149,6 +149,8 @@ def register_navigation(app: Flask) -> None:
         name = f"{package}.nav"
         if importlib.util.find_spec(name) is not None:
             links.extend(importlib.import_module(name).LINKS)
+    for link in links:
+        Permission(link.permission)  # a mistyped permission fails here, at start-up
     navigation.install(app, links, can=lambda permission: can(Permission(permission)))
 
 

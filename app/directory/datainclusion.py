@@ -133,8 +133,9 @@ def parse_structure(n: int, raw: Any) -> RowResult:
         "code_insee": item.code_insee or "",
         "point": point if None not in point else None,
         "phone": item.telephone or "",
-        # As the producer wrote them once they validate (str(HttpUrl) would add a "/").
-        "email": _as_written(raw, "courriel", item.courriel),
+        # The address the schema read (a plain address to write to); the links as the
+        # producer wrote them once they validate (str(HttpUrl) would add a "/").
+        "email": str(item.courriel or ""),
         "website": _as_written(raw, "site_web", item.site_web),
         "booking_url": "",
         "opening_hours": item.horaires_accueil or "",

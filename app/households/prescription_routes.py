@@ -177,7 +177,7 @@ def prescription_detail(prescription_id: int) -> str:
         ),
         actions=allowed_actions(prescription.state),
         association=db.session.get(Organisation, prescription.association_org_id),
-        hours=routing_service.hours_text(prescription.association_org_id),
+        hours=routing_service.hours_text(prescription.association_org_id, display.speaker()),
         told=told,
         told_text=notices.told_sentence(told) if told is not None else "",
         told_when=notice_text.when_sentence(told.notice, notices.current_gettext) if told else "",
@@ -204,7 +204,7 @@ def prescription_sheet(prescription_id: int) -> str:
             prescription.programme_code, prescription.programme_version
         ),
         association=db.session.get(Organisation, prescription.association_org_id),
-        hours=routing_service.hours_text(prescription.association_org_id),
+        hours=routing_service.hours_text(prescription.association_org_id, display.speaker()),
         prescriber_org=db.session.get(Organisation, prescription.prescriber_org_id),
         prescriber=db.session.get(User, prescription.prescriber_id)
         if prescription.prescriber_id
@@ -223,7 +223,7 @@ def prescription_sheet_pdf(prescription_id: int) -> Response:
         db.session.get(Organisation, prescription.association_org_id),
         db.session.get(Organisation, prescription.prescriber_org_id),
         db.session.get(User, prescription.prescriber_id) if prescription.prescriber_id else None,
-        hours=routing_service.hours_text(prescription.association_org_id),
+        hours=routing_service.hours_text(prescription.association_org_id, display.speaker()),
     )
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"

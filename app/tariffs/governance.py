@@ -144,9 +144,13 @@ def set_owner_fields(
     values: dict[str, Any] = {}
     if territory is not None and territory.strip()[:120] != tariff.territory:
         values["territory"] = territory.strip()[:120]
+    if state is not None and state not in STATES:
+        raise DomainError(_("État inconnu."), field="state")
+    if verified and state == TO_VERIFY and tariff.state == TO_VERIFY:
+        # A new verification date lifts a "to verify" left as it was, as "Vérifiée
+        # aujourd'hui" does (editing.mark_checked); a withdrawn offer stays withdrawn.
+        state = CURRENT
     if state is not None and state != tariff.state:
-        if state not in STATES:
-            raise DomainError(_("État inconnu."), field="state")
         values["state"] = state
     actor_id = getattr(actor, "id", None)
     if verified and actor_id is not None and tariff.verified_by_id != actor_id:

@@ -184,6 +184,7 @@ class HouseholdMatches:
     result: MatchResult  # for staff: every match, unverified ones labelled
     sms: str  # verified offers in force only, or where to ask (app.tariffs.public)
     told: MatchResult | None = None  # what the family page and printed sheet may carry
+    sms_language: str = "fr"  # the language the SMS is written in (the household's)
 
 
 def matches_for_household(household: Any, limit: int | None = 3) -> HouseholdMatches:
@@ -207,7 +208,12 @@ def matches_for_household(household: Any, limit: int | None = 3) -> HouseholdMat
             for r in (result, told)
         )
     return HouseholdMatches(
-        household.id, facts, result, household_sms(household, told, months), told
+        household.id,
+        facts,
+        result,
+        household_sms(household, told, months),
+        told,
+        reader_locale(getattr(household, "language", None)),
     )
 
 

@@ -8,6 +8,7 @@ its validation tells the household by the channel it chose, once.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from email import message_from_bytes
@@ -298,3 +299,13 @@ def test_validation_through_the_service_queues_the_household_message_once(
     )
     services.validate_prescription(prescription, manager)
     assert len(_household_messages(prescription)) == 1
+
+
+def test_the_prescription_page_in_english_gives_the_hours_in_english(
+    app: Any, people: dict[str, Any]
+) -> None:
+    prescription, client, _page = _validated_by_manager(app, people, hours="Tu,Th 14:00-17:30")
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    page = html.unescape(client.get(f"/prescriptions/{prescription.id}").get_data(as_text=True))
+    assert "Tuesday" in page and "mardi, jeudi" not in page

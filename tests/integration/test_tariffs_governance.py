@@ -277,3 +277,31 @@ def test_the_form_states_are_the_governance_states() -> None:
     from app.tariffs.forms import STATE_LABELS
 
     assert tuple(STATE_LABELS) == governance.STATES
+
+
+def test_a_verification_date_typed_in_the_form_lifts_to_verify(app) -> None:  # type: ignore[no-untyped-def]
+    """As "Vérifiée aujourd'hui" does: the owner who records today's check in the form,
+    leaving the state as it was, takes the offer off the list of what to check."""
+    owner = coordinator_manager()
+    client = login_client(app.test_client(), owner)
+    form = {
+        "provider": "Régie de Metz",
+        "name": "Box à revoir",
+        "kind": "box",
+        "country": "FR",
+        "monthly_price": "9,99",
+        "area_kind": "national",
+        "source_url": "https://regie-metz.test/offres/box",
+        "state": "to_verify",
+    }
+    assert client.post("/tarifs/nouvelle", data=form).status_code == 302
+    tariff = db.session.scalars(select(SocialTariff).filter_by(name="Box à revoir")).one()
+    assert tariff.state == governance.TO_VERIFY
+    assert "Box à revoir" in client.get("/tarifs/a-verifier").get_data(as_text=True)
+
+    form |= {"version": str(tariff.version), "checked_on": today().isoformat()}
+    assert client.post(f"/tarifs/{tariff.id}/modifier", data=form).status_code == 302
+    db.session.expire_all()
+    tariff = db.session.get(SocialTariff, tariff.id)
+    assert (tariff.state, tariff.verified_by_id) == (governance.CURRENT, owner.id)
+    assert "Box à revoir" not in client.get("/tarifs/a-verifier").get_data(as_text=True)
