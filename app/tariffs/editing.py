@@ -258,12 +258,14 @@ def _add(data: TariffData, actor: Any, action: str) -> SocialTariff:
     return tariff
 
 
-def create_tariff(data: TariffData, actor: Any = None) -> SocialTariff:
+def create_tariff(data: TariffData, actor: Any = None, *, commit: bool = True) -> SocialTariff:
+    """``commit=False``: the caller writes more in the same transaction and commits."""
     data = clean(data)
     if _exists(data):
         raise DomainError(_("Cette offre existe déjà pour ce fournisseur."), field="name")
     tariff = _add(data, actor, "create")
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return tariff
 
 
@@ -311,16 +313,23 @@ def _change(
 
 
 def update_tariff(
-    tariff_id: int, data: TariffData, expected_version: int, actor: Any = None
+    tariff_id: int,
+    data: TariffData,
+    expected_version: int,
+    actor: Any = None,
+    *,
+    commit: bool = True,
 ) -> SocialTariff:
+    """``commit=False``: the caller writes more in the same transaction and commits."""
     db.session.commit()  # the conditional UPDATE must open the transaction
     tariff = get_tariff(tariff_id)
     data = clean(data)
     if _exists(data, exclude_id=tariff.id):
         raise DomainError(_("Cette offre existe déjà pour ce fournisseur."), field="name")
     _change(tariff, data, expected_version, actor, "update")
-    db.session.commit()
-    db.session.refresh(tariff)
+    if commit:
+        db.session.commit()
+        db.session.refresh(tariff)
     return tariff
 
 

@@ -138,8 +138,10 @@ def set_owner_fields(
 ) -> SocialTariff:
     """What the offer form writes besides the offer's facts: its territory, its state,
     and who verified it (``verified``: the form recorded a verification date, so the
-    person saving it answers for it). Only the changed values are written, journalled."""
+    person saving it answers for it). Only the changed values are written, journalled.
+    Commits, with the facts the form wrote before it (editing's ``commit=False``)."""
     tariff = editing.get_tariff(tariff_id)
+    db.session.refresh(tariff)  # the version the facts' write may just have bumped
     _require_owner(actor, tariff)
     values: dict[str, Any] = {}
     if territory is not None and territory.strip()[:120] != tariff.territory:
@@ -157,8 +159,8 @@ def set_owner_fields(
         values["verified_by_id"] = actor_id
     if values:
         _set(tariff, actor, "withdrawn" if values.get("state") == WITHDRAWN else "update", **values)
-        db.session.commit()
-        db.session.refresh(tariff)
+    db.session.commit()
+    db.session.refresh(tariff)
     return tariff
 
 

@@ -194,7 +194,8 @@ def new() -> str | WResponse:
     form = TariffForm()
     if form.validate_on_submit():
         try:
-            tariff = editing.create_tariff(_data_from_form(form), current_user)
+            # The facts and the owner's fields in one transaction (set_owner_fields commits).
+            tariff = editing.create_tariff(_data_from_form(form), current_user, commit=False)
             _save_owner_fields(form, tariff, None)
         except DomainError as exc:
             _form_error(form, exc)
@@ -216,7 +217,9 @@ def edit(tariff_id: int) -> str | WResponse:
     if form.validate_on_submit():
         try:
             version = _version(form.version.data)
-            editing.update_tariff(tariff.id, _data_from_form(form), version, current_user)
+            editing.update_tariff(
+                tariff.id, _data_from_form(form), version, current_user, commit=False
+            )
             _save_owner_fields(form, tariff, checked_before)
         except Conflict as exc:
             db.session.rollback()
