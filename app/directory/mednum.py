@@ -269,7 +269,7 @@ def own_row(place: OwnPlace) -> tuple[dict[str, str] | None, str]:
     """The standard's row for one of our places, or (None, why it cannot be published)."""
     the_pivot = pivot(place.siret, place.rna)
     if not the_pivot:
-        return None, "ni SIRET ni RNA"
+        return None, N_("ni SIRET ni RNA")  # translated where it is shown
     offered = vocabulary("services")
     services = [NEED_SERVICE[n] for n in place.needs if n in NEED_SERVICE]
     services += [s for s in place.services if s in offered]

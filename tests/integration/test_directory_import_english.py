@@ -76,3 +76,21 @@ def test_the_report_stays_french_for_french_readers_and_the_command_line(
     assert result.exit_code == 1
     assert f"ligne 2\tsite_web\trefusée\t{refused}\n" in result.output
     assert f"ligne 3\tlatitude\tavertissement\t{warned}\n" in result.output
+
+
+def test_a_place_left_out_of_the_export_says_why_in_english(client: FlaskClient) -> None:
+    from app.authz.policy import OrgKind, Role
+    from app.directory import services
+    from tests import factories
+    from tests.conftest import login_client
+
+    factories.create_org(OrgKind.ASSOCIATION, name="Sans numéro", address="2 rue Haute",
+                         postcode="57000", commune="Metz")  # fmt: skip
+    services.sync_own_places()
+    admin = factories.create_user(Role.ADMIN, factories.create_org(OrgKind.COORDINATOR))
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    login_client(client, admin)
+    page = client.get("/ou-aller/donnees-ouvertes").get_data(as_text=True)
+    assert "Sans numéro: neither a SIRET nor an RNA number" in page
+    assert "ni SIRET ni RNA" not in page
