@@ -55,6 +55,13 @@ def select_timezone() -> str:
     return str(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
+def current_gettext(text: str) -> str:
+    """flask_babel's gettext in the language ``force_locale`` chose, with or without a
+    request (a household's messages from a page or from cron); the ``Gettext`` the pure
+    message modules take."""
+    return str(flask_babel.gettext(text))
+
+
 def translate(text: str, **values: Any) -> str:
     """gettext for services also run from the command line: in a request, the page's
     language; outside one, the French source text (no session to choose from)."""

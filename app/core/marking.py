@@ -4,6 +4,17 @@ translates them where they are shown. No Flask here: the pure modules import it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+# What a pure module is handed to put its French msgids into the reader's language:
+# ``french`` below, or app.core.i18n.current_gettext on the web side.
+Gettext = Callable[[str], str]
+
 
 def N_(text: str) -> str:  # noqa: N802  (the gettext convention for "mark only")
+    return text
+
+
+def french(text: str) -> str:
+    """The msgids as they are: the French texts (a ``Gettext`` for French readers)."""
     return text

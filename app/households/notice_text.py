@@ -10,21 +10,14 @@ methods, hours, the device's full name).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from app.core.marking import Gettext, french
 from app.eligibility.vocabulary import ContactChannel
 from app.notify.gsm7 import SMS_LIMIT, gsm7_length, to_gsm7
 from app.notify.phone import is_mobile_fr, to_e164
-
-Gettext = Callable[[str], str]
-
-
-def french(text: str) -> str:
-    """The msgids as they are: the French texts."""
-    return text
 
 
 def speaks_french(gettext: Gettext) -> bool:

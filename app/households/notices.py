@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from app.accounts.models import Organisation
 from app.core.clock import today
-from app.core.i18n import reader_locale
+from app.core.i18n import current_gettext, reader_locale
+from app.core.marking import Gettext
 from app.eligibility import catalogue, display
 from app.eligibility.vocabulary import DEVICE_TYPE_LABELS
 from app.extensions import db
@@ -32,16 +33,11 @@ from app.notify.phone import display_fr, to_e164
 VALID_DAYS = 90
 
 
-def current_gettext(text: str) -> str:
-    """flask_babel's gettext in the language force_locale chose, with or without a request."""
-    return str(gettext(text))
-
-
 def key_for(prescription: Prescription) -> str:
     return f"prescription:{prescription.id}:household:validated"
 
 
-def _price(outcome: dict[str, object], device: str, gettext: notice_text.Gettext) -> str:
+def _price(outcome: dict[str, object], device: str, gettext: Gettext) -> str:
     price = outcome.get("price_eur")
     if isinstance(price, int | float):
         return f"{price:g} €"

@@ -7,22 +7,14 @@ words are French msgids; the caller's ``gettext`` gives the household's language
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.core.marking import N_
+from app.core.marking import N_, Gettext, french
 from app.notify.gsm7 import SMS_LIMIT, gsm7_length, to_gsm7
-
-Gettext = Callable[[str], str]
 
 HOURS = N_("Horaires : %(hours)s.")
 BRING = N_("Apportez : %(bring)s.")
 PHONE = N_("Tel %(phone)s.")
-
-
-def french(text: str) -> str:
-    """The msgids as they are: the French texts."""
-    return text
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from app.api.openapi import operation
 from app.api.types import RecordId, UtcDateTime
 from app.authz.policy import Permission
 from app.core.clock import today
+from app.core.i18n import current_gettext
 from app.tariffs import editing, household_matches, matching, public
 from app.tariffs.matching import CURRENCY, Facts, Need, Proposal
 from app.tariffs.models import SocialTariff
@@ -267,8 +268,6 @@ def match() -> ResponseReturnValue:
             eligible=[proposal_out(p) for p in result.eligible],
             almost=[proposal_out(p) for p in result.almost],
             # In the client's language (Accept-Language), as the reasons.
-            sms=public.family_sms(
-                result, household_matches.verified_months(), household_matches.sms_gettext
-            ),
+            sms=public.family_sms(result, household_matches.verified_months(), current_gettext),
         ).model_dump(mode="json")
     )

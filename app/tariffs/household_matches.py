@@ -12,7 +12,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import flask_babel
 from flask import current_app, g, has_app_context
 from flask_babel import force_locale
 from sqlalchemy import func, select
@@ -20,7 +19,7 @@ from sqlalchemy import func, select
 from app.audit.services import record
 from app.core.clock import today
 from app.core.errors import Conflict, DomainError
-from app.core.i18n import reader_locale
+from app.core.i18n import current_gettext, reader_locale
 from app.core.i18n import translate as _
 from app.extensions import db
 from app.tariffs import matching, public
@@ -217,18 +216,12 @@ def matches_for_household(household: Any, limit: int | None = 3) -> HouseholdMat
     )
 
 
-def sms_gettext(text: str) -> str:
-    """flask_babel's gettext: the language ``force_locale`` chose, with or without a request
-    (``_`` writes French outside one)."""
-    return str(flask_babel.gettext(text))
-
-
 def household_sms(household: Any, told: MatchResult, months: int | None = None) -> str:
     """The tariff SMS in the household's language (it is the reader, whoever asks), in one
     SMS; where to ask when no verified offer is left."""
     months = verified_months() if months is None else months
     with force_locale(reader_locale(getattr(household, "language", None))):
-        return public.family_sms(told, months, sms_gettext)
+        return public.family_sms(told, months, current_gettext)
 
 
 def send_household_sms(household: Any, actor: Any) -> bool:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from app.core.marking import N_
+from app.core.marking import N_, Gettext, french
 from app.tariffs.freshness import VERIFIED_MONTHS, in_force, verified_within
 from app.tariffs.matching import (
     EXTRA_STATUS_LABELS,
@@ -23,7 +23,7 @@ from app.tariffs.matching import (
     known_statuses,
     status_label,
 )
-from app.tariffs.sms import Gettext, french, tariff_sms, where_to_ask_sms
+from app.tariffs.sms import tariff_sms, where_to_ask_sms
 
 # When no verified offer is left: where to ask instead (never a stale fact).
 WHERE_TO_ASK = N_(

@@ -8,13 +8,9 @@ gives the household's language (French by default: the texts are French msgids).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from app.core.marking import N_
+from app.core.marking import N_, Gettext, french
 from app.notify.gsm7 import SMS_LIMIT, gsm7_length, to_gsm7
 from app.tariffs.matching import MatchResult, OfferKind, format_money
-
-Gettext = Callable[[str], str]
 
 FRANCE_SERVICES = "france-services.gouv.fr"
 
@@ -34,11 +30,6 @@ WHERE_TO_ASK = N_(
     "Tarif social internet et mobile : demandez à votre conseiller ou à un point "
     "France Services (%(site)s)."
 )
-
-
-def french(text: str) -> str:
-    """The msgids as they are: the French texts."""
-    return text
 
 
 def _fits(text: str) -> bool:
