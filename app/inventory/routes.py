@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 from flask_babel import gettext as _
-from flask_babel import to_user_timezone
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
@@ -106,13 +104,6 @@ def inventory_helpers() -> dict[str, Any]:
         "number": number,
         "inv_can": lambda permission: can(Permission(permission)),
     }
-
-
-@bp.app_template_filter("numeric_datetime")
-def numeric_datetime(value: datetime) -> str:
-    """What datetimeformat("dd/MM/yyyy HH:mm") writes (digits, the same in every language,
-    in the app's timezone) for a fifth of its cost: the device page has one per move."""
-    return to_user_timezone(value).strftime("%d/%m/%Y %H:%M")
 
 
 def number(value: Any, unit: str = "") -> str:
