@@ -22,6 +22,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from app.accounts.models import User
 from app.audit.services import record
 from app.authz.policy import Role, may_own_tariffs
 from app.core.clock import today, utcnow
@@ -144,8 +145,9 @@ def set_owner_fields(
     db.session.refresh(tariff)  # the version the facts' write may just have bumped
     _require_owner(actor, tariff)
     values: dict[str, Any] = {}
-    if territory is not None and territory.strip()[:120] != tariff.territory:
-        values["territory"] = territory.strip()[:120]
+    territory = territory.strip()[:120] if territory is not None else None
+    if territory is not None and territory != tariff.territory:
+        values["territory"] = territory
     if state is not None and state not in STATES:
         raise DomainError(_("État inconnu."), field="state")
     if verified and state == TO_VERIFY and tariff.state == TO_VERIFY:
@@ -162,6 +164,14 @@ def set_owner_fields(
     db.session.commit()
     db.session.refresh(tariff)
     return tariff
+
+
+def verifier_name(tariff: SocialTariff | None) -> str:
+    """The name of who verified the offer last ("" when nobody has)."""
+    if tariff is None or tariff.verified_by_id is None:
+        return ""
+    user = db.session.get(User, tariff.verified_by_id)
+    return user.display_name if user is not None else ""
 
 
 def withdraw(tariff_id: int, actor: Any, reason: str = "") -> SocialTariff:

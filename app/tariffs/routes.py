@@ -112,7 +112,7 @@ def detail(tariff_id: int) -> str:
         checked_form=checked_form,
         may_edit=governance.may_own(current_user, tariff),
         field_labels=field_labels(),
-        verifier=_verifier_label(tariff),
+        verifier=governance.verifier_name(tariff),
     )
 
 
@@ -137,15 +137,6 @@ def _save_owner_fields(form: TariffForm, tariff: SocialTariff, checked_before: A
         state=str(form.state.data or governance.CURRENT),
         verified=checked is not None and checked != checked_before,
     )
-
-
-def _verifier_label(tariff: SocialTariff | None) -> str:
-    if tariff is None or tariff.verified_by_id is None:
-        return ""
-    from app.accounts.models import User
-
-    user = db.session.get(User, tariff.verified_by_id)
-    return user.display_name if user is not None else ""
 
 
 def _data_from_form(form: TariffForm) -> editing.TariffData:
@@ -231,7 +222,7 @@ def edit(tariff_id: int) -> str | WResponse:
             flash(_("Offre enregistrée. Le changement est dans l'historique."), "success")
             return redirect(url_for("tariffs.detail", tariff_id=tariff_id))
     return render_template(
-        "tariffs/form.html", form=form, tariff=tariff, verifier=_verifier_label(tariff)
+        "tariffs/form.html", form=form, tariff=tariff, verifier=governance.verifier_name(tariff)
     )
 
 

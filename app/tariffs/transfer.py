@@ -34,7 +34,6 @@ from app.tariffs.models import SocialTariff
 DATA = Path(__file__).parent / "data"
 # The starting catalogue of each country (TARIFF_COUNTRY chooses one); France's is the default.
 CATALOGUE_FILES: dict[str, Path] = {"FR": DATA / "catalogue.csv", "UK": DATA / "catalogue_uk.csv"}
-CATALOGUE_FILE = CATALOGUE_FILES["FR"]
 
 # French column headers of the CSV file (export writes them, import reads them or the
 # field names).
@@ -285,12 +284,3 @@ def export_csv(tariffs: Iterable[SocialTariff]) -> bytes:
         records, columns=[*CSV_HEADERS.values(), "a_verifier", *GOVERNANCE_COLUMNS]
     )
     return frame.to_csv(sep=";", index=False, lineterminator="\r\n").encode("utf-8-sig")
-
-
-def load_starting_catalogue(actor: Any = None, country: str | None = None) -> ImportReport:
-    """The catalogue shipped for the instance's country (TARIFF_COUNTRY), with its states;
-    adds the missing offers. The one loader is governance.load_starting_catalogue (it
-    also reads the etat and territoire columns): this name stays for the callers."""
-    from app.tariffs import governance  # governance imports this module
-
-    return governance.load_starting_catalogue(actor, country)

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from app.authz.policy import OrgKind, Role
 from app.eligibility.vocabulary import Connection
 from app.extensions import db
-from app.tariffs import transfer
+from app.tariffs import governance
 from app.tariffs.models import SocialTariff
 from tests import factories
 from tests.access.households import make_household
@@ -20,7 +20,7 @@ def test_offer_reported_gone_withdrawn_and_journalled(browser, live_server) -> N
     prescriber = factories.create_user(Role.PRESCRIBER, ccas, email="nadia@ccas-gov.test")
     coord = factories.create_org(OrgKind.COORDINATOR, slug="coord-gov-e2e", name="Metz Coord")
     coordinator = factories.create_user(Role.MANAGER, coord, email="lea@coord-gov.test")
-    transfer.load_starting_catalogue()
+    governance.load_starting_catalogue()
     household = make_household(
         prescriber,
         reference_name="Mme Sans Box",

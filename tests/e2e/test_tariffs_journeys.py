@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from app.authz.policy import OrgKind, Role
 from app.eligibility.vocabulary import Connection
 from app.extensions import db
-from app.tariffs import transfer
+from app.tariffs import governance
 from tests import factories
 from tests.access.households import make_household
 from tests.e2e.conftest import browser_login
@@ -27,7 +27,7 @@ def _people():  # type: ignore[no-untyped-def]
     manager = factories.create_user(
         Role.MANAGER, atelier, email="karim@atelier.test", full_name="Karim Benali"
     )
-    transfer.load_starting_catalogue()
+    governance.load_starting_catalogue()
     return prescriber, manager
 
 

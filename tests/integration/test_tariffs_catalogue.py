@@ -15,7 +15,7 @@ from app.core.clock import today
 from app.core.errors import Conflict, DomainError
 from app.core.urls import is_web_url
 from app.extensions import db
-from app.tariffs import editing, transfer
+from app.tariffs import editing, governance, transfer
 from app.tariffs.matching import AreaKind, OfferKind
 from app.tariffs.models import SocialTariff, TariffRevision
 from tests.factories import create_org
@@ -120,9 +120,9 @@ def test_mark_checked_clears_to_verify(make_user) -> None:  # type: ignore[no-un
 
 
 def test_starting_catalogue_is_sourced_and_loaded_once() -> None:
-    first = transfer.load_starting_catalogue()
+    first = governance.load_starting_catalogue()
     assert first.errors == [] and first.created == 5
-    again = transfer.load_starting_catalogue()
+    again = governance.load_starting_catalogue()
     assert again.created == 0 and again.unchanged == first.created
     tariffs = editing.list_tariffs()
     assert all(is_web_url(t.source_url) for t in tariffs)
@@ -137,7 +137,7 @@ def test_starting_catalogue_is_sourced_and_loaded_once() -> None:
 
 
 def test_export_then_import_changes_nothing() -> None:
-    transfer.load_starting_catalogue()
+    governance.load_starting_catalogue()
     raw = transfer.export_csv(editing.list_tariffs())
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     header = raw.decode("utf-8-sig").splitlines()[0]

@@ -125,7 +125,7 @@ def test_a_withdrawn_offer_is_matched_to_no_one(app) -> None:  # type: ignore[no
 
 
 def test_a_french_instance_shows_no_british_offer(app) -> None:  # type: ignore[no-untyped-def]
-    transfer.load_starting_catalogue()
+    governance.load_starting_catalogue()
     # A British offer imported by hand stays out of a French instance's list and matches.
     governance.import_csv(
         b"fournisseur;offre;type;prix_mensuel;pays;statuts_un_parmi\n"
