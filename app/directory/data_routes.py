@@ -153,7 +153,9 @@ def place_form(org_id: int) -> str | WResponse:
         except timetable.TimetableError as exc:
             flash(f"{DAY_LABELS[exc.day]} : {exc.message}", "error")
         else:
-            too_long = _too_long(org, value)
+            from app.training.catalogue import hours_too_long  # as _save's place_for
+
+            too_long = hours_too_long(value) if org.kind is OrgKind.TRAINING_PLACE else None
             if too_long:
                 flash(too_long, "error")  # nothing stored, the grid keeps what was typed
             else:
@@ -163,22 +165,6 @@ def place_form(org_id: int) -> str | WResponse:
     return render_template("directory/place_form.html", org=org, place=place, form=form,
                            days=list(zip(timetable.DAYS, DAY_LABELS, strict=True)), kept=kept,
                            problems=services.owner_problems(place))  # fmt: skip
-
-
-def _too_long(org: Organisation, value: str) -> str | None:
-    """Why the grid's hours cannot be stored as they are, or None: a training place's
-    record holds OPENING_HOURS_MAX characters, and cut hours would publish wrong ones."""
-    from app.training.models import OPENING_HOURS_MAX
-
-    if org.kind is not OrgKind.TRAINING_PLACE or len(value) <= OPENING_HOURS_MAX:
-        return None
-    return _(
-        "Ces horaires font %(length)s caractères : le lieu d'ateliers en enregistre "
-        "%(max)s au plus. Rien n'est enregistré. Regroupez les jours qui ont les mêmes "
-        "horaires (ils s'écrivent ensemble, « Mo-Fr 09:00-12:00 »), puis enregistrez.",
-        length=len(value),
-        max=OPENING_HOURS_MAX,
-    )
 
 
 def _save(org: Organisation, value: str, form: DirectoryPlaceForm) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.accounts.models import Organisation
@@ -16,6 +17,7 @@ from app.core.clock import utcnow
 from app.extensions import db
 from app.households.models import Household
 from app.training.models import (
+    OPENING_HOURS_MAX,
     Booking,
     BookingStatus,
     SessionStatus,
@@ -39,6 +41,20 @@ def place_for(org: Organisation) -> TrainingPlace:
         db.session.add(place)
         db.session.flush()
     return place
+
+
+def hours_too_long(value: str) -> str | None:
+    """Why OSM hours (the directory's grid) cannot be kept on a training place's record, or
+    None: it holds OPENING_HOURS_MAX characters, and cut hours would publish wrong ones."""
+    if len(value) <= OPENING_HOURS_MAX:
+        return None
+    return _(
+        "Ces horaires font %(length)s caractères : le lieu d'ateliers en enregistre "
+        "%(max)s au plus. Rien n'est enregistré. Regroupez les jours qui ont les mêmes "
+        "horaires (ils s'écrivent ensemble, « Mo-Fr 09:00-12:00 »), puis enregistrez.",
+        length=len(value),
+        max=OPENING_HOURS_MAX,
+    )
 
 
 @dataclass(frozen=True)
