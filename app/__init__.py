@@ -139,6 +139,7 @@ def register_navigation(app: Flask) -> None:
     holds its permission."""
     import importlib
     import importlib.util
+    from dataclasses import replace
 
     from app.authz.guards import can
     from app.authz.policy import Permission
@@ -149,9 +150,9 @@ def register_navigation(app: Flask) -> None:
         name = f"{package}.nav"
         if importlib.util.find_spec(name) is not None:
             links.extend(importlib.import_module(name).LINKS)
-    for link in links:
-        Permission(link.permission)  # a mistyped permission fails here, at start-up
-    navigation.install(app, links, can=lambda permission: can(Permission(permission)))
+    # Each permission read once, here: a mistyped one fails at start-up, not on a page.
+    links = [replace(link, permission=Permission(link.permission)) for link in links]
+    navigation.install(app, links, can=can)
 
 
 def register_errorhandlers(app: Flask) -> None:
